@@ -1,0 +1,105 @@
+"""The playground's one typed settings object.
+
+Every option is written once, here, as a dataclass field with its help text. The command line
+(`python -m playground --help`) and the environment variables (`PLAYGROUND_<NAME>`) are both
+generated from these fields, so an option cannot exist in one place and be missing in another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "PLAYGROUND_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _option(default: Any, help: str) -> Any:
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What the playground needs to know to run; defaults suit `make serve` on a laptop."""
+
+    host: str = _option("127.0.0.1", "Interface to listen on.")
+    port: int = _option(8000, "TCP port to listen on.")
+    reload: bool = _option(False, "Restart when playground code changes (for authors).")
+    site_dir: Path = _option(PROJECT_ROOT / "site", "The built static site to serve at /.")
+    snippets_dir: Path = _option(PROJECT_ROOT / "snippets", "Where the snippet files live.")
+    log_level: str = _option("info", "uvicorn log level.")
+
+    @classmethod
+    def fields(cls) -> tuple[dataclasses.Field[Any], ...]:
+        return dataclasses.fields(cls)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read `PLAYGROUND_*` variables; anything not set keeps its default."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in cls.fields():
+            raw = environ.get(env_name(field.name))
+            if raw is not None:
+                values[field.name] = _parse(field, raw, source=env_name(field.name))
+        return cls(**values)
+
+    @classmethod
+    def from_args(
+        cls, argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Flags win over environment variables, which win over defaults."""
+        base = cls.from_env(environ)
+        namespace = build_parser(base).parse_args(argv)
+        return dataclasses.replace(base, **vars(namespace))
+
+
+def env_name(field_name: str) -> str:
+    return ENV_PREFIX + field_name.upper()
+
+
+def _field_type(field: dataclasses.Field[Any]) -> type:
+    # `from __future__ import annotations` makes field.type a string; map it back.
+    return {"str": str, "int": int, "bool": bool, "float": float, "Path": Path}[str(field.type)]
+
+
+def _parse(field: dataclasses.Field[Any], raw: str, *, source: str) -> Any:
+    kind = _field_type(field)
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"{source}: expected a boolean (true/false/1/0), got {raw!r}")
+    try:
+        return kind(raw)
+    except ValueError as error:
+        raise ValueError(f"{source}: expected {kind.__name__}, got {raw!r}") from error
+
+
+def build_parser(defaults: Settings | None = None) -> argparse.ArgumentParser:
+    """One flag per settings field, its default taken from `defaults`."""
+    defaults = defaults or Settings()
+    parser = argparse.ArgumentParser(
+        prog="python -m playground",
+        description="Serve the built site and the playground endpoints.",
+        epilog=f"Every flag can also be set as an environment variable {ENV_PREFIX}<NAME>.",
+    )
+    for field in Settings.fields():
+        flag = "--" + field.name.replace("_", "-")
+        current = getattr(defaults, field.name)
+        kind = _field_type(field)
+        help_text = f"{field.metadata['help']} [env {env_name(field.name)}; default: {current}]"
+        if kind is bool:
+            parser.add_argument(
+                flag, dest=field.name, action=argparse.BooleanOptionalAction,
+                default=current, help=help_text,
+            )
+        else:
+            parser.add_argument(flag, dest=field.name, type=kind, default=current, help=help_text)
+    return parser

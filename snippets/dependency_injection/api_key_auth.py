@@ -1,0 +1,36 @@
+import asyncio
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, FastAPI, Header, HTTPException
+
+KEYS = {"k-ada": "ada", "k-linus": "linus"}  # in real life: a database lookup
+
+
+async def current_user(x_api_key: Annotated[str | None, Header()] = None) -> str:
+    """Declared once; FastAPI calls it for every endpoint that depends on it."""
+    if x_api_key not in KEYS:
+        raise HTTPException(status_code=401, detail="missing or unknown API key")
+    return KEYS[x_api_key]
+
+
+app = FastAPI()
+
+
+@app.get("/me")
+async def me(user: Annotated[str, Depends(current_user)]) -> dict[str, str]:
+    return {"user": user}
+
+
+async def main() -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        for headers in ({"X-API-Key": "k-ada"}, {"X-API-Key": "wrong"}, {}):
+            response = await client.get("/me", headers=headers)
+            print(response.status_code, response.json())
+
+
+asyncio.run(main())
+#> 200 {'user': 'ada'}
+#> 401 {'detail': 'missing or unknown API key'}
+#> 401 {'detail': 'missing or unknown API key'}

@@ -1,0 +1,70 @@
+"""Debian's Chromium under Playwright, with every request off the test server refused.
+
+Never a downloaded browser: the executable is `/usr/bin/chromium` (the `chromium` package that
+`.ci/run` installs). When it is missing the tests fail with that message; they never skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags keep Chromium from reaching out on its own (updates, sync, field trials): this
+# machine has no network, and a request we did not make must not look like the page's.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
+
+
+@contextlib.contextmanager
+def launch() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class GuardedContext:
+    """A browser context whose only reachable origin is the server under test."""
+
+    context: BrowserContext
+    allowed_origin: str
+    refused: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def new_page(self) -> Page:
+        page = self.context.new_page()
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        return page
+
+
+def guarded_context(browser: Browser, base_url: str, **options: object) -> GuardedContext:
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+    allowed = urlsplit(base_url).netloc
+    guard = GuardedContext(context=context, allowed_origin=base_url)
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob"} or parts.netloc == allowed:
+            route.continue_()
+        else:
+            guard.refused.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    return guard

@@ -1,0 +1,46 @@
+"""Shared fixtures: a built site (once per run) and a real playground on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live_server import LiveServer, run_playground
+from tests.paths import BIN, ROOT
+
+
+def build_site(destination: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(destination)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": str(BIN)},
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    destination = tmp_path_factory.mktemp("site")
+    result = build_site(destination)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return destination
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_playground(built_site: Path) -> Iterator[LiveServer]:
+    with run_playground(port=free_port(), site_dir=built_site) as server:
+        yield server
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

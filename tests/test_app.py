@@ -1,0 +1,103 @@
+"""The playground serves the built site with isolation headers and answers /healthz."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from playground.app import create_app
+from playground.settings import Settings
+from tests.live_server import LiveServer
+from tests.paths import PYTHON, ROOT
+
+ISOLATION = {
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
+}
+
+
+def client_for(settings: Settings) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=create_app(settings))
+    return httpx.AsyncClient(transport=transport, base_url="http://playground")
+
+
+@pytest.fixture
+def settings(built_site: Path) -> Settings:
+    return Settings(site_dir=built_site)
+
+
+async def fetch(settings: Settings, path: str) -> httpx.Response:
+    async with client_for(settings) as client:
+        return await client.get(path)
+
+
+def assert_isolated(response: httpx.Response) -> None:
+    for name, value in ISOLATION.items():
+        assert response.headers.get(name) == value, f"{name} on {response.url}"
+
+
+@pytest.mark.anyio
+async def test_healthz_answers_ok(settings: Settings) -> None:
+    response = await fetch(settings, "/healthz")
+    assert (response.status_code, response.text) == (200, "ok")
+    assert_isolated(response)
+
+
+@pytest.mark.parametrize("path", ["/", "/terminology/", "/assets/stylesheets/site.css"])
+@pytest.mark.anyio
+async def test_site_files_are_served_isolated(settings: Settings, path: str) -> None:
+    response = await fetch(settings, path)
+    assert response.status_code == 200
+    assert_isolated(response)
+
+
+@pytest.mark.anyio
+async def test_missing_page_is_404_and_still_isolated(settings: Settings) -> None:
+    response = await fetch(settings, "/no-such-page/")
+    assert response.status_code == 404
+    assert_isolated(response)
+
+
+@pytest.mark.anyio
+async def test_unbuilt_site_says_how_to_build_it(tmp_path: Path) -> None:
+    response = await fetch(Settings(site_dir=tmp_path), "/")
+    assert response.status_code == 503
+    assert "make serve" in response.text
+
+
+@pytest.mark.anyio
+async def test_openapi_lists_healthz(settings: Settings) -> None:
+    assert "/healthz" in (await fetch(settings, "/openapi.json")).json()["paths"]
+
+
+def test_real_server_serves_site_and_health(live_playground: LiveServer) -> None:
+    health = httpx.get(f"{live_playground.base_url}/healthz", timeout=5)
+    home = httpx.get(f"{live_playground.base_url}/", timeout=5)
+    assert health.status_code == 200 and home.status_code == 200
+    assert "Async FastAPI, Live" in home.text
+    assert_isolated(home)
+
+
+def test_cli_help_lists_env_variables() -> None:
+    result = subprocess.run([PYTHON, "-m", "playground", "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "--port" in result.stdout and "PLAYGROUND_PORT" in result.stdout
+
+
+def test_cli_rejects_bad_environment_clearly() -> None:
+    result = subprocess.run([PYTHON, "-m", "playground"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, env={"PLAYGROUND_PORT": "eighty"})
+    assert result.returncode != 0
+    assert "PLAYGROUND_PORT: expected int, got 'eighty'" in result.stderr
+
+
+@pytest.mark.anyio
+async def test_sitemap_names_the_origin_the_reader_used(settings: Settings) -> None:
+    """Instant navigation follows only links the sitemap lists for this origin."""
+    body = (await fetch(settings, "/sitemap.xml")).text
+    assert "<loc>http://playground/terminology/</loc>" in body
+    assert "127.0.0.1:8000" not in body

@@ -1,0 +1,67 @@
+"""Every page in a real browser: loads, is cross-origin isolated, fetches nothing from elsewhere,
+fits a 375-px screen, and follows the reader's colour scheme."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser import guarded_context, launch
+from tests.live_server import LiveServer
+
+PAGES = ["/", "/terminology/", "/async-io/", "/dependency-injection/", "/websockets/",
+         "/playground/", "/glossary/"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launch() as browser:
+        yield browser
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_isolated_and_offline(browser: Browser, live_playground: LiveServer, path: str) -> None:
+    guard = guarded_context(browser, live_playground.base_url)
+    try:
+        page = guard.new_page()
+        response = page.goto(live_playground.base_url + path, wait_until="networkidle")
+        assert response is not None and response.status == 200
+        assert page.evaluate("crossOriginIsolated") is True, "COOP/COEP did not isolate the page"
+        assert page.locator("h1").count() == 1
+        assert guard.refused == [], f"requests to other hosts: {guard.refused}"
+        assert guard.console_errors == [], guard.console_errors
+    finally:
+        guard.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_narrow_screen_has_no_sideways_scroll(browser: Browser, live_playground: LiveServer, scheme: str) -> None:
+    guard = guarded_context(browser, live_playground.base_url, viewport={"width": 375, "height": 740},
+                            color_scheme=scheme, is_mobile=True, has_touch=True)
+    try:
+        page = guard.new_page()
+        for path in PAGES:
+            page.goto(live_playground.base_url + path, wait_until="networkidle")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px wider than a 375-px screen"
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+        assert guard.refused == [], guard.refused
+    finally:
+        guard.context.close()
+
+
+def test_instant_navigation_swaps_pages_without_reload(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url)
+    try:
+        page = guard.new_page()
+        page.goto(live_playground.base_url + "/", wait_until="networkidle")
+        page.evaluate("window.__marker = 'still here'")
+        page.get_by_role("link", name="Terminology", exact=True).first.click()
+        page.wait_for_url("**/terminology/")
+        page.locator("h1", has_text="Terminology").wait_for()
+        assert page.evaluate("window.__marker") == "still here", "the page reloaded"
+    finally:
+        guard.context.close()

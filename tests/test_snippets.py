@@ -1,0 +1,50 @@
+"""Every snippet runs under CPython, and what it prints is what its `#>` lines say."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from playground.recorded_output import compare, recorded_lines
+from playground.snippet_catalog import Kind, Snippet, discover
+from tests.paths import PYTHON, SNIPPETS
+
+SNIPPET_TIMEOUT_S = 60
+ALL = discover(SNIPPETS)
+RUNNABLE = [snippet for snippet in ALL if snippet.kind is Kind.BROWSER]
+
+
+def run_snippet(snippet: Snippet) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [PYTHON, str(snippet.path)], cwd=snippet.path.parent, env=env,
+        capture_output=True, text=True, timeout=SNIPPET_TIMEOUT_S,
+    )
+
+
+def test_there_are_snippets() -> None:
+    assert len(ALL) >= 12, f"expected the seed snippets under {SNIPPETS}, found {len(ALL)}"
+
+
+@pytest.mark.parametrize("snippet", RUNNABLE, ids=lambda s: s.relative)
+def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
+    recorded = recorded_lines(snippet.source())
+    assert recorded, f"{snippet.relative} records no output: add the `#>` lines it prints"
+    result = run_snippet(snippet)
+    assert result.returncode == 0, f"{snippet.relative} failed:\n{result.stderr}"
+    assert result.stderr == "", f"{snippet.relative} wrote to stderr:\n{result.stderr}"
+    comparison = compare(recorded, result.stdout)
+    assert comparison.ok, f"{snippet.relative}: output differs\n{comparison.diff}"
+
+
+@pytest.mark.parametrize(
+    "snippet", [s for s in ALL if s.kind is Kind.SERVER], ids=lambda s: s.relative
+)
+def test_server_snippet_defines_an_app(snippet: Snippet) -> None:
+    """A server snippet is mounted by the playground: it must expose `app` and print nothing."""
+    namespace: dict[str, object] = {"__name__": "snippet_under_test"}
+    exec(compile(snippet.source(), str(snippet.path), "exec"), namespace)
+    assert callable(namespace.get("app")), f"{snippet.relative} defines no `app`"
+    assert not recorded_lines(snippet.source()), "a server snippet prints nothing when imported"
