@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import LiveServer, run_playground
-from tests.paths import BIN, ROOT
+from tests.paths import BIN, PYTHON, ROOT
 
 
 def build_site(destination: Path) -> subprocess.CompletedProcess[str]:
@@ -23,9 +23,15 @@ def build_site(destination: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as `make site` builds it, pages and runtime, in a folder of this test run."""
     destination = tmp_path_factory.mktemp("site")
     result = build_site(destination)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    runtime = subprocess.run(
+        [PYTHON, "-m", "playground.runtime_build", "--site-dir", str(destination)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert runtime.returncode == 0, f"runtime_build failed:\n{runtime.stdout}\n{runtime.stderr}"
     return destination
 
 

@@ -1,0 +1,28 @@
+// Entry point of the in-page runner. Material's instant navigation swaps page content without
+// reloading, so this module runs once per visit: it owns the one runtime and re-mounts blocks on
+// every page that `document$` announces, tearing down those of the page before.
+
+import { mountRunnable } from "./runnable-block.js";
+import { RuntimeClient } from "./runtime-client.js";
+
+const workerUrl = new URL("./worker.js", import.meta.url);
+// Test-only: `?jspi=off` on the page runs Python as a browser without JSPI would.
+if (new URL(location.href).searchParams.get("jspi") === "off") workerUrl.searchParams.set("jspi", "off");
+
+const client = new RuntimeClient({ workerUrl });
+/** @type {(() => void)[]} */
+let teardowns = [];
+
+function mountPage() {
+  for (const teardown of teardowns) teardown();
+  teardowns = [...document.querySelectorAll(".md-content .highlight")].map(
+    (block) => mountRunnable(/** @type {HTMLElement} */ (block), client),
+  );
+}
+
+// Exposed for the browser tests and for curious readers in the console.
+Object.defineProperty(window, "asyncFastapiLive", { value: { runtime: client }, configurable: true });
+
+const material = /** @type {any} */ (window).document$;
+if (material && typeof material.subscribe === "function") material.subscribe(mountPage);
+else mountPage();

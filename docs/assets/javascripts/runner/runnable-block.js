@@ -1,0 +1,186 @@
+// One runnable code block: editor, Run / Stop / Reset / Clear, live output. Mounting returns a
+// teardown that removes every listener and destroys the editor, so instant navigation leaves
+// nothing behind.
+
+import { OutputLog } from "./output-log.js";
+import { kindOf } from "./snippet-kind.js";
+
+/** @typedef {import("./runtime-client.js").RuntimeClient} RuntimeClient */
+/** @typedef {{ getText(): string, setText(t: string): void, focus(): void, destroy(): void }} Editor */
+
+const EDITOR_URL = new URL("../../../runtime/editor.js", import.meta.url);
+
+/** @type {Promise<{ createEditor: Function }> | null} */
+let editorModule = null;
+function loadEditor() {
+  editorModule ??= import(EDITOR_URL.href);
+  return editorModule;
+}
+
+/**
+ * @param {string} tag @param {Record<string, string>} attributes @param {string} [text]
+ */
+function element(tag, attributes = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+/** @param {number} bytes */
+const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+
+/**
+ * Turn a Material code block whose title names a browser or client snippet into a runnable one.
+ * @param {HTMLElement} block the `.highlight` element
+ * @param {RuntimeClient} client
+ * @returns {() => void} teardown
+ */
+export function mountRunnable(block, client) {
+  const title = block.querySelector(":scope > .filename");
+  const pre = block.querySelector(":scope > pre");
+  const filename = title?.textContent?.trim() ?? "";
+  const kind = kindOf(filename);
+  if (!pre || (kind !== "browser" && kind !== "client")) return () => {};
+
+  // The source is the text the build put in the page: the snippet file, byte for byte.
+  const original = (pre.querySelector("code")?.textContent ?? "").replace(/\n$/, "");
+  const name = filename.split("/").pop() ?? filename;
+
+  const root = block;
+  root.classList.add("runner");
+  root.dataset.runnerState = client.state === "ready" ? "ready" : "idle";
+  root.dataset.runnerKind = kind;
+
+  const editorHost = element("div", { class: "runner__editor" });
+  const toolbar = element("div", { class: "runner__toolbar", role: "toolbar", "aria-label": `Run ${name}` });
+  const runButton = element("button", { type: "button", class: "runner__button runner__run", "aria-keyshortcuts": "Control+Enter Meta+Enter", title: "Run (Ctrl+Enter)" }, "Run");
+  const stopButton = element("button", { type: "button", class: "runner__button runner__stop", disabled: "" }, "Stop");
+  const resetButton = element("button", { type: "button", class: "runner__button runner__reset", title: "Back to the original code" }, "Reset");
+  const clearButton = element("button", { type: "button", class: "runner__button runner__clear", disabled: "" }, "Clear output");
+  const status = element("span", { class: "runner__status", role: "status" });
+  const bar = /** @type {HTMLProgressElement} */ (element("progress", { class: "runner__progress", max: "1", value: "0", hidden: "" }));
+  toolbar.append(runButton, stopButton, resetButton, clearButton, status, bar);
+  const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, hidden: "" }));
+  pre.after(editorHost);
+  editorHost.after(toolbar, log.element);
+
+  /** @type {Editor | null} */
+  let editor = null;
+  let destroyed = false;
+  /** @type {number | null} */
+  let runId = null;
+
+  const source = () => (editor ? editor.getText() : original);
+  /** @param {string} text */
+  const say = (text) => { status.textContent = text; };
+  /** @param {string} state */
+  const setState = (state) => { root.dataset.runnerState = state; };
+
+  loadEditor()
+    .then(({ createEditor }) => {
+      if (destroyed) return;
+      editor = createEditor(editorHost, original, { onRun: () => run(), label: `Code of ${name}, editable` });
+      pre.hidden = true;
+      root.dataset.runnerEditor = "ready";
+    })
+    .catch(() => {
+      // Without the editor the block still runs its original code; say why it cannot be edited.
+      root.dataset.runnerEditor = "error";
+      say("The editor could not be loaded: the code runs as shown.");
+    });
+
+  function warm() {
+    if (client.state === "idle") client.warm();
+  }
+
+  async function run() {
+    if (runId !== null) return;
+    log.clear();
+    log.show();
+    clearButton.disabled = false;
+    runButton.disabled = true;
+    stopButton.disabled = false;
+    const needsLoad = client.state !== "ready";
+    setState(needsLoad ? "loading" : "running");
+    say(needsLoad ? "Loading Python…" : "Running…");
+    const started = performance.now();
+    const { id, done } = client.run(source(), filename, {
+      onProgress: (phase, loaded, total) => {
+        setState("loading");
+        bar.hidden = false;
+        bar.max = Math.max(total, 1);
+        bar.value = Math.min(loaded, total);
+        const what = phase === "runtime" ? "Loading Python" : "Loading packages";
+        say(`${what}… ${megabytes(loaded)} of ${megabytes(total)} MB`);
+      },
+      onRunning: () => {
+        bar.hidden = true;
+        setState("running");
+        say("Running…");
+      },
+      onStream: (stream, text) => log.write(stream, text),
+      onNotice: (text) => log.notice(text),
+    });
+    runId = id;
+    const result = await done;
+    runId = null;
+    if (destroyed) return;
+    bar.hidden = true;
+    runButton.disabled = false;
+    stopButton.disabled = true;
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    if (result.status === "ok") {
+      setState("ok");
+      say(`Finished in ${seconds} s`);
+    } else if (result.status === "stopped") {
+      setState("stopped");
+      log.write("stderr", result.error ? `${result.error}\n` : "");
+      say("Stopped. The interpreter is still warm.");
+    } else if (result.status === "restarted") {
+      setState("stopped");
+      log.notice("Stopped by restarting Python: this page is not cross-origin isolated, so a " +
+        "running program cannot be interrupted in place. The next Run loads Python again.");
+      say("Stopped (Python restarted).");
+    } else {
+      setState("error");
+      log.write("stderr", result.error.endsWith("\n") ? result.error : `${result.error}\n`);
+      say(client.state === "error" ? "Python could not start. Press Run to try again." : "Failed with an error.");
+    }
+    log.flush();
+  }
+
+  function stop() {
+    if (runId !== null) {
+      say("Stopping…");
+      client.stop(runId);
+    }
+  }
+
+  function reset() {
+    editor?.setText(original);
+    editor?.focus();
+    say("Back to the original code.");
+  }
+
+  function clear() {
+    log.clear();
+    log.hide();
+    clearButton.disabled = true;
+  }
+
+  const listeners = /** @type {const} */ ([
+    [root, "pointerenter", warm], [root, "focusin", warm],
+    [runButton, "click", run], [stopButton, "click", stop],
+    [resetButton, "click", reset], [clearButton, "click", clear],
+  ]);
+  for (const [target, type, handler] of listeners) target.addEventListener(type, handler);
+
+  return () => {
+    destroyed = true;
+    if (runId !== null) client.stop(runId);
+    for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
+    editor?.destroy();
+    log.destroy();
+  };
+}

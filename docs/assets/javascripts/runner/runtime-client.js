@@ -1,0 +1,164 @@
+// One Python runtime for the whole visit: a worker started lazily on the reader's first sign of
+// intent, shared by every block on every page (instant navigation keeps this module alive).
+
+/** @typedef {import("./protocol.js").FromWorker} FromWorker */
+/** @typedef {import("./protocol.js").RunCallbacks} RunCallbacks */
+/** @typedef {import("./protocol.js").RunResult} RunResult */
+
+/** How long Stop waits for an interrupt to land before it replaces the worker. */
+const STOP_GRACE_MS = 1500;
+
+export class RuntimeClient {
+  /** @param {{ workerUrl: URL }} options */
+  constructor({ workerUrl }) {
+    this.workerUrl = workerUrl;
+    /** @type {Worker | null} */
+    this.worker = null;
+    /** @type {Promise<{ jspi: boolean, isolated: boolean, pyodide: string }> | null} */
+    this.ready = null;
+    /** @type {Int32Array | null} */
+    this.interrupt = null;
+    this.nextId = 1;
+    /** @type {Map<number, { callbacks: RunCallbacks, resolve: (r: RunResult) => void }>} */
+    this.runs = new Map();
+    /** @type {RunCallbacks | null} the run that is waiting for the runtime to load */
+    this.loadingListener = null;
+    /** @type {Set<(state: string, detail?: string) => void>} */
+    this.listeners = new Set();
+    this.state = "idle"; // idle | loading | ready | error
+  }
+
+  /** @param {(state: string, detail?: string) => void} listener */
+  subscribe(listener) {
+    this.listeners.add(listener);
+    listener(this.state);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** @param {string} state @param {string} [detail] */
+  setState(state, detail) {
+    this.state = state;
+    for (const listener of this.listeners) listener(state, detail);
+  }
+
+  /** Start loading (idempotent): called on focus or pointer over a runnable block, and by run(). */
+  warm() {
+    if (this.ready) return this.ready;
+    this.setState("loading");
+    // Stop interrupts in place only with SharedArrayBuffer, i.e. in a cross-origin isolated page.
+    this.interrupt = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    const worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ event) => {
+        const message = event.data;
+        if (message.type === "ready") {
+          this.setState("ready");
+          resolve(message);
+        } else if (message.type === "fatal") {
+          this.fail(`The Python runtime failed to start: ${message.error}`);
+          reject(new Error(message.error));
+        } else {
+          this.dispatch(message);
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        const text = `The Python runtime failed to load${event.message ? `: ${event.message}` : ""}.`;
+        this.fail(text);
+        reject(new Error(text));
+      };
+    });
+    worker.postMessage({ type: "init", interrupt: this.interrupt ? this.interrupt.buffer : null });
+    this.ready.catch(() => {}); // callers see the rejection; the warm-up alone must not be "unhandled"
+    return this.ready;
+  }
+
+  /** @param {string} text */
+  fail(text) {
+    this.setState("error", text);
+    for (const [id, run] of this.runs) {
+      run.resolve({ status: "error", error: text, elapsed: 0 });
+      this.runs.delete(id);
+    }
+    this.discardWorker();
+  }
+
+  discardWorker() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.ready = null;
+  }
+
+  /** @param {FromWorker} message */
+  dispatch(message) {
+    if (message.type === "progress") {
+      const listener = this.loadingListener ?? [...this.runs.values()][0]?.callbacks;
+      listener?.onProgress?.(message.phase, message.loaded, message.total);
+      return;
+    }
+    if (!("id" in message)) return;
+    const run = this.runs.get(message.id);
+    if (!run) return;
+    if (message.type === "running") run.callbacks.onRunning?.();
+    else if (message.type === "stream") run.callbacks.onStream?.(message.stream, message.text);
+    else if (message.type === "notice") run.callbacks.onNotice?.(message.text);
+    else if (message.type === "done") {
+      this.runs.delete(message.id);
+      run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed });
+    }
+  }
+
+  /**
+   * Run a snippet; resolves when it ends (ok, error, stopped). Only one run at a time.
+   * @param {string} source @param {string} filename @param {RunCallbacks} callbacks
+   * @returns {{ id: number, done: Promise<RunResult> }}
+   */
+  run(source, filename, callbacks) {
+    const id = this.nextId++;
+    const done = new Promise((resolve) => {
+      this.loadingListener = callbacks;
+      this.warm()
+        .then(() => {
+          this.loadingListener = null;
+          this.runs.set(id, { callbacks, resolve });
+          this.worker?.postMessage({ type: "run", id, source, filename });
+        })
+        .catch((/** @type {Error} */ error) => {
+          this.loadingListener = null;
+          resolve({ status: "error", error: error.message, elapsed: 0 });
+        });
+    });
+    return { id, done };
+  }
+
+  /**
+   * Stop a run. With an interrupt buffer, KeyboardInterrupt lands in place and the interpreter
+   * stays warm; if it has not landed within the grace period (or there is no buffer), the worker
+   * is replaced and the run reports "restarted".
+   * @param {number} id
+   */
+  stop(id) {
+    const run = this.runs.get(id);
+    if (!run) return;
+    if (this.interrupt) {
+      Atomics.store(this.interrupt, 0, 2); // 2 = SIGINT
+      Atomics.notify(this.interrupt, 0); // wakes a time.sleep in progress
+      this.worker?.postMessage({ type: "stop", id });
+      setTimeout(() => {
+        if (this.runs.has(id)) this.restart(id);
+      }, STOP_GRACE_MS);
+    } else {
+      this.restart(id);
+    }
+  }
+
+  /** @param {number} id */
+  restart(id) {
+    const run = this.runs.get(id);
+    this.runs.delete(id);
+    this.discardWorker();
+    this.setState("idle");
+    run?.resolve({ status: "restarted", error: "", elapsed: 0 });
+  }
+}

@@ -1,0 +1,223 @@
+// The runner's Web Worker: owns the Python interpreter, so nothing the reader runs can freeze
+// the page. It speaks the protocol in protocol.js and nothing else.
+//
+// Loaded as a module worker from runtime-client.js. `?jspi=off` in its URL hides JSPI before
+// Pyodide loads: the test suite uses it to prove snippets run in browsers without JSPI.
+
+/** @typedef {import("./protocol.js").ToWorker} ToWorker */
+/** @typedef {import("./protocol.js").FromWorker} FromWorker */
+
+const RUNTIME = new URL("../../../runtime/", import.meta.url);
+const SNIPPET_DIR = "/home/pyodide/snippets";
+
+if (new URL(self.location.href).searchParams.get("jspi") === "off") {
+  // @ts-ignore - test-only: make this worker look like a browser without JSPI.
+  delete WebAssembly.Suspending;
+  // @ts-ignore
+  delete WebAssembly.promising;
+}
+
+/** @param {FromWorker} message */
+const post = (message) => self.postMessage(message);
+
+/** @type {Int32Array | null} */
+let interrupt = null;
+/** @type {any} */
+let pyodide = null;
+/** @type {any} */
+let runner = null;
+/** @type {Set<string>} */
+const loadedWheels = new Set();
+/** @type {{ sizes: Record<string, number> } | null} */
+let manifest = null;
+let packagesJson = "{}";
+/** @type {number | null} */
+let currentRun = null;
+/** @type {any} */
+let currentTask = null;
+
+// ---- loading progress: count the bytes of every runtime response as it streams in ----------
+
+const progress = { loaded: 0, total: 0, phase: "runtime" };
+const realFetch = self.fetch.bind(self);
+let lastProgressPost = 0;
+
+function postProgress(force = false) {
+  const now = performance.now();
+  if (!force && now - lastProgressPost < 50) return;
+  lastProgressPost = now;
+  post({ type: "progress", phase: progress.phase, loaded: progress.loaded, total: progress.total });
+}
+
+/** @type {typeof fetch} */
+self.fetch = async (input, init) => {
+  const response = await realFetch(input, init);
+  if (!response.body || !response.ok) return response;
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      progress.loaded += chunk.byteLength;
+      postProgress();
+      controller.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(counter), {
+    status: response.status, statusText: response.statusText, headers: response.headers,
+  });
+};
+
+// ---- output: coalesced so a print loop cannot flood the page with messages -------------------
+
+/** @type {{ stream: "stdout" | "stderr", text: string }[]} */
+let pending = [];
+let lastFlush = 0;
+
+function flush() {
+  if (currentRun === null || pending.length === 0) return;
+  for (const chunk of pending) post({ type: "stream", id: currentRun, stream: chunk.stream, text: chunk.text });
+  pending = [];
+  lastFlush = performance.now();
+}
+
+/** @param {"stdout" | "stderr"} stream */
+function writer(stream) {
+  const decoder = new TextDecoder();
+  return {
+    /** @param {Uint8Array} bytes */
+    write(bytes) {
+      const text = decoder.decode(bytes, { stream: true });
+      const last = pending[pending.length - 1];
+      if (last && last.stream === stream) last.text += text;
+      else pending.push({ stream, text });
+      // Flushed from inside write: a CPU-bound snippet never yields to a timer.
+      if (performance.now() - lastFlush > 30) flush();
+      return bytes.length;
+    },
+  };
+}
+
+// ---- time.sleep that really blocks, and that Stop can cut short ------------------------------
+
+/**
+ * @param {number} ms
+ * @returns {boolean} true when Stop interrupted the wait
+ */
+function blockingWait(ms) {
+  if (interrupt) {
+    Atomics.wait(interrupt, 0, 0, ms);
+    if (interrupt[0] !== 0) {
+      interrupt[0] = 0; // consumed here: Python raises KeyboardInterrupt itself
+      return true;
+    }
+    return false;
+  }
+  // No SharedArrayBuffer (not cross-origin isolated): spin. Stop then replaces the worker.
+  const end = performance.now() + ms;
+  while (performance.now() < end) { /* a real blocking call, as in CPython */ }
+  return false;
+}
+
+// ---- start-up ---------------------------------------------------------------------------------
+
+async function start() {
+  manifest = await (await realFetch(new URL("manifest.json", RUNTIME))).json();
+  const sizes = /** @type {Record<string, number>} */ (manifest?.sizes ?? {});
+  progress.total = Object.entries(sizes)
+    .filter(([name]) => name.startsWith("pyodide/"))
+    .reduce((sum, [, size]) => sum + size, 0);
+  postProgress(true);
+
+  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", RUNTIME).href);
+  pyodide = await loadPyodide({ indexURL: new URL("pyodide/", RUNTIME).href });
+  if (interrupt) pyodide.setInterruptBuffer(interrupt);
+  pyodide.setStdout(writer("stdout"));
+  pyodide.setStderr(writer("stderr"));
+
+  const support = await (await realFetch(new URL("in_browser.py", RUNTIME))).text();
+  pyodide.FS.mkdirTree(SNIPPET_DIR);
+  pyodide.FS.writeFile("/home/pyodide/in_browser.py", support);
+  packagesJson = await (await realFetch(new URL("wheels/packages.json", RUNTIME))).text();
+  runner = pyodide.pyimport("in_browser");
+  runner.install_shims(blockingWait, (/** @type {string} */ text) => {
+    if (currentRun !== null) post({ type: "notice", id: currentRun, text });
+  });
+  const jspi = typeof (/** @type {any} */ (WebAssembly).Suspending) === "function";
+  post({ type: "ready", jspi, isolated: interrupt !== null, pyodide: pyodide.version });
+}
+
+/**
+ * Load the wheels a snippet imports (and their dependencies) that are not loaded yet.
+ * @param {string} source
+ */
+async function loadWheelsFor(source) {
+  const needed = runner.wheels_for(source, packagesJson, [...loadedWheels]).toJs();
+  if (needed.length === 0) return;
+  const sizes = manifest?.sizes ?? {};
+  progress.phase = "packages";
+  progress.loaded = 0;
+  progress.total = needed.reduce((/** @type {number} */ sum, /** @type {string} */ name) => sum + (sizes[`wheels/${name}`] ?? 0), 0);
+  postProgress(true);
+  /** @type {string[]} */
+  const failures = [];
+  await pyodide.loadPackage(
+    needed.map((/** @type {string} */ name) => new URL(`wheels/${name}`, RUNTIME).href),
+    { messageCallback: () => {}, errorCallback: (/** @type {string} */ text) => failures.push(text), checkIntegrity: false },
+  );
+  // loadPackage reports failures through the callback and does not throw: say so ourselves.
+  if (failures.length) throw new Error(`could not load ${needed.join(", ")}: ${failures.join("; ")}`);
+  for (const name of needed) loadedWheels.add(name);
+  postProgress(true);
+}
+
+/**
+ * @param {number} id
+ * @param {string} source
+ * @param {string} filename
+ */
+async function run(id, source, filename) {
+  currentRun = id;
+  const started = performance.now();
+  /** @type {"ok" | "error" | "stopped"} */
+  let status = "ok";
+  let error = "";
+  try {
+    await loadWheelsFor(source);
+    post({ type: "running", id });
+    currentTask = runner.start(source, filename);
+    const outcome = await currentTask;
+    [status, error] = outcome.toJs();
+    outcome.destroy?.();
+  } catch (failure) {
+    // Only the runtime itself fails here (a wheel that would not load): the snippet's own
+    // errors come back as an outcome above.
+    status = "error";
+    error = failure instanceof Error ? failure.message : String(failure);
+  } finally {
+    currentTask?.destroy?.();
+    currentTask = null;
+    runner?.cancel_leftover_tasks();
+    if (interrupt) interrupt[0] = 0; // a Stop that arrived as the run ended must not leak into the next
+    flush();
+    post({ type: "done", id, status, error, elapsed: performance.now() - started });
+    currentRun = null;
+  }
+}
+
+self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
+  const message = event.data;
+  if (message.type === "init") {
+    interrupt = message.interrupt ? new Int32Array(message.interrupt) : null;
+    try {
+      await start();
+    } catch (failure) {
+      post({ type: "fatal", error: failure instanceof Error ? failure.message : String(failure) });
+    }
+  } else if (message.type === "run") {
+    await run(message.id, message.source, message.filename);
+  } else if (message.type === "stop") {
+    // Reached here only while Python awaits (a busy loop keeps this handler from running; the
+    // interrupt buffer stops that one). Clear the buffer first, so the KeyboardInterrupt does not
+    // land in the event loop's internals, then cancel the snippet's task.
+    if (interrupt) interrupt[0] = 0;
+    if (currentRun === message.id && currentTask) currentTask.cancel();
+  }
+};

@@ -1,0 +1,70 @@
+// The editor, as one ES module: esbuild bundles this file and the pinned CodeMirror packages
+// into site/runtime/editor.js at build time. The page imports it only where a runnable block is.
+
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { python } from "@codemirror/lang-python";
+import {
+  bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting,
+} from "@codemirror/language";
+import { EditorState } from "@codemirror/state";
+import {
+  drawSelection, EditorView, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers,
+} from "@codemirror/view";
+import { tags } from "@lezer/highlight";
+
+// Colours come from Material's own code-highlighting variables, so the editor follows the
+// light/dark palette without a second theme.
+const highlight = HighlightStyle.define([
+  { tag: tags.keyword, color: "var(--md-code-hl-keyword-color)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "var(--md-code-hl-string-color)" },
+  { tag: tags.number, color: "var(--md-code-hl-number-color)" },
+  { tag: tags.comment, color: "var(--md-code-hl-comment-color)" },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: "var(--md-code-hl-function-color)" },
+  { tag: [tags.className, tags.definition(tags.className)], color: "var(--md-code-hl-constant-color)" },
+  { tag: [tags.bool, tags.null, tags.self], color: "var(--md-code-hl-constant-color)" },
+  { tag: tags.operator, color: "var(--md-code-hl-operator-color)" },
+  { tag: tags.meta, color: "var(--md-code-hl-special-color)" },
+]);
+
+const theme = EditorView.theme({
+  "&": { backgroundColor: "var(--md-code-bg-color)", color: "var(--md-code-fg-color)", fontSize: ".85em" },
+  ".cm-content": { fontFamily: "var(--md-code-font-family)", caretColor: "var(--md-code-fg-color)" },
+  ".cm-gutters": { backgroundColor: "var(--md-code-bg-color)", color: "var(--md-default-fg-color--lighter)", border: "none" },
+  ".cm-activeLine": { backgroundColor: "var(--md-code-hl-color--light, transparent)" },
+  "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)" },
+  ".cm-scroller": { overflow: "auto" },
+});
+
+/**
+ * Mount an editor.
+ * @param {HTMLElement} parent
+ * @param {string} doc
+ * @param {{ onRun: () => void, label: string }} options
+ */
+export function createEditor(parent, doc, { onRun, label }) {
+  const runKeys = keymap.of([
+    { key: "Mod-Enter", preventDefault: true, run: () => { onRun(); return true; } },
+  ]);
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        runKeys, lineNumbers(), highlightSpecialChars(), history(), drawSelection(),
+        indentOnInput(), indentUnit.of("    "), bracketMatching(), highlightActiveLine(),
+        syntaxHighlighting(highlight), python(), theme,
+        // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
+        keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+        EditorView.contentAttributes.of({ "aria-label": label }),
+      ],
+    }),
+  });
+  return {
+    /** @returns {string} */
+    getText: () => view.state.doc.toString(),
+    /** @param {string} text */
+    setText: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+    focus: () => view.focus(),
+    destroy: () => view.destroy(),
+  };
+}

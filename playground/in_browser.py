@@ -1,0 +1,254 @@
+"""The Python half of the in-page runner: runs inside Pyodide, in the runner's Web Worker.
+
+Snippets are plain CPython scripts and must run unchanged in the page. Three things differ in a
+browser, and each is bridged here rather than in the snippets:
+
+* ``asyncio.run`` needs JSPI to block; without it, it raises. A top-level ``asyncio.run(x)`` is
+  rewritten to ``await x`` and the module is run with top-level await, which works in every
+  browser and keeps the run a cancellable task (Stop cancels it).
+* ``time.sleep`` must block the event loop as it does in CPython, or a "blocking call" demo
+  would lie. It is replaced by a wait on the worker's thread (``Atomics.wait``), which Stop can
+  interrupt.
+* There are no threads: ``anyio.to_thread.run_sync`` (how Starlette runs ``def`` endpoints and
+  dependencies in its threadpool) runs the function inline, and the page is told so.
+
+This module is copied into the built site (``runtime/in_browser.py``); the parts that do not need
+a browser are tested under CPython.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib.abc
+import importlib.util
+import inspect
+import json
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from types import CodeType, ModuleType
+from typing import Any
+
+TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+class _AsyncioRunToAwait(ast.NodeTransformer):
+    """Rewrites ``asyncio.run(x)`` in module-level statements to ``await x``."""
+
+    def __init__(self, run_names: set[str], asyncio_names: set[str]) -> None:
+        self.run_names = run_names
+        self.asyncio_names = asyncio_names
+        self.rewritten = 0
+
+    def _is_asyncio_run(self, node: ast.AST) -> bool:
+        if not isinstance(node, ast.Call) or not node.args:
+            return False
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "run":
+            return isinstance(func.value, ast.Name) and func.value.id in self.asyncio_names
+        return isinstance(func, ast.Name) and func.id in self.run_names
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        if self._is_asyncio_run(node):
+            self.rewritten += 1
+            return ast.copy_location(ast.Await(value=node.args[0]), node)
+        return node
+
+    # Code inside functions and classes keeps its asyncio.run: it is not module level.
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        return node
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AST:
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        return node
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        return node
+
+
+def _asyncio_aliases(tree: ast.Module) -> tuple[set[str], set[str]]:
+    asyncio_names, run_names = set(), set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            asyncio_names |= {a.asname or a.name for a in node.names if a.name == "asyncio"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "asyncio":
+            run_names |= {a.asname or a.name for a in node.names if a.name == "run"}
+    return run_names, asyncio_names
+
+
+def prepare(source: str, filename: str) -> CodeType:
+    """Compile a snippet for the browser: top-level ``asyncio.run(x)`` becomes ``await x``."""
+    tree = ast.parse(source, filename=filename)
+    run_names, asyncio_names = _asyncio_aliases(tree)
+    transformer = _AsyncioRunToAwait(run_names, asyncio_names)
+    tree = ast.fix_missing_locations(transformer.visit(tree))
+    return compile(tree, filename, "exec", flags=TOP_LEVEL_AWAIT, dont_inherit=True)
+
+
+async def run(source: str, filename: str) -> None:
+    """Run a snippet as ``__main__``, with top-level await; raises what the snippet raises."""
+    code = prepare(source, filename)
+    namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
+    main = ModuleType("__main__")
+    main.__dict__.update(namespace)
+    previous = sys.modules.get("__main__")
+    sys.modules["__main__"] = main  # pydantic and dataclasses look classes up here
+    try:
+        result = eval(code, main.__dict__)  # noqa: S307 - the reader's own code, in their browser
+        if inspect.iscoroutine(result):
+            await result
+    finally:
+        if previous is not None:
+            sys.modules["__main__"] = previous
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+async def run_reporting(source: str, filename: str) -> list[str]:
+    """Run a snippet and say how it ended, as ``[status, text]`` for the page: ``ok``,
+    ``stopped`` (Stop: KeyboardInterrupt in running code, or the task cancelled while it
+    awaited) or ``error`` with the trimmed traceback. Nothing escapes into the event loop."""
+    try:
+        await run(source, filename)
+    except (KeyboardInterrupt, asyncio.CancelledError) as stop:
+        how = "KeyboardInterrupt" if isinstance(stop, KeyboardInterrupt) else "the task was cancelled"
+        return ["stopped", f"Stopped ({how})."]
+    except SystemExit as exit_:
+        if exit_.code in (None, 0):
+            return ["ok", ""]
+        return ["error", f"SystemExit: {exit_.code}\n"]
+    except BaseException as error:  # noqa: BLE001 - every failure is the reader's to see
+        return ["error", format_error(error, filename)]
+    return ["ok", ""]
+
+
+def start(source: str, filename: str) -> asyncio.Task[list[str]]:
+    """Schedule a run as a task, so Stop can cancel it while it awaits."""
+    return asyncio.ensure_future(run_reporting(source, filename))
+
+
+def format_error(error: BaseException, filename: str) -> str:
+    """A traceback trimmed to the reader's own frames: the runner's and the libraries' frames
+    above the first frame of the snippet are noise; frames below it stay (they say where in a
+    library the snippet's call failed)."""
+    if isinstance(error, KeyboardInterrupt):
+        return "KeyboardInterrupt: stopped\n"
+    report = traceback.TracebackException.from_exception(error)
+    frames = list(report.stack)
+    first = next((i for i, f in enumerate(frames) if f.filename == filename), None)
+    if first is not None:
+        report.stack = traceback.StackSummary.from_list(frames[first:])
+    return "".join(report.format())
+
+
+# ---------------------------------------------------------------------------------------------
+# Which wheels a snippet needs
+
+
+def wheels_for(source: str, packages_json: str, loaded: list[str]) -> list[str]:
+    """Wheel files to load before running ``source``: what its imports need, with their
+    dependencies, minus those already loaded. ``packages_json`` is the build's
+    ``runtime/packages.json``: {wheel file: {"imports": [...], "depends": [wheel files]}}."""
+    packages: dict[str, dict[str, list[str]]] = json.loads(packages_json)
+    by_import = {name: wheel for wheel, info in packages.items() for name in info["imports"]}
+    wanted = [by_import[name] for name in imported_top_levels(source) if name in by_import]
+    needed: list[str] = []
+    while wanted:
+        wheel = wanted.pop()
+        if wheel in needed or wheel in loaded:
+            continue
+        needed.append(wheel)
+        wanted.extend(packages[wheel]["depends"])
+    return sorted(needed)
+
+
+def imported_top_levels(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []  # the run reports the syntax error itself
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return sorted(names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser shims
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Calls a patch function right after a module is first imported."""
+
+    def __init__(self, patches: dict[str, Callable[[ModuleType], None]]) -> None:
+        self.patches = patches
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        patch = self.patches.get(fullname)
+        if patch is None:
+            return None
+        sys.meta_path.remove(self)  # find the real spec without finding ourselves
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        original_exec = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            original_exec(module)
+            patch(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install_shims(wait_ms: Callable[[float], bool], notice: Callable[[str], None]) -> None:
+    """``wait_ms(ms)`` blocks the worker's thread and returns True when Stop interrupted it;
+    ``notice(text)`` tells the page something the reader should know (not part of stdout)."""
+
+    def blocking_sleep(seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        if wait_ms(seconds * 1000.0):
+            raise KeyboardInterrupt
+
+    time.sleep = blocking_sleep
+
+    told: list[bool] = []
+
+    def patch_to_thread(module: ModuleType) -> None:
+        async def run_sync(func: Callable[..., Any], *args: Any, **_options: Any) -> Any:
+            if not told:
+                told.append(True)
+                notice("The browser has no threads: a def endpoint or dependency ran inline on "
+                       "the event loop instead of in FastAPI's threadpool.")
+            return func(*args)
+
+        module.run_sync = run_sync  # type: ignore[attr-defined]
+
+    if "anyio.to_thread" in sys.modules:
+        patch_to_thread(sys.modules["anyio.to_thread"])
+    else:
+        sys.meta_path.insert(0, _PatchOnImport({"anyio.to_thread": patch_to_thread}))
+
+
+def cancel_leftover_tasks() -> int:
+    """Tasks a stopped or finished snippet left running would keep printing: cancel them."""
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        return 0
+    leftovers = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in leftovers:
+        task.cancel()
+    return len(leftovers)

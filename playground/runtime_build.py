@@ -1,0 +1,230 @@
+"""Put the self-hosted browser runtime into a built site: Pyodide, the wheels, the editor.
+
+Run after `mkdocs build`: ``python -m playground.runtime_build --site-dir site``. Everything comes
+from `browser-pins.toml`, and every file is checked against its sha256 before it is copied, so the
+site never serves a byte that was not pinned. Downloads are cached (npm's cache for
+`node_modules/`, `.cache/wheels/` for wheels): when nothing changed, nothing is fetched.
+
+Layout written (all under ``<site>/runtime/``):
+
+* ``pyodide/`` — the core runtime files from the npm package;
+* ``wheels/`` — the pinned wheels, plus ``packages.json`` (which imports each wheel provides, which
+  wheels it needs), so the worker loads only what a snippet imports;
+* ``editor.js`` — CodeMirror 6, bundled into one ES module;
+* ``in_browser.py`` — the runner's Python half;
+* ``manifest.json`` — versions and file sizes, for the loading progress bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from email.parser import Parser
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+PINS_FILE = ROOT / "browser-pins.toml"
+NODE_MODULES = ROOT / "node_modules"
+WHEEL_CACHE = ROOT / ".cache" / "wheels"
+EDITOR_ENTRY = ROOT / "frontend" / "editor-entry.js"
+IN_BROWSER = Path(__file__).resolve().parent / "in_browser.py"
+
+# What Pyodide 314 reports for environment markers in Requires-Dist.
+PYODIDE_MARKER_ENV = {
+    "python_version": "3.14", "python_full_version": "3.14.2", "implementation_name": "cpython",
+    "platform_python_implementation": "CPython", "sys_platform": "emscripten",
+    "platform_system": "Emscripten", "os_name": "posix", "platform_machine": "wasm32", "extra": "",
+}
+
+
+class PinMismatch(RuntimeError):
+    """A file's content is not what browser-pins.toml says: never serve it."""
+
+
+@dataclass(frozen=True)
+class Pins:
+    pyodide_version: str
+    pyodide_files: dict[str, str]
+    wheel_target: dict[str, str]
+    wheels: dict[str, str]
+    editor: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path = PINS_FILE) -> Pins:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        wheels = dict(data["wheels"])
+        files = wheels.pop("files")
+        return cls(
+            pyodide_version=data["pyodide"]["version"], pyodide_files=data["pyodide"]["files"],
+            wheel_target=wheels, wheels=files, editor=data["editor"],
+        )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verified(path: Path, expected: str) -> Path:
+    if not path.is_file():
+        raise PinMismatch(f"{path} is missing")
+    actual = sha256_of(path)
+    if actual != expected:
+        raise PinMismatch(f"{path.name}: sha256 {actual}, but browser-pins.toml pins {expected}")
+    return path
+
+
+def pyodide_package_dir() -> Path:
+    package = NODE_MODULES / "pyodide"
+    if not (package / "package.json").is_file():
+        raise SystemExit("node_modules/pyodide is missing: run `npm ci` (make does it for you)")
+    return package
+
+
+def fetch_wheels(pins: Pins, cache: Path = WHEEL_CACHE) -> dict[str, Path]:
+    """Wheels from the cache; the missing ones downloaded by pip with hash checking."""
+    cache.mkdir(parents=True, exist_ok=True)
+    missing = [name for name, digest in pins.wheels.items()
+               if not (cache / name).is_file() or sha256_of(cache / name) != digest]
+    if missing:
+        requirements = cache / "requirements.txt"
+        requirements.write_text("".join(
+            f"{_requirement_of(name)} --hash=sha256:{pins.wheels[name]}\n" for name in missing
+        ))
+        target = pins.wheel_target
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+             "--no-deps", "--only-binary=:all:", "--require-hashes",
+             "--python-version", target["python_version"], "--implementation", "cp",
+             "--abi", target["abi"], "--platform", target["platform"],
+             "--dest", str(cache), "-r", str(requirements)],
+            check=True,
+        )
+    return {name: verified(cache / name, digest) for name, digest in pins.wheels.items()}
+
+
+def _requirement_of(wheel_name: str) -> str:
+    distribution, version = wheel_name.split("-")[:2]
+    return f"{distribution}=={version}"
+
+
+def wheel_metadata(path: Path) -> tuple[str, list[str], list[str]]:
+    """(distribution name, top-level import names, required distribution names) of a wheel."""
+    with zipfile.ZipFile(path) as wheel:
+        names = wheel.namelist()
+        metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = Parser().parsestr(wheel.read(metadata_name).decode("utf-8"))
+    tops = set()
+    for name in names:
+        first = name.split("/", 1)[0]
+        if first.endswith((".dist-info", ".data")):
+            continue
+        if "/" in name or name.endswith(".py"):
+            tops.add(first.removesuffix(".py"))
+    requires = []
+    for line in metadata.get_all("Requires-Dist") or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(PYODIDE_MARKER_ENV):
+            requires.append(canonicalize_name(requirement.name))
+    return canonicalize_name(metadata["Name"]), sorted(tops), requires
+
+
+def packages_index(wheels: dict[str, Path]) -> dict[str, dict[str, list[str]]]:
+    """{wheel: {imports, depends}}; a requirement with no pinned wheel is an error, not a skip."""
+    described = {name: wheel_metadata(path) for name, path in wheels.items()}
+    by_distribution = {dist: name for name, (dist, _, _) in described.items()}
+    index = {}
+    for name, (dist, imports, requires) in described.items():
+        unpinned = [r for r in requires if r not in by_distribution]
+        if unpinned:
+            raise PinMismatch(f"{name} requires {unpinned}, which browser-pins.toml does not pin")
+        index[name] = {"imports": imports, "depends": sorted(by_distribution[r] for r in requires)}
+    return index
+
+
+def bundle_editor(destination: Path) -> None:
+    esbuild = NODE_MODULES / ".bin" / "esbuild"
+    if not esbuild.exists():
+        raise SystemExit("node_modules/.bin/esbuild is missing: run `npm ci`")
+    subprocess.run(
+        [str(esbuild), str(EDITOR_ENTRY), "--bundle", "--format=esm", "--minify",
+         "--target=es2022", "--legal-comments=none", "--log-level=warning",
+         f"--outfile={destination}"],
+        check=True, cwd=ROOT,
+    )
+
+
+def install(site_dir: Path, pins: Pins | None = None) -> Path:
+    """Write the runtime into ``site_dir/runtime`` and return that folder."""
+    pins = pins or Pins.load()
+    if not (site_dir / "index.html").is_file():
+        raise SystemExit(f"{site_dir} holds no built site: run `mkdocs build` first")
+    runtime = site_dir / "runtime"
+    if runtime.exists():
+        shutil.rmtree(runtime)
+    (runtime / "pyodide").mkdir(parents=True)
+    (runtime / "wheels").mkdir()
+
+    package = pyodide_package_dir()
+    sizes: dict[str, int] = {}
+    for name, digest in pins.pyodide_files.items():
+        target = runtime / "pyodide" / name
+        shutil.copyfile(verified(package / name, digest), target)
+        sizes[f"pyodide/{name}"] = target.stat().st_size
+
+    wheels = fetch_wheels(pins)
+    for name, path in wheels.items():
+        shutil.copyfile(path, runtime / "wheels" / name)
+        sizes[f"wheels/{name}"] = path.stat().st_size
+    (runtime / "wheels" / "packages.json").write_text(json.dumps(packages_index(wheels), indent=1))
+
+    bundle_editor(runtime / "editor.js")
+    shutil.copyfile(IN_BROWSER, runtime / "in_browser.py")
+    manifest = {"pyodide": pins.pyodide_version, "sizes": sizes,
+                "sha256": {**{f"pyodide/{k}": v for k, v in pins.pyodide_files.items()},
+                           **{f"wheels/{k}": v for k, v in pins.wheels.items()}}}
+    (runtime / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return runtime
+
+
+def print_hashes(pins: Pins) -> None:
+    package = pyodide_package_dir()
+    for name in pins.pyodide_files:
+        print(f'"{name}" = "{sha256_of(package / name)}"')
+    for name in pins.wheels:
+        path = WHEEL_CACHE / name
+        print(f'"{name}" = "{sha256_of(path) if path.is_file() else "(not downloaded)"}"')
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m playground.runtime_build", description=__doc__.split("\n")[0])
+    parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
+    parser.add_argument("--print-hashes", action="store_true", help="print the sha256 of the files as they are now")
+    args = parser.parse_args(argv)
+    pins = Pins.load()
+    if args.print_hashes:
+        print_hashes(pins)
+        return
+    try:
+        runtime = install(args.site_dir, pins)
+    except PinMismatch as error:
+        raise SystemExit(f"runtime_build: {error}") from error
+    total = sum(p.stat().st_size for p in runtime.rglob("*") if p.is_file())
+    print(f"runtime_build: {runtime} ({total / 1e6:.1f} MB, Pyodide {pins.pyodide_version})")
+
+
+if __name__ == "__main__":
+    main()
