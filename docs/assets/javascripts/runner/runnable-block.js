@@ -72,6 +72,8 @@ export function mountRunnable(block, client) {
   let runId = null;
 
   const source = () => (editor ? editor.getText() : original);
+  // What Run would run, for tests and the console: `block.runnerSource()`.
+  Object.defineProperty(root, "runnerSource", { value: source, configurable: true });
   /** @param {string} text */
   const say = (text) => { status.textContent = text; };
   /** @param {string} state */
@@ -182,5 +184,6 @@ export function mountRunnable(block, client) {
     for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
     editor?.destroy();
     log.destroy();
+    delete (/** @type {any} */ (root)).runnerSource;
   };
 }

@@ -26,6 +26,10 @@ export class RuntimeClient {
     /** @type {Set<(state: string, detail?: string) => void>} */
     this.listeners = new Set();
     this.state = "idle"; // idle | loading | ready | error
+    /** How many workers this visit has started: Stop keeps it at one when it can. */
+    this.starts = 0;
+    /** @type {{ jspi: boolean, isolated: boolean, pyodide: string } | null} */
+    this.info = null;
   }
 
   /** @param {(state: string, detail?: string) => void} listener */
@@ -49,10 +53,12 @@ export class RuntimeClient {
     this.interrupt = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
     const worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
     this.worker = worker;
+    this.starts += 1;
     this.ready = new Promise((resolve, reject) => {
       worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ event) => {
         const message = event.data;
         if (message.type === "ready") {
+          this.info = { jspi: message.jspi, isolated: message.isolated, pyodide: message.pyodide };
           this.setState("ready");
           resolve(message);
         } else if (message.type === "fatal") {
