@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
+RUN_TIMEOUT_MS = 90_000  # a cold start with packages takes seconds; this only catches hangs
 # The flags keep Chromium from reaching out on its own (updates, sync, field trials): this
 # machine has no network, and a request we did not make must not look like the page's.
 CHROMIUM_ARGS = [
@@ -68,3 +69,36 @@ def guarded_context(browser: Browser, base_url: str, **options: object) -> Guard
 
     context.route("**/*", route)
     return guard
+
+
+# ---- driving a runnable block ----------------------------------------------------------------
+
+
+def block_for(page: Page, relative: str) -> Locator:
+    block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
+    block.locator(".cm-content").wait_for()
+    return block
+
+
+def wait_settled(page: Page, block: Locator) -> str:
+    page.wait_for_function(
+        "el => !['loading', 'running'].includes(el.dataset.runnerState)",
+        arg=block.element_handle(), timeout=RUN_TIMEOUT_MS,
+    )
+    return block.get_attribute("data-runner-state") or ""
+
+
+def stdout_of(block: Locator) -> str:
+    return "".join(block.locator('.runner__output [data-stream="stdout"]').all_text_contents())
+
+
+def run_block(page: Page, block: Locator) -> str:
+    block.get_by_role("button", name="Run", exact=True).click()
+    return wait_settled(page, block)
+
+
+def set_code(page: Page, block: Locator, code: str) -> None:
+    block.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)

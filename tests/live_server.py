@@ -75,3 +75,28 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[str], log: IO[s
                 return
         time.sleep(0.05)  # polling a process we do not control: there is no event to wait on
     raise RuntimeError(f"playground did not answer /healthz within {STARTUP_TIMEOUT_S}s")
+
+
+@contextlib.contextmanager
+def run_static_host(port: int, site_dir: Path) -> Iterator[str]:
+    """The built site on a plain static server that sends no COOP/COEP headers."""
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(
+        [PYTHON, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site_dir)],
+        stdout=log, stderr=subprocess.STDOUT, text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(base_url + "/", timeout=1.0).status_code == 200:
+                    break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the static host did not start")
+            time.sleep(0.05)  # polling a process we do not control
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()

@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Page
 
 from playground.recorded_output import compare, recorded_lines
 from playground.snippet_catalog import Kind, discover
-from tests.browser import GuardedContext, guarded_context, launch
+from tests.browser import (
+    RUN_TIMEOUT_MS, GuardedContext, block_for, guarded_context, launch, run_block, set_code,
+    stdout_of, wait_settled,
+)
 from tests.live_server import LiveServer
 from tests.paths import DOCS, SNIPPETS
 
-RUN_TIMEOUT_MS = 90_000
 BROWSER_SNIPPETS = [s for s in discover(SNIPPETS) if s.kind is Kind.BROWSER]
 
 
@@ -50,36 +52,6 @@ def shared_page(guard: GuardedContext) -> Page:
 def open_page(page: Page, base_url: str, path: str) -> None:
     if page.url != base_url + path:
         page.goto(base_url + path, wait_until="networkidle")
-
-
-def block_for(page: Page, relative: str) -> Locator:
-    block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
-    block.locator(".cm-content").wait_for()
-    return block
-
-
-def wait_settled(page: Page, block: Locator) -> str:
-    page.wait_for_function(
-        "el => !['loading', 'running'].includes(el.dataset.runnerState)",
-        arg=block.element_handle(), timeout=RUN_TIMEOUT_MS,
-    )
-    return block.get_attribute("data-runner-state") or ""
-
-
-def stdout_of(block: Locator) -> str:
-    return "".join(block.locator('.runner__output [data-stream="stdout"]').all_text_contents())
-
-
-def run_block(page: Page, block: Locator) -> str:
-    block.get_by_role("button", name="Run", exact=True).click()
-    return wait_settled(page, block)
-
-
-def set_code(page: Page, block: Locator, code: str) -> None:
-    block.locator(".cm-content").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(code)
 
 
 @pytest.mark.parametrize("snippet", BROWSER_SNIPPETS, ids=lambda s: s.relative)

@@ -2,8 +2,11 @@
 // reloading, so this module runs once per visit: it owns the one runtime and re-mounts blocks on
 // every page that `document$` announces, tearing down those of the page before.
 
+import { ensureIsolation } from "./isolation.js";
 import { mountRunnable } from "./runnable-block.js";
 import { RuntimeClient } from "./runtime-client.js";
+
+ensureIsolation();
 
 const workerUrl = new URL("./worker.js", import.meta.url);
 // Test-only: `?jspi=off` on the page runs Python as a browser without JSPI would.

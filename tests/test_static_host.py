@@ -1,0 +1,69 @@
+"""The built site on a static host that sends no headers: a service worker supplies isolation,
+and without it, Stop still works by replacing the Python worker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser import block_for, guarded_context, launch, run_block, set_code, stdout_of, wait_settled
+from tests.conftest import free_port
+from tests.live_server import run_static_host
+
+CPU_LOOP = "n = 0\nwhile True:\n    n += 1\n"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launch() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def static_host(built_site: Path) -> Iterator[str]:
+    with run_static_host(free_port(), built_site) as base_url:
+        yield base_url
+
+
+def stop_cpu_loop(page, block) -> str:  # noqa: ANN001
+    set_code(page, block, CPU_LOOP)
+    block.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=90_000)
+    block.get_by_role("button", name="Stop", exact=True).click()
+    return wait_settled(page, block)
+
+
+def test_service_worker_isolates_and_stop_interrupts_in_place(browser: Browser, static_host: str) -> None:
+    guard = guarded_context(browser, static_host, service_workers="allow")
+    try:
+        page = guard.new_page()
+        page.goto(static_host + "/terminology/")
+        page.wait_for_function("crossOriginIsolated === true", timeout=30_000)
+        block = block_for(page, "terminology/tiny_event_loop.py")
+        assert run_block(page, block) == "ok"
+        assert stop_cpu_loop(page, block) == "stopped"
+        assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
+        assert page.evaluate("asyncFastapiLive.runtime.info.isolated") is True
+    finally:
+        guard.context.close()
+
+
+def test_without_isolation_stop_replaces_the_worker(browser: Browser, static_host: str) -> None:
+    guard = guarded_context(browser, static_host, service_workers="block")
+    try:
+        page = guard.new_page()
+        page.goto(static_host + "/terminology/", wait_until="networkidle")
+        assert page.evaluate("crossOriginIsolated") is False
+        block = block_for(page, "terminology/tiny_event_loop.py")
+        assert stop_cpu_loop(page, block) == "stopped"
+        assert "restarting Python" in block.locator(".runner__output").inner_text()
+        block.get_by_role("button", name="Reset").click()
+        assert run_block(page, block) == "ok"
+        assert stdout_of(block).startswith("A: step 1")
+        assert page.evaluate("asyncFastapiLive.runtime.starts") == 2
+        assert guard.refused == []
+    finally:
+        guard.context.close()
