@@ -49,20 +49,27 @@ function postProgress(force = false) {
   post({ type: "progress", phase: progress.phase, loaded: progress.loaded, total: progress.total });
 }
 
+/**
+ * Count the bytes of a response as they arrive, on a clone: the original goes untouched to
+ * Pyodide, so the wasm still compiles while it streams and the browser can cache the compiled code.
+ * @param {Response} response
+ */
+async function countBytes(response) {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    progress.loaded += value.byteLength;
+    postProgress();
+  }
+}
+
 /** @type {typeof fetch} */
 self.fetch = async (input, init) => {
   const response = await realFetch(input, init);
-  if (!response.body || !response.ok) return response;
-  const counter = new TransformStream({
-    transform(chunk, controller) {
-      progress.loaded += chunk.byteLength;
-      postProgress();
-      controller.enqueue(chunk);
-    },
-  });
-  return new Response(response.body.pipeThrough(counter), {
-    status: response.status, statusText: response.statusText, headers: response.headers,
-  });
+  if (response.ok && response.body) countBytes(response.clone()).catch(() => {});
+  return response;
 };
 
 // ---- output: coalesced so a print loop cannot flood the page with messages -------------------
