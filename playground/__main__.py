@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from playground.server import serve, uvicorn_options
 from playground.settings import Settings, env_name
 
 
@@ -21,18 +22,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         # the environment, the one channel that child reads.
         for field in Settings.fields():
             os.environ[env_name(field.name)] = str(getattr(settings, field.name))
-        uvicorn.run(
-            "playground.app:create_app", factory=True, host=settings.host, port=settings.port,
-            reload=True, reload_dirs=[str(settings.snippets_dir.parent / "playground")],
-            log_level=settings.log_level,
+        uvicorn.run(  # the reloader supervises a child; it takes no custom server class
+            "playground.app:create_app", factory=True, reload=True,
+            reload_dirs=[str(settings.snippets_dir.parent / "playground"), str(settings.snippets_dir)],
+            **uvicorn_options(settings),  # type: ignore[arg-type]
         )
-    else:
-        from playground.app import create_app
-
-        uvicorn.run(
-            create_app(settings), host=settings.host, port=settings.port,
-            log_level=settings.log_level,
-        )
+        return
+    serve(settings)
 
 
 if __name__ == "__main__":

@@ -2,53 +2,65 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.staticfiles import StaticFiles
 
+from playground import chat, echo, lab
 from playground.isolation import CrossOriginIsolation
 from playground.settings import Settings
-
-
-def site_url_of(sitemap_xml: str) -> str | None:
-    """The `site_url` the site was built for: the first `<loc>` is the home page."""
-    found = re.search(r"<loc>([^<]+/)</loc>", sitemap_xml)
-    return found.group(1) if found else None
+from playground.snippet_mounts import server_snippets
+from playground.static_site import SiteFiles, sitemap_for
+from playground.ws_guard import WebSocketGuard
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from settings; a factory so tests can make one per configuration."""
     settings = settings or Settings.from_env()
-    app = FastAPI(title="Async FastAPI, Live — playground", version="0.1.0")
+    target = lab.LabTarget(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        target.stop()
+
+    app = FastAPI(title="Async FastAPI, Live — playground", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.lab_target = target
 
     @app.get("/healthz", response_class=PlainTextResponse, tags=["meta"])
     async def healthz() -> str:
-        """Answers as long as the event loop is free: the lab uses it to prove it stays free."""
+        """Answers as long as the event loop is free: the lab proves it stays free."""
         return "ok"
+
+    app.include_router(echo.router, tags=["websockets"])
+    chat_router = chat.make_router(settings)
+    app.state.rooms = chat_router.rooms  # type: ignore[attr-defined]
+    app.include_router(chat_router, tags=["websockets"])
+    app.include_router(lab.make_router(settings, target))
+
+    mounted = server_snippets(settings.snippets_dir)
+
+    @app.get("/snippets/", tags=["snippets"])
+    async def snippet_index() -> list[dict[str, str | None]]:
+        """Where each server snippet is mounted, and why one is not."""
+        return [{"snippet": m.snippet.relative, "path": m.path + "/", "error": m.error} for m in mounted]
+
+    for entry in mounted:
+        if entry.app is not None:
+            app.mount(entry.path, entry.app)
 
     sitemap = settings.site_dir / "sitemap.xml"
     if sitemap.is_file():
-        built_for = site_url_of(sitemap.read_text(encoding="utf-8"))
-
         @app.get("/sitemap.xml", include_in_schema=False)
         async def sitemap_for_this_origin(request: Request) -> Response:
-            """Material's instant navigation only follows links the sitemap lists, by origin.
-
-            The site is built for one `site_url`; rewriting it to the origin the reader actually
-            used keeps instant navigation (and the warm runtime it preserves) on any host/port.
-            """
-            here = str(request.base_url)
-            text = sitemap.read_text(encoding="utf-8")
-            if built_for:
-                text = text.replace(f"<loc>{built_for}", f"<loc>{here}")
-            return Response(text, media_type="application/xml")
+            return sitemap_for(request, sitemap)
 
     if (settings.site_dir / "index.html").is_file():
         # Mounted last: every route above wins over a file of the same name.
-        app.mount("/", StaticFiles(directory=settings.site_dir, html=True), name="site")
+        app.mount("/", SiteFiles(directory=settings.site_dir, html=True), name="site")
     else:
         @app.get("/", response_class=PlainTextResponse, include_in_schema=False)
         async def site_missing() -> PlainTextResponse:
@@ -59,4 +71,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return PlainTextResponse(message, status_code=503)
 
     app.add_middleware(CrossOriginIsolation)
+    app.add_middleware(WebSocketGuard, settings=settings)
     return app
+
+
+def websocket_guard(app: FastAPI) -> WebSocketGuard:
+    """The guard instance in the built middleware stack (built on the first request)."""
+    layer = app.middleware_stack
+    while layer is not None and not isinstance(layer, WebSocketGuard):
+        layer = getattr(layer, "app", None)
+    if layer is None:
+        raise LookupError("the WebSocketGuard middleware is not in the stack yet")
+    return layer

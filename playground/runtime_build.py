@@ -7,7 +7,8 @@ site never serves a byte that was not pinned. Downloads are cached (npm's cache 
 
 Layout written (all under ``<site>/runtime/``):
 
-* ``pyodide/`` — the core runtime files from the npm package;
+* ``pyodide-<version>/`` — the core runtime files from the npm package (the version in the path
+  lets the server mark them immutable);
 * ``wheels/`` — the pinned wheels, plus ``packages.json`` (which imports each wheel provides, which
   wheels it needs), so the worker loads only what a snippet imports;
 * ``editor.js`` — CodeMirror 6, bundled into one ES module;
@@ -175,15 +176,16 @@ def install(site_dir: Path, pins: Pins | None = None) -> Path:
     runtime = site_dir / "runtime"
     if runtime.exists():
         shutil.rmtree(runtime)
-    (runtime / "pyodide").mkdir(parents=True)
+    pyodide_dir = f"pyodide-{pins.pyodide_version}"
+    (runtime / pyodide_dir).mkdir(parents=True)
     (runtime / "wheels").mkdir()
 
     package = pyodide_package_dir()
     sizes: dict[str, int] = {}
     for name, digest in pins.pyodide_files.items():
-        target = runtime / "pyodide" / name
+        target = runtime / pyodide_dir / name
         shutil.copyfile(verified(package / name, digest), target)
-        sizes[f"pyodide/{name}"] = target.stat().st_size
+        sizes[f"{pyodide_dir}/{name}"] = target.stat().st_size
 
     wheels = fetch_wheels(pins)
     for name, path in wheels.items():
@@ -193,8 +195,8 @@ def install(site_dir: Path, pins: Pins | None = None) -> Path:
 
     bundle_editor(runtime / "editor.js")
     shutil.copyfile(IN_BROWSER, runtime / "in_browser.py")
-    manifest = {"pyodide": pins.pyodide_version, "sizes": sizes,
-                "sha256": {**{f"pyodide/{k}": v for k, v in pins.pyodide_files.items()},
+    manifest = {"pyodide": pins.pyodide_version, "pyodide_dir": f"{pyodide_dir}/", "sizes": sizes,
+                "sha256": {**{f"{pyodide_dir}/{k}": v for k, v in pins.pyodide_files.items()},
                            **{f"wheels/{k}": v for k, v in pins.wheels.items()}}}
     (runtime / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return runtime

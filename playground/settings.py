@@ -33,6 +33,29 @@ class Settings:
     snippets_dir: Path = _option(PROJECT_ROOT / "snippets", "Where the snippet files live.")
     log_level: str = _option("info", "uvicorn log level.")
 
+    # Websockets: every limit applies to every websocket endpoint (echo, chat, mounted snippets).
+    ws_max_message_bytes: int = _option(64 * 1024, "Largest websocket message accepted; larger closes with 1009.")
+    ws_per_message_deflate: bool = _option(False, "Offer per-message deflate compression to websocket clients.")
+    ws_allowed_origins: str = _option(
+        "", "Comma-separated extra Origins allowed to open websockets (same origin and localhost always are).")
+    ws_max_connections_per_ip: int = _option(16, "Open websockets allowed per client address; more close with 1013.")
+    ws_messages_per_second: float = _option(20.0, "Sustained messages per second per websocket; faster closes with 1008.")
+    ws_message_burst: int = _option(40, "Messages a websocket may send at once before the rate applies.")
+    ws_idle_timeout: float = _option(300.0, "Seconds a websocket may stay silent before the server closes it.")
+    ws_ping_interval: float = _option(20.0, "Seconds between the server's keepalive pings.")
+    ws_ping_timeout: float = _option(20.0, "Seconds to wait for a pong before dropping the connection.")
+
+    # Chat rooms.
+    chat_max_rooms: int = _option(100, "Chat rooms open at once.")
+    chat_max_members: int = _option(50, "Members per chat room.")
+    chat_max_text: int = _option(2000, "Characters in one chat message.")
+
+    # The concurrency lab.
+    lab_max_requests: int = _option(100, "Concurrent requests one lab run may fire.")
+    lab_max_seconds: float = _option(5.0, "Seconds one lab target request may wait or work.")
+    lab_deadline: float = _option(30.0, "Seconds after which a lab run stops waiting for its requests.")
+    lab_threadpool_tokens: int = _option(40, "Threads in the lab target's threadpool (FastAPI's default is 40).")
+
     @classmethod
     def fields(cls) -> tuple[dataclasses.Field[Any], ...]:
         return dataclasses.fields(cls)

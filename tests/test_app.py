@@ -101,3 +101,21 @@ async def test_sitemap_names_the_origin_the_reader_used(settings: Settings) -> N
     body = (await fetch(settings, "/sitemap.xml")).text
     assert "<loc>http://playground/terminology/</loc>" in body
     assert "127.0.0.1:8000" not in body
+
+
+@pytest.mark.anyio
+async def test_pinned_runtime_files_are_immutable_and_pages_revalidate(settings: Settings) -> None:
+    wheel = next((settings.site_dir / "runtime" / "wheels").glob("fastapi-*.whl")).name
+    pinned = await fetch(settings, f"/runtime/wheels/{wheel}")
+    core = next((settings.site_dir / "runtime").glob("pyodide-*"))
+    wasm = await fetch(settings, f"/runtime/{core.name}/pyodide.asm.wasm")
+    page = await fetch(settings, "/terminology/")
+    manifest = await fetch(settings, "/runtime/manifest.json")
+    assert pinned.headers["cache-control"] == wasm.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert page.headers["cache-control"] == manifest.headers["cache-control"] == "no-cache"
+
+
+@pytest.mark.anyio
+async def test_snippet_index_lists_mounted_server_snippets(settings: Settings) -> None:
+    listed = (await fetch(settings, "/snippets/")).json()
+    assert {"snippet": "websocket/echo_server.py", "path": "/snippets/websocket/echo_server/", "error": None} in listed

@@ -51,7 +51,7 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     runtime = built_site / "runtime"
     manifest = json.loads((runtime / "manifest.json").read_text())
     for name, digest in pins.pyodide_files.items():
-        assert runtime_build.sha256_of(runtime / "pyodide" / name) == digest
+        assert runtime_build.sha256_of(runtime / f"pyodide-{pins.pyodide_version}" / name) == digest
     for name, digest in pins.wheels.items():
         assert runtime_build.sha256_of(runtime / "wheels" / name) == digest
     served = {p.relative_to(runtime).as_posix() for p in runtime.rglob("*") if p.is_file()}

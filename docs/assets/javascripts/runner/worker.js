@@ -28,7 +28,7 @@ let pyodide = null;
 let runner = null;
 /** @type {Set<string>} */
 const loadedWheels = new Set();
-/** @type {{ sizes: Record<string, number> } | null} */
+/** @type {{ sizes: Record<string, number>, pyodide_dir: string } | null} */
 let manifest = null;
 let packagesJson = "{}";
 /** @type {number | null} */
@@ -126,15 +126,18 @@ function blockingWait(ms) {
 // ---- start-up ---------------------------------------------------------------------------------
 
 async function start() {
-  manifest = await (await realFetch(new URL("manifest.json", RUNTIME))).json();
+  const response = await realFetch(new URL("manifest.json", RUNTIME));
+  if (!response.ok) throw new Error(`runtime/manifest.json answered ${response.status}: is the runtime installed?`);
+  manifest = await response.json();
+  const core = new URL(manifest?.pyodide_dir ?? "", RUNTIME);
   const sizes = /** @type {Record<string, number>} */ (manifest?.sizes ?? {});
   progress.total = Object.entries(sizes)
-    .filter(([name]) => name.startsWith("pyodide/"))
+    .filter(([name]) => name.startsWith(manifest?.pyodide_dir ?? "-"))
     .reduce((sum, [, size]) => sum + size, 0);
   postProgress(true);
 
-  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", RUNTIME).href);
-  pyodide = await loadPyodide({ indexURL: new URL("pyodide/", RUNTIME).href });
+  const { loadPyodide } = await import(new URL("pyodide.mjs", core).href);
+  pyodide = await loadPyodide({ indexURL: core.href });
   if (interrupt) pyodide.setInterruptBuffer(interrupt);
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));

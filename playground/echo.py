@@ -1,0 +1,20 @@
+"""`/ws/echo`: every text and binary message comes back as it was received, in order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, WebSocket
+
+router = APIRouter()
+
+
+@router.websocket("/ws/echo")
+async def echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        if message.get("text") is not None:
+            await websocket.send_text(message["text"])
+        elif message.get("bytes") is not None:
+            await websocket.send_bytes(message["bytes"])

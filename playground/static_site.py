@@ -1,0 +1,52 @@
+"""The built site, served with the cache headers each kind of file deserves.
+
+Pinned runtime files never change under the same URL (the Pyodide version is in their folder,
+wheel names carry versions), so browsers may keep them for a year without asking again. Every
+other file is revalidated on each visit (`no-cache` still lets the browser reuse it after a 304),
+so a rebuilt page is seen at once.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+IMMUTABLE = re.compile(r"^runtime/(pyodide-[^/]+/.+|wheels/[^/]+\.whl)$")
+LONG_LIVED = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+
+def cache_control_for(path: str) -> str:
+    return LONG_LIVED if IMMUTABLE.match(path) else REVALIDATE
+
+
+class SiteFiles(StaticFiles):
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers["cache-control"] = cache_control_for(path.lstrip("/"))
+        return response
+
+
+def site_url_of(sitemap_xml: str) -> str | None:
+    """The `site_url` the site was built for: the first `<loc>` is the home page."""
+    found = re.search(r"<loc>([^<]+/)</loc>", sitemap_xml)
+    return found.group(1) if found else None
+
+
+def sitemap_for(request: Request, sitemap: Path) -> Response:
+    """Material's instant navigation only follows links the sitemap lists, by origin.
+
+    The site is built for one `site_url`; rewriting it to the origin the reader actually used keeps
+    instant navigation (and the warm Python runtime it preserves) on any host and port.
+    """
+    text = sitemap.read_text(encoding="utf-8")
+    built_for = site_url_of(text)
+    if built_for:
+        text = text.replace(f"<loc>{built_for}", f"<loc>{request.base_url}")
+    return Response(text, media_type="application/xml", headers={"cache-control": REVALIDATE})

@@ -1,0 +1,195 @@
+"""Limits for every websocket the playground accepts, in one ASGI middleware.
+
+uvicorn caps neither websocket connections (``--limit-concurrency`` is HTTP-only) nor Origins,
+and its idle timeout is HTTP-only too; CORSMiddleware does not look at websockets. So this layer
+sits in front of *every* websocket endpoint — the echo, the chat, the mounted snippet apps — and:
+
+* refuses a browser Origin that is not allowed, before the handshake completes (HTTP 403);
+* closes with 1013 when one address already holds its share of connections;
+* closes with 1009 when a message is larger than the cap (uvicorn enforces it on the wire too);
+* closes with 1008 when a client sends faster than its token bucket allows;
+* closes with 1000 after an idle period with no message from the client;
+* closes every connection with 1001 when the server shuts down.
+
+The endpoint behind it sees an ordinary ``websocket.disconnect`` in each case, so its own
+``receive`` loop ends the usual way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from playground.settings import Settings
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+CLOSE_NORMAL, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_LATER = 1000, 1001, 1008, 1009, 1013
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def origin_allowed(origin: str | None, host: str | None, extra: frozenset[str]) -> bool:
+    """No Origin (not a browser), the page's own origin, localhost, or an allowed extra one."""
+    if origin is None:
+        return True
+    if origin in extra:
+        return True
+    parts = urlsplit(origin)
+    if parts.hostname in LOCAL_HOSTS or (parts.hostname and f"[{parts.hostname}]" in LOCAL_HOSTS):
+        return True
+    return host is not None and parts.netloc == host
+
+
+@dataclass
+class TokenBucket:
+    rate: float
+    burst: int
+    tokens: float = field(init=False)
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = float(self.burst)
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class GuardedConnection:
+    """One websocket between the server and the app, with the limits applied to its receive."""
+
+    def __init__(self, guard: WebSocketGuard, receive: Receive, send: Send) -> None:
+        self.guard = guard
+        self._receive = receive
+        self._send = send
+        self.closed = False
+        self.bucket = TokenBucket(guard.settings.ws_messages_per_second, guard.settings.ws_message_burst)
+        self._timeout: asyncio.Timeout | None = None
+        self._shutdown = False
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close towards the client once; the app's next receive sees a disconnect."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
+        except Exception:  # noqa: BLE001 - the transport is already gone: nothing left to tell
+            pass
+
+    async def shutdown(self) -> None:
+        self._shutdown = True
+        await self.close(CLOSE_GOING_AWAY, "server shutting down")
+        if self._timeout is not None:
+            self._timeout.reschedule(asyncio.get_running_loop().time())
+
+    async def receive(self) -> Message:
+        if self.closed:
+            return {"type": "websocket.disconnect", "code": CLOSE_NORMAL}
+        idle = self.guard.settings.ws_idle_timeout
+        try:
+            async with asyncio.timeout(idle) as timeout:
+                self._timeout = timeout
+                message = await self._receive()
+        except TimeoutError:
+            if not self._shutdown:
+                await self.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
+            return {"type": "websocket.disconnect", "code": CLOSE_GOING_AWAY if self._shutdown else CLOSE_NORMAL}
+        finally:
+            self._timeout = None
+        if message["type"] == "websocket.disconnect":
+            self.closed = True
+        elif message["type"] == "websocket.receive":
+            return await self._check(message)
+        return message
+
+    async def _check(self, message: Message) -> Message:
+        limit = self.guard.settings.ws_max_message_bytes
+        data = message.get("bytes")
+        size = len(data) if data is not None else len((message.get("text") or "").encode())
+        if size > limit:
+            await self.close(CLOSE_TOO_BIG, f"message of {size} bytes exceeds the {limit}-byte limit")
+        elif not self.bucket.take():
+            await self.close(CLOSE_POLICY, f"more than {self.guard.settings.ws_messages_per_second:g} messages/s")
+        else:
+            return message
+        return {"type": "websocket.disconnect", "code": CLOSE_POLICY}
+
+    async def send(self, message: Message) -> None:
+        if self.closed:
+            return  # the guard closed it; the app will see the disconnect on its next receive
+        if message["type"] == "websocket.close":
+            self.closed = True
+        await self._send(message)
+
+
+class WebSocketGuard:
+    """ASGI middleware: see the module docstring. HTTP passes straight through."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.extra_origins = frozenset(o.strip() for o in settings.ws_allowed_origins.split(",") if o.strip())
+        self.per_address: Counter[str] = Counter()
+        self.connections: set[GuardedConnection] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+        origin = _header(scope, b"origin")
+        if not origin_allowed(origin, _header(scope, b"host"), self.extra_origins):
+            await self._refuse(scope, receive, send, f"Origin {origin} may not open websockets here")
+            return
+        address = (scope.get("client") or ("unknown", 0))[0]
+        if self.per_address[address] >= self.settings.ws_max_connections_per_ip:
+            await self._accept_and_close(receive, send, CLOSE_TRY_LATER,
+                                         f"{self.settings.ws_max_connections_per_ip} connections from your address already")
+            return
+        connection = GuardedConnection(self, receive, send)
+        self.per_address[address] += 1
+        self.connections.add(connection)
+        try:
+            await self.app(scope, connection.receive, connection.send)
+        finally:
+            self.connections.discard(connection)
+            self.per_address[address] -= 1
+            if self.per_address[address] <= 0:
+                del self.per_address[address]
+
+    async def shutdown(self) -> None:
+        """Tell every client the server is going away (1001) before the server drops them."""
+        await asyncio.gather(*(c.shutdown() for c in list(self.connections)), return_exceptions=True)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, reason: str) -> None:
+        await receive()  # websocket.connect
+        if "websocket.http.response" in scope.get("extensions", {}):
+            body = reason.encode()
+            await send({"type": "websocket.http.response.start", "status": 403,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "websocket.http.response.body", "body": body})
+        else:
+            await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": reason[:120]})
+
+    @staticmethod
+    async def _accept_and_close(receive: Receive, send: Send, code: int, reason: str) -> None:
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": code, "reason": reason[:120]})
