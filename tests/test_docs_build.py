@@ -11,7 +11,7 @@ from pathlib import Path
 from playground.snippet_catalog import discover
 from tests.paths import BIN, ROOT, SNIPPETS
 
-NAV_PAGES = ["index.html", "terminology/index.html", "async-io/index.html",
+NAV_PAGES = ["index.html", "terminology/index.html", "async-io/index.html", "lab/index.html",
              "dependency-injection/index.html", "websockets/index.html",
              "playground/index.html", "glossary/index.html"]
 

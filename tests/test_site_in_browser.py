@@ -12,7 +12,7 @@ from tests.browser import guarded_context, launch
 from tests.live_server import LiveServer
 
 PAGES = ["/", "/terminology/", "/async-io/", "/dependency-injection/", "/websockets/",
-         "/playground/", "/glossary/"]
+         "/playground/", "/lab/", "/glossary/"]
 
 
 @pytest.fixture(scope="module")

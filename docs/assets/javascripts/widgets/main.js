@@ -1,0 +1,25 @@
+// Mounts the playground widgets (`<div data-widget="...">` in a page) on every page that
+// Material's instant navigation shows, and tears down those of the page before.
+
+import { mountChatDemo } from "./chat-demo.js";
+import { mountLab } from "./lab.js";
+import { mountWsClient } from "./ws-client.js";
+
+/** @type {Record<string, (root: HTMLElement) => () => void>} */
+const WIDGETS = { "ws-client": mountWsClient, "chat-demo": mountChatDemo, lab: mountLab };
+
+/** @type {(() => void)[]} */
+let teardowns = [];
+
+function mountPage() {
+  for (const teardown of teardowns) teardown();
+  teardowns = [];
+  for (const root of document.querySelectorAll("[data-widget]")) {
+    const mount = WIDGETS[/** @type {HTMLElement} */ (root).dataset.widget ?? ""];
+    if (mount) teardowns.push(mount(/** @type {HTMLElement} */ (root)));
+  }
+}
+
+const material = /** @type {any} */ (window).document$;
+if (material && typeof material.subscribe === "function") material.subscribe(mountPage);
+else mountPage();

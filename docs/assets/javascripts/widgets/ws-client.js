@@ -1,0 +1,118 @@
+// A websocket client in the page: connect, send text / JSON / binary (hex), and watch a
+// timestamped log with the round-trip time of every echo and the close code and reason.
+
+import { clock, h, on } from "./dom.js";
+import { unreachableHelp, websocketUrl } from "./playground-url.js";
+
+/** @param {string} hex @returns {Uint8Array} */
+export function parseHex(hex) {
+  const digits = hex.replace(/\s+/g, "");
+  if (!/^([0-9a-fA-F]{2})*$/.test(digits)) throw new Error("hex must be pairs of 0-9 a-f, e.g. 48 69 21");
+  return Uint8Array.from(digits.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
+/** @param {ArrayBuffer} buffer */
+const toHex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+
+/**
+ * @param {HTMLElement} root
+ * @returns {() => void} teardown
+ */
+export function mountWsClient(root) {
+  const url = /** @type {HTMLInputElement} */ (h("input", { type: "url", class: "ws__url", value: websocketUrl("ws/echo"), "aria-label": "Websocket URL", spellcheck: "false" }));
+  const connect = h("button", { type: "button", class: "runner__button" }, ["Connect"]);
+  const disconnect = h("button", { type: "button", class: "runner__button", disabled: true }, ["Disconnect"]);
+  const state = h("span", { class: "ws__state", role: "status" }, ["closed"]);
+  const format = /** @type {HTMLSelectElement} */ (h("select", { "aria-label": "Message format" }, [
+    h("option", { value: "text" }, ["Text"]), h("option", { value: "json" }, ["JSON"]), h("option", { value: "binary" }, ["Binary (hex)"]),
+  ]));
+  const message = /** @type {HTMLInputElement} */ (h("input", { type: "text", class: "ws__message", value: "hello", "aria-label": "Message" }));
+  const send = h("button", { type: "button", class: "runner__button", disabled: true }, ["Send"]);
+  const log = h("ol", { class: "ws__log", role: "log", "aria-live": "polite", "aria-label": "Websocket log" });
+  const clear = h("button", { type: "button", class: "runner__button" }, ["Clear log"]);
+  root.replaceChildren(
+    h("div", { class: "ws__row" }, [url, connect, disconnect, state]),
+    h("div", { class: "ws__row" }, [format, message, send]),
+    log, h("div", { class: "ws__row" }, [clear]),
+  );
+
+  /** @type {WebSocket | null} */
+  let socket = null;
+  /** @type {number[]} send times of messages not echoed yet (the echo answers in order) */
+  let pending = [];
+
+  /** @param {"out" | "in" | "info" | "error"} kind @param {string} text */
+  function write(kind, text) {
+    log.append(h("li", { class: `ws__entry ws__entry--${kind}` }, [h("time", {}, [clock()]), " ", text]));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  /** @param {string} value */
+  function setState(value) {
+    state.textContent = value;
+    root.dataset.state = value;
+    const open = value === "open";
+    connect.toggleAttribute("disabled", value !== "closed");
+    disconnect.toggleAttribute("disabled", !open && value !== "connecting");
+    send.toggleAttribute("disabled", !open);
+  }
+
+  function open() {
+    let target;
+    try {
+      target = new URL(url.value);
+      if (!["ws:", "wss:"].includes(target.protocol)) throw new Error("use ws:// or wss://");
+    } catch (error) {
+      write("error", `Not a websocket URL: ${error instanceof Error ? error.message : error}`);
+      return;
+    }
+    setState("connecting");
+    const ws = new WebSocket(target);
+    ws.binaryType = "arraybuffer";
+    socket = ws;
+    pending = [];
+    let opened = false;
+    ws.onopen = () => { opened = true; setState("open"); write("info", `connected to ${target.href}`); };
+    ws.onmessage = (event) => {
+      const sent = pending.shift();
+      const rtt = sent === undefined ? "" : ` (${(performance.now() - sent).toFixed(1)} ms)`;
+      const body = typeof event.data === "string" ? event.data : `binary: ${toHex(event.data)}`;
+      write("in", `← ${body}${rtt}`);
+    };
+    ws.onerror = () => { if (!opened) write("error", unreachableHelp()); };
+    ws.onclose = (event) => {
+      if (socket === ws) socket = null;
+      setState("closed");
+      write("info", `closed: code ${event.code}${event.reason ? `, reason "${event.reason}"` : ""}${event.wasClean ? "" : " (not clean)"}`);
+    };
+  }
+
+  function transmit() {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    /** @type {string | Uint8Array} */
+    let payload = message.value;
+    try {
+      if (format.value === "json") payload = JSON.stringify(JSON.parse(message.value));
+      if (format.value === "binary") payload = parseHex(message.value);
+    } catch (error) {
+      write("error", `Not sent: ${error instanceof Error ? error.message : error}`);
+      return;
+    }
+    pending.push(performance.now());
+    socket.send(payload);
+    write("out", `→ ${typeof payload === "string" ? payload : `binary: ${toHex(payload.buffer)}`}`);
+  }
+
+  const offs = [
+    on(connect, "click", open),
+    on(disconnect, "click", () => { setState("closing"); socket?.close(1000, "closed by the reader"); }),
+    on(send, "click", transmit),
+    on(message, "keydown", (event) => { if (event.key === "Enter") transmit(); }),
+    on(clear, "click", () => log.replaceChildren()),
+  ];
+  setState("closed");
+  return () => {
+    for (const off of offs) off();
+    socket?.close(1001, "page left");
+  };
+}
