@@ -37,4 +37,7 @@ class PlaygroundServer(uvicorn.Server):
 
 def serve(settings: Settings) -> None:
     server = PlaygroundServer(uvicorn.Config(create_app(settings), **uvicorn_options(settings)))  # type: ignore[arg-type]
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass  # Ctrl+C (or SIGINT from a test) after a graceful shutdown: nothing to report

@@ -126,3 +126,20 @@ def build_parser(defaults: Settings | None = None) -> argparse.ArgumentParser:
         else:
             parser.add_argument(flag, dest=field.name, type=kind, default=current, help=help_text)
     return parser
+
+
+def markdown_table() -> str:
+    """The settings as the README lists them (a test keeps the README equal to this)."""
+    rows = ["| flag | environment variable | default | what it does |", "|---|---|---|---|"]
+    for field in Settings.fields():
+        default = field.default
+        if isinstance(default, Path):
+            default = default.relative_to(PROJECT_ROOT).as_posix() + "/"
+        shown = "off" if default is False else "on" if default is True else f"`{default}`" if default != "" else "(none)"
+        flag = "--" + field.name.replace("_", "-")
+        rows.append(f"| `{flag}` | `{env_name(field.name)}` | {shown} | {field.metadata['help']} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -79,11 +79,11 @@ class GuardedConnection:
         self._send = send
         self.closed = False
         self.bucket = TokenBucket(guard.settings.ws_messages_per_second, guard.settings.ws_message_burst)
-        self._timeout: asyncio.Timeout | None = None
-        self._shutdown = False
+        self.last_seen = time.monotonic()
 
     async def close(self, code: int, reason: str) -> None:
-        """Close towards the client once; the app's next receive sees a disconnect."""
+        """Close towards the client once. The server then completes the closing handshake and
+        delivers ``websocket.disconnect`` to the app's pending receive, which ends its loop."""
         if self.closed:
             return
         self.closed = True
@@ -92,30 +92,15 @@ class GuardedConnection:
         except Exception:  # noqa: BLE001 - the transport is already gone: nothing left to tell
             pass
 
-    async def shutdown(self) -> None:
-        self._shutdown = True
-        await self.close(CLOSE_GOING_AWAY, "server shutting down")
-        if self._timeout is not None:
-            self._timeout.reschedule(asyncio.get_running_loop().time())
-
     async def receive(self) -> Message:
-        if self.closed:
-            return {"type": "websocket.disconnect", "code": CLOSE_NORMAL}
-        idle = self.guard.settings.ws_idle_timeout
-        try:
-            async with asyncio.timeout(idle) as timeout:
-                self._timeout = timeout
-                message = await self._receive()
-        except TimeoutError:
-            if not self._shutdown:
-                await self.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
-            return {"type": "websocket.disconnect", "code": CLOSE_GOING_AWAY if self._shutdown else CLOSE_NORMAL}
-        finally:
-            self._timeout = None
+        message = await self._receive()
+        self.last_seen = time.monotonic()
+        if message["type"] == "websocket.receive":
+            if self.closed:
+                return {"type": "websocket.disconnect", "code": CLOSE_NORMAL}
+            return await self._check(message)
         if message["type"] == "websocket.disconnect":
             self.closed = True
-        elif message["type"] == "websocket.receive":
-            return await self._check(message)
         return message
 
     async def _check(self, message: Message) -> Message:
@@ -147,6 +132,19 @@ class WebSocketGuard:
         self.extra_origins = frozenset(o.strip() for o in settings.ws_allowed_origins.split(",") if o.strip())
         self.per_address: Counter[str] = Counter()
         self.connections: set[GuardedConnection] = set()
+        self._watchdog: asyncio.Task[None] | None = None
+
+    async def _watch_idle(self) -> None:
+        """One task for all connections, instead of a timer per message: the idle limit costs
+        nothing on the hot path. Checks a few times per idle period."""
+        idle = self.settings.ws_idle_timeout
+        while self.connections:
+            await asyncio.sleep(min(1.0, idle / 4))
+            now = time.monotonic()
+            for connection in list(self.connections):
+                if not connection.closed and now - connection.last_seen > idle:
+                    await connection.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
+        self._watchdog = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -164,6 +162,8 @@ class WebSocketGuard:
         connection = GuardedConnection(self, receive, send)
         self.per_address[address] += 1
         self.connections.add(connection)
+        if self._watchdog is None:
+            self._watchdog = asyncio.create_task(self._watch_idle())
         try:
             await self.app(scope, connection.receive, connection.send)
         finally:
@@ -174,7 +174,8 @@ class WebSocketGuard:
 
     async def shutdown(self) -> None:
         """Tell every client the server is going away (1001) before the server drops them."""
-        await asyncio.gather(*(c.shutdown() for c in list(self.connections)), return_exceptions=True)
+        await asyncio.gather(*(c.close(CLOSE_GOING_AWAY, "server shutting down") for c in list(self.connections)),
+                             return_exceptions=True)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, reason: str) -> None:

@@ -34,3 +34,13 @@ def test_bad_environment_value_names_the_variable() -> None:
         Settings.from_env({"PLAYGROUND_PORT": "eighty"})
     with pytest.raises(ValueError, match="PLAYGROUND_RELOAD: expected a boolean"):
         Settings.from_env({"PLAYGROUND_RELOAD": "maybe"})
+
+
+def test_readme_lists_every_setting_as_generated() -> None:
+    from playground.settings import markdown_table
+    from tests.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("-->\n", readme.index("<!-- settings:start")) + 4
+    end = readme.index("<!-- settings:end -->")
+    assert readme[start:end] == markdown_table(), "README's settings table is stale: paste `python -m playground.settings`"

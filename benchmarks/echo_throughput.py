@@ -1,0 +1,160 @@
+"""Websocket echo: the playground's /ws/echo against a minimal echo server written with the
+`websockets` library, side by side in one run, at 1, 10, 100 and 500 concurrent clients.
+A third column, a bare ASGI echo on uvicorn (no FastAPI, no limits), shows how much of the gap
+is uvicorn's own and how much is the playground's.
+
+Each client sends its messages one at a time and waits for each echo (round trip = latency).
+Throughput is all echoes divided by the wall time of the level. Both servers run in their own
+process on loopback; the clients run here. Prints a table and the throughput ratio.
+
+Usage: .venv/bin/python benchmarks/echo_throughput.py [--messages 8000]
+This is a measurement, not a test: nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LEVELS = (1, 10, 100, 500)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def baseline_server(port: int) -> None:
+    from websockets.asyncio.server import serve
+
+    async def echo(websocket) -> None:  # noqa: ANN001
+        async for message in websocket:
+            await websocket.send(message)
+
+    async with serve(echo, "127.0.0.1", port, max_size=64 * 1024, compression=None, backlog=1024) as server:
+        await server.serve_forever()
+
+
+async def bare_asgi_echo(scope, receive, send) -> None:  # noqa: ANN001
+    """The least an ASGI app can do to echo: uvicorn's cost without anything of ours."""
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await receive()
+    await send({"type": "websocket.accept"})
+    while (message := await receive())["type"] == "websocket.receive":
+        await send({"type": "websocket.send", "text": message.get("text"), "bytes": message.get("bytes")})
+
+
+def start(kind: str, port: int) -> subprocess.Popen[bytes]:
+    if kind == "baseline":
+        command = [sys.executable, __file__, "--baseline-server", str(port)]
+        env = dict(os.environ)
+    elif kind == "uvicorn":
+        command = [sys.executable, "-m", "uvicorn", "echo_throughput:bare_asgi_echo", "--app-dir", str(Path(__file__).parent),
+                   "--port", str(port), "--log-level", "warning", "--ws-per-message-deflate", "false"]
+        env = dict(os.environ)
+    else:
+        command = [sys.executable, "-m", "playground", "--port", str(port), "--log-level", "warning"]
+        env = {**os.environ, "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
+               "PLAYGROUND_WS_MESSAGES_PER_SECOND": "1000000", "PLAYGROUND_WS_MESSAGE_BURST": "1000000"}
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+async def wait_up(url: str) -> None:
+    from websockets.asyncio.client import connect
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            async with connect(url):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.05)  # polling a server process that is still starting
+
+
+async def level(url: str, clients: int, per_client: int) -> tuple[float, float, float]:
+    from websockets.asyncio.client import connect
+
+    latencies: list[float] = []
+    connections = [await connect(url, compression=None) for _ in range(clients)]
+
+    async def client(ws) -> None:  # noqa: ANN001
+        payload = "x" * 64
+        for _ in range(per_client):
+            sent = time.perf_counter()
+            await ws.send(payload)
+            await ws.recv()
+            latencies.append(time.perf_counter() - sent)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(ws) for ws in connections))
+    elapsed = time.perf_counter() - started
+    await asyncio.gather(*(ws.close() for ws in connections))
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000
+
+
+async def measure(messages: int) -> None:
+    servers = {"playground": (free_port(), "/ws/echo"), "baseline": (free_port(), "/"), "uvicorn": (free_port(), "/")}
+    processes = {name: start(name, port) for name, (port, _) in servers.items()}
+    try:
+        urls = {name: f"ws://127.0.0.1:{port}{path}" for name, (port, path) in servers.items()}
+        for url in urls.values():
+            await wait_up(url)
+        print(f"websocket echo, loopback, 64-byte messages, ~{messages} round trips per level per server")
+        print(f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | "
+              f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} | {'bare uvicorn msg/s':>18} {'ratio':>5}")
+        for clients in LEVELS:
+            per_client = max(10, messages // clients)
+            # Rotate which server goes first, so none always meets a warmer (or busier) machine.
+            order = ["playground", "baseline", "uvicorn"]
+            order = order[clients % 3:] + order[:clients % 3]
+            results = {name: await level(urls[name], clients, per_client) for name in order}
+            p, b, u = results["playground"], results["baseline"], results["uvicorn"]
+            print(f"{clients:>7} | {p[0]:>16.0f} {p[1]:>7.2f} {p[2]:>7.2f} | {b[0]:>16.0f} {b[1]:>7.2f} {b[2]:>7.2f} | "
+                  f"{p[0] / b[0]:>5.2f} | {u[0]:>18.0f} {p[0] / u[0]:>5.2f}")
+        print("ratio: playground throughput / that column's throughput")
+    finally:
+        for process in processes.values():
+            process.send_signal(signal.SIGINT)
+        for process in processes.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=8000)
+    parser.add_argument("--baseline-server", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_server:
+        try:
+            asyncio.run(baseline_server(args.baseline_server))
+        except KeyboardInterrupt:
+            pass
+        return
+    if not (ROOT / "site" / "index.html").is_file():
+        print("note: the site is not built; the playground serves /ws/echo regardless", file=sys.stderr)
+    asyncio.run(measure(args.messages))
+
+
+if __name__ == "__main__":
+    main()
