@@ -26,6 +26,9 @@ check-node:
 $(STAMP): requirements.txt | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# Put this checkout on the venv's path, so `python snippets/…_client.py` finds `playground`
+	# (what `pip install -e .` would do, without fetching a build backend).
+	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/async_fastapi_live.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"
 	touch $@
 
 # npm ci verifies every package against package-lock.json's integrity hashes.

@@ -12,7 +12,8 @@ Layout written (all under ``<site>/runtime/``):
 * ``wheels/`` — the pinned wheels, plus ``packages.json`` (which imports each wheel provides, which
   wheels it needs), so the worker loads only what a snippet imports;
 * ``editor.js`` — CodeMirror 6, bundled into one ES module;
-* ``in_browser.py`` — the runner's Python half;
+* ``in_browser.py`` — the runner's Python half; ``client.py`` — ``playground.client`` for
+  client snippets;
 * ``manifest.json`` — versions and file sizes, for the loading progress bar.
 """
 
@@ -39,6 +40,7 @@ NODE_MODULES = ROOT / "node_modules"
 WHEEL_CACHE = ROOT / ".cache" / "wheels"
 EDITOR_ENTRY = ROOT / "frontend" / "editor-entry.js"
 IN_BROWSER = Path(__file__).resolve().parent / "in_browser.py"
+CLIENT = Path(__file__).resolve().parent / "client.py"
 
 # What Pyodide 314 reports for environment markers in Requires-Dist.
 PYODIDE_MARKER_ENV = {
@@ -195,6 +197,7 @@ def install(site_dir: Path, pins: Pins | None = None) -> Path:
 
     bundle_editor(runtime / "editor.js")
     shutil.copyfile(IN_BROWSER, runtime / "in_browser.py")
+    shutil.copyfile(CLIENT, runtime / "client.py")
     manifest = {"pyodide": pins.pyodide_version, "pyodide_dir": f"{pyodide_dir}/", "sizes": sizes,
                 "sha256": {**{f"{pyodide_dir}/{k}": v for k, v in pins.pyodide_files.items()},
                            **{f"wheels/{k}": v for k, v in pins.wheels.items()}}}

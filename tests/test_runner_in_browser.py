@@ -17,7 +17,7 @@ from tests.browser import (
 from tests.live_server import LiveServer
 from tests.paths import DOCS, SNIPPETS
 
-BROWSER_SNIPPETS = [s for s in discover(SNIPPETS) if s.kind is Kind.BROWSER]
+BROWSER_SNIPPETS = [s for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Kind.CLIENT)]
 
 
 def page_of(relative: str) -> str:

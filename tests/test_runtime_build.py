@@ -55,7 +55,7 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     for name, digest in pins.wheels.items():
         assert runtime_build.sha256_of(runtime / "wheels" / name) == digest
     served = {p.relative_to(runtime).as_posix() for p in runtime.rglob("*") if p.is_file()}
-    expected = set(manifest["sha256"]) | {"manifest.json", "editor.js", "in_browser.py", "wheels/packages.json"}
+    expected = set(manifest["sha256"]) | {"manifest.json", "editor.js", "in_browser.py", "client.py", "wheels/packages.json"}
     assert served == expected, "the runtime holds a file that is not pinned"
     assert (runtime / "in_browser.py").read_text() == (ROOT / "playground" / "in_browser.py").read_text()
 

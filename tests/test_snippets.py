@@ -9,15 +9,18 @@ import pytest
 
 from playground.recorded_output import compare, recorded_lines
 from playground.snippet_catalog import Kind, Snippet, discover
-from tests.paths import PYTHON, SNIPPETS
+from tests.live_server import LiveServer
+from tests.paths import PYTHON, ROOT, SNIPPETS
 
 SNIPPET_TIMEOUT_S = 60
 ALL = discover(SNIPPETS)
 RUNNABLE = [snippet for snippet in ALL if snippet.kind is Kind.BROWSER]
 
 
-def run_snippet(snippet: Snippet) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+def run_snippet(snippet: Snippet, playground_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
+    if playground_url:
+        env["PLAYGROUND_URL"] = playground_url
     return subprocess.run(
         [PYTHON, str(snippet.path)], cwd=snippet.path.parent, env=env,
         capture_output=True, text=True, timeout=SNIPPET_TIMEOUT_S,
@@ -28,15 +31,32 @@ def test_there_are_snippets() -> None:
     assert len(ALL) >= 12, f"expected the seed snippets under {SNIPPETS}, found {len(ALL)}"
 
 
-@pytest.mark.parametrize("snippet", RUNNABLE, ids=lambda s: s.relative)
-def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
+def check_run(snippet: Snippet, playground_url: str | None = None) -> None:
     recorded = recorded_lines(snippet.source())
     assert recorded, f"{snippet.relative} records no output: add the `#>` lines it prints"
-    result = run_snippet(snippet)
+    result = run_snippet(snippet, playground_url)
     assert result.returncode == 0, f"{snippet.relative} failed:\n{result.stderr}"
     assert result.stderr == "", f"{snippet.relative} wrote to stderr:\n{result.stderr}"
     comparison = compare(recorded, result.stdout)
     assert comparison.ok, f"{snippet.relative}: output differs\n{comparison.diff}"
+
+
+@pytest.mark.parametrize("snippet", RUNNABLE, ids=lambda s: s.relative)
+def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
+    check_run(snippet)
+
+
+@pytest.mark.parametrize("snippet", [s for s in ALL if s.kind is Kind.CLIENT], ids=lambda s: s.relative)
+def test_client_snippet_against_a_live_playground(snippet: Snippet, live_playground: LiveServer) -> None:
+    check_run(snippet, live_playground.base_url)
+
+
+def test_client_snippet_says_how_to_start_a_missing_playground() -> None:
+    client = next(s for s in ALL if s.kind is Kind.CLIENT)
+    result = run_snippet(client, "http://127.0.0.1:9")  # the discard port: nothing listens
+    assert result.returncode != 0
+    assert "the playground did not answer at http://127.0.0.1:9" in result.stderr
+    assert "make serve" in result.stderr
 
 
 @pytest.mark.parametrize(

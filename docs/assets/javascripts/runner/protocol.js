@@ -1,7 +1,7 @@
 // The messages between the page and the runner's worker. Types only: nothing runs here.
 
 /**
- * @typedef {{ type: "init", interrupt: SharedArrayBuffer | null }
+ * @typedef {{ type: "init", interrupt: SharedArrayBuffer | null, playground: string }
  *   | { type: "run", id: number, source: string, filename: string }
  *   | { type: "stop", id: number }} ToWorker
  */

@@ -5,6 +5,9 @@
 /** @typedef {import("./protocol.js").RunCallbacks} RunCallbacks */
 /** @typedef {import("./protocol.js").RunResult} RunResult */
 
+/** Shared with widgets/playground-url.js and playground/client.py. */
+const PLAYGROUND_KEY = "async-fastapi-live:playground";
+
 /** How long Stop waits for an interrupt to land before it replaces the worker. */
 const STOP_GRACE_MS = 1500;
 
@@ -75,9 +78,14 @@ export class RuntimeClient {
         reject(new Error(text));
       };
     });
-    worker.postMessage({ type: "init", interrupt: this.interrupt ? this.interrupt.buffer : null });
+    worker.postMessage({ type: "init", interrupt: this.interrupt ? this.interrupt.buffer : null, playground: this.playground() });
     this.ready.catch(() => {}); // callers see the rejection; the warm-up alone must not be "unhandled"
     return this.ready;
+  }
+
+  /** Where client snippets find the playground: the widgets' choice, else this origin. */
+  playground() {
+    return new URL(localStorage.getItem(PLAYGROUND_KEY) || "/", location.href).href.replace(/\/$/, "");
   }
 
   /** @param {string} text */

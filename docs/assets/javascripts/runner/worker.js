@@ -8,7 +8,6 @@
 /** @typedef {import("./protocol.js").FromWorker} FromWorker */
 
 const RUNTIME = new URL("../../../runtime/", import.meta.url);
-const SNIPPET_DIR = "/home/pyodide/snippets";
 
 if (new URL(self.location.href).searchParams.get("jspi") === "off") {
   // @ts-ignore - test-only: make this worker look like a browser without JSPI.
@@ -142,9 +141,14 @@ async function start() {
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
 
-  const support = await (await realFetch(new URL("in_browser.py", RUNTIME))).text();
-  pyodide.FS.mkdirTree(SNIPPET_DIR);
+  // The runner's Python half, and `playground.client` for client snippets.
+  const [support, client] = await Promise.all(["in_browser.py", "client.py"].map(
+    async (name) => (await realFetch(new URL(name, RUNTIME))).text(),
+  ));
   pyodide.FS.writeFile("/home/pyodide/in_browser.py", support);
+  pyodide.FS.mkdirTree("/home/pyodide/playground");
+  pyodide.FS.writeFile("/home/pyodide/playground/__init__.py", "");
+  pyodide.FS.writeFile("/home/pyodide/playground/client.py", client);
   packagesJson = await (await realFetch(new URL("wheels/packages.json", RUNTIME))).text();
   runner = pyodide.pyimport("in_browser");
   runner.install_shims(blockingWait, (/** @type {string} */ text) => {
@@ -216,6 +220,8 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
   const message = event.data;
   if (message.type === "init") {
     interrupt = message.interrupt ? new Int32Array(message.interrupt) : null;
+    // playground.client reads this: where client snippets find the playground.
+    /** @type {any} */ (self).PLAYGROUND_URL = message.playground;
     try {
       await start();
     } catch (failure) {
