@@ -18,8 +18,10 @@ Where is the playground? In the page: the origin that served it (or the one chos
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
+import ssl
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -80,11 +82,18 @@ async def request_json(method: str, path: str, body: Any = None) -> tuple[int, A
     import httpx
 
     try:
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(timeout=30, verify=_tls_context()) as client:
             response = await client.request(method, url, json=body)
     except httpx.TransportError as error:
         raise PlaygroundUnavailable(base_url(), type(error).__name__) from None
     return response.status_code, response.json()
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs tens of milliseconds, which would show up in every
+    timing a client snippet prints."""
+    return ssl.create_default_context()
 
 
 class BrowserWebSocket:

@@ -5,7 +5,12 @@ playground, the page's runner reads it from the block title):
 
 * ``*_server.py`` — **server**: defines ``app``; the playground mounts it.
 * ``*_client.py`` — **client**: talks to the playground from the reader's browser.
+* ``*_terminal.py`` — **terminal**: needs what a browser lacks (threads, processes, sockets);
+  tested under CPython, shown in the page with the command that runs it.
 * anything else — **browser**: runs anywhere, in CPython and in the page.
+
+(DESIGN.md names three kinds; the fourth exists because `selectors`, threads and processes are
+part of the story and cannot run in a browser. Saying so on the block beats a demo that lies.)
 
 A name is visible on the page (the block title) and in every test id, so the kind is never
 hidden in a comment the reader has to skip.
@@ -22,6 +27,7 @@ class Kind(enum.Enum):
     BROWSER = "browser"
     SERVER = "server"
     CLIENT = "client"
+    TERMINAL = "terminal"
 
     @classmethod
     def of(cls, path: Path) -> Kind:
@@ -30,6 +36,8 @@ class Kind(enum.Enum):
             return cls.SERVER
         if stem.endswith("_client"):
             return cls.CLIENT
+        if stem.endswith("_terminal"):
+            return cls.TERMINAL
         return cls.BROWSER
 
 

@@ -196,3 +196,18 @@ def test_asyncio_run_works_without_jspi(browser: Browser, live_playground: LiveS
         assert comparison.ok, comparison.diff
     finally:
         guard.context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "relative", "says"),
+    [
+        ("/async-io/", "async_io/selectors_readiness_terminal.py", "python snippets/async_io/selectors_readiness_terminal.py"),
+        ("/async-io/", "async_io/threadpool_server.py", "mounted at /snippets/async_io/threadpool_server/"),
+    ],
+)
+def test_blocks_that_do_not_run_here_say_where_they_run(shared_page: Page, live_playground: LiveServer, path: str, relative: str, says: str) -> None:
+    open_page(shared_page, live_playground.base_url, path)
+    block = shared_page.locator(".highlight", has=shared_page.locator(".filename", has_text=relative))
+    assert block.get_by_role("button", name="Run").count() == 0
+    note = block.locator("xpath=following-sibling::p[1]")
+    assert says in note.inner_text()

@@ -14,7 +14,7 @@ from tests.paths import PYTHON, ROOT, SNIPPETS
 
 SNIPPET_TIMEOUT_S = 60
 ALL = discover(SNIPPETS)
-RUNNABLE = [snippet for snippet in ALL if snippet.kind is Kind.BROWSER]
+RUNNABLE = [snippet for snippet in ALL if snippet.kind in (Kind.BROWSER, Kind.TERMINAL)]
 
 
 def run_snippet(snippet: Snippet, playground_url: str | None = None) -> subprocess.CompletedProcess[str]:

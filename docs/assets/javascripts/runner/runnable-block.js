@@ -27,6 +27,19 @@ function element(tag, attributes = {}, text = "") {
   return node;
 }
 
+/**
+ * Blocks that do not run in the page say where they do run.
+ * @param {HTMLElement} block @param {string} filename @param {"server" | "terminal"} kind
+ */
+function annotate(block, filename, kind) {
+  const note = kind === "server"
+    ? `Runs on the playground, mounted at /snippets/${filename.replace(/\.py$/, "")}/ — the client below talks to it.`
+    : `Runs in a terminal, not in the browser (no threads, processes or sockets here): python snippets/${filename}`;
+  const caption = element("p", { class: "runner__where", "data-runner-kind": kind }, note);
+  block.after(caption);
+  return () => caption.remove();
+}
+
 /** @param {number} bytes */
 const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
 
@@ -41,7 +54,8 @@ export function mountRunnable(block, client) {
   const pre = block.querySelector(":scope > pre");
   const filename = title?.textContent?.trim() ?? "";
   const kind = kindOf(filename);
-  if (!pre || (kind !== "browser" && kind !== "client")) return () => {};
+  if (!pre || !kind) return () => {};
+  if (kind === "server" || kind === "terminal") return annotate(block, filename, kind);
 
   // The source is the text the build put in the page: the snippet file, byte for byte.
   const original = (pre.querySelector("code")?.textContent ?? "").replace(/\n$/, "");

@@ -1,15 +1,17 @@
 // A snippet's kind is declared by its file name (see playground/snippet_catalog.py, the same
 // rule on the Python side): *_server.py runs on the playground, *_client.py in the page against
-// the playground, anything else in the page.
+// the playground, *_terminal.py only in a terminal (threads, processes, sockets), anything else
+// in the page.
 
 /**
  * @param {string} filename as shown in the block title, e.g. "websocket/echo_client.py"
- * @returns {"browser" | "server" | "client" | null} null when it is not a snippet
+ * @returns {"browser" | "server" | "client" | "terminal" | null} null when it is not a snippet
  */
 export function kindOf(filename) {
   if (!filename.endsWith(".py")) return null;
   const stem = filename.slice(0, -3);
   if (stem.endsWith("_server")) return "server";
   if (stem.endsWith("_client")) return "client";
+  if (stem.endsWith("_terminal")) return "terminal";
   return "browser";
 }

@@ -1,0 +1,18 @@
+"""Four requests at once to the `def` endpoint above, on the playground's real threadpool."""
+
+import asyncio
+import time
+
+from playground.client import get_json
+
+
+async def main() -> None:
+    start = time.perf_counter()
+    answers = await asyncio.gather(*(get_json("/snippets/async_io/threadpool_server/report") for _ in range(4)))
+    elapsed = time.perf_counter() - start
+    threads = {answer["thread"] for answer in answers}
+    print(f"4 requests of 0.5s each answered in {elapsed:.1f}s, by {len(threads)} threads")
+
+
+asyncio.run(main())
+#> 4 requests of 0.5s each answered in 0.5s, by 4 threads
