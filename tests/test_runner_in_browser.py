@@ -211,3 +211,17 @@ def test_blocks_that_do_not_run_here_say_where_they_run(shared_page: Page, live_
     assert block.get_by_role("button", name="Run").count() == 0
     note = block.locator("xpath=following-sibling::p[1]")
     assert says in note.inner_text()
+
+
+def test_client_snippet_says_how_to_start_a_missing_playground(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url)
+    try:
+        page = guard.new_page()
+        nowhere = "http://127.0.0.1:9"  # the discard port: nothing listens there
+        page.goto(f"{live_playground.base_url}/websockets/?playground={nowhere}", wait_until="networkidle")
+        block = block_for(page, "websocket/echo_client.py")
+        assert run_block(page, block) == "error"
+        stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
+        assert f"the playground did not answer at {nowhere}" in stderr and "make serve" in stderr
+    finally:
+        guard.context.close()

@@ -120,7 +120,7 @@ export function mountRunnable(block, client) {
     const needsLoad = client.state !== "ready";
     setState(needsLoad ? "loading" : "running");
     say(needsLoad ? "Loading Python…" : "Running…");
-    const started = performance.now();
+    let started = performance.now();
     const { id, done } = client.run(source(), filename, {
       onProgress: (phase, loaded, total) => {
         setState("loading");
@@ -131,6 +131,7 @@ export function mountRunnable(block, client) {
         say(`${what}… ${megabytes(loaded)} of ${megabytes(total)} MB`);
       },
       onRunning: () => {
+        started = performance.now(); // the reader's code starts now: loading is not its time
         bar.hidden = true;
         setState("running");
         say("Running…");
