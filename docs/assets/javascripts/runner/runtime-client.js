@@ -1,12 +1,11 @@
 // One Python runtime for the whole visit: a worker started lazily on the reader's first sign of
 // intent, shared by every block on every page (instant navigation keeps this module alive).
 
+import { playgroundBase } from "../widgets/playground-url.js";
+
 /** @typedef {import("./protocol.js").FromWorker} FromWorker */
 /** @typedef {import("./protocol.js").RunCallbacks} RunCallbacks */
 /** @typedef {import("./protocol.js").RunResult} RunResult */
-
-/** Shared with widgets/playground-url.js and playground/client.py. */
-const PLAYGROUND_KEY = "async-fastapi-live:playground";
 
 /** How long Stop waits for an interrupt to land before it replaces the worker. */
 const STOP_GRACE_MS = 1500;
@@ -83,9 +82,9 @@ export class RuntimeClient {
     return this.ready;
   }
 
-  /** Where client snippets find the playground: the widgets' choice, else this origin. */
+  /** Where client snippets find the playground: the same choice the widgets use. */
   playground() {
-    return new URL(localStorage.getItem(PLAYGROUND_KEY) || "/", location.href).href.replace(/\/$/, "");
+    return playgroundBase().href.replace(/\/$/, "");
   }
 
   /** @param {string} text */
