@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import PlainTextResponse, Response
 
 from playground import chat, echo, lab
+from playground.http_guard import HttpGuard
 from playground.isolation import CrossOriginIsolation
 from playground.settings import Settings
 from playground.snippet_mounts import server_snippets
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(CrossOriginIsolation)
     app.add_middleware(WebSocketGuard, settings=settings)
+    app.add_middleware(HttpGuard, settings=settings)
     return app
 
 

@@ -33,6 +33,11 @@ class Settings:
     snippets_dir: Path = _option(PROJECT_ROOT / "snippets", "Where the snippet files live.")
     log_level: str = _option("info", "uvicorn log level.")
 
+    # Plain HTTP, for every client address.
+    http_requests_per_second: float = _option(50.0, "Sustained HTTP requests per second per client address; more get 429.")
+    http_request_burst: int = _option(300, "HTTP requests a client may make at once (a cold page load with its runtime).")
+    http_max_body_bytes: int = _option(16 * 1024, "Largest HTTP request body accepted; larger gets 413.")
+
     # Websockets: every limit applies to every websocket endpoint (echo, chat, mounted snippets).
     ws_max_message_bytes: int = _option(64 * 1024, "Largest websocket message accepted; larger closes with 1009.")
     ws_per_message_deflate: bool = _option(False, "Offer per-message deflate compression to websocket clients.")

@@ -119,3 +119,25 @@ async def test_pinned_runtime_files_are_immutable_and_pages_revalidate(settings:
 async def test_snippet_index_lists_mounted_server_snippets(settings: Settings) -> None:
     listed = (await fetch(settings, "/snippets/")).json()
     assert {"snippet": "websocket/echo_server.py", "path": "/snippets/websocket/echo_server/", "error": None} in listed
+
+
+@pytest.mark.anyio
+async def test_http_rate_per_address_answers_429_and_others_still_pass(built_site: Path) -> None:
+    settings = Settings(site_dir=built_site, http_requests_per_second=1, http_request_burst=3)
+    app = create_app(settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.1", 1)), base_url="http://p") as busy, \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.2", 1)), base_url="http://p") as calm:
+        statuses = [(await busy.get("/healthz")).status_code for _ in range(5)]
+        assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+        refused = await busy.get("/healthz")
+        assert refused.headers["retry-after"] == "1" and "too many requests" in refused.json()["detail"]
+        assert (await calm.get("/healthz")).status_code == 200
+
+
+@pytest.mark.anyio
+async def test_request_body_over_the_limit_is_413(settings: Settings) -> None:
+    async with client_for(settings) as client:
+        response = await client.post("/lab/run", content=b"x" * (settings.http_max_body_bytes + 1),
+                                     headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert "exceeds the 16384-byte limit" in response.json()["detail"]
