@@ -25,7 +25,7 @@ from tests.browser import block_for, guarded_context, launch, wait_settled  # no
 from tests.conftest import free_port  # noqa: E402
 from tests.live_server import run_playground  # noqa: E402
 
-ASYNCIO = ("/terminology/", "terminology/gather_runs_concurrently.py")
+ASYNCIO = ("/terminology/", "terminology/coroutine_object.py")  # prints at once: no sleep in the figure
 FASTAPI = ("/dependency-injection/", "dependency_injection/api_key_auth.py")
 
 # Measured inside the page: the click and the first output node, on the page's own clock.

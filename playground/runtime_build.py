@@ -3,14 +3,18 @@
 Run after `mkdocs build`: ``python -m playground.runtime_build --site-dir site``. Everything comes
 from `browser-pins.toml`, and every file is checked against its sha256 before it is copied, so the
 site never serves a byte that was not pinned. Downloads are cached (npm's cache for
-`node_modules/`, `.cache/wheels/` for wheels): when nothing changed, nothing is fetched.
+`node_modules/`, `.cache/wheels/` for wheels, `.cache/compiled/` for bytecode): when nothing
+changed, nothing is fetched or compiled again.
 
 Layout written (all under ``<site>/runtime/``):
 
 * ``pyodide-<version>/`` — the core runtime files from the npm package (the version in the path
   lets the server mark them immutable);
-* ``wheels/`` — the pinned wheels, plus ``packages.json`` (which imports each wheel provides, which
-  wheels it needs), so the worker loads only what a snippet imports;
+* ``compiled/<key>/`` — the standard library (bytecode only) and each pinned wheel (sources plus
+  ``__pycache__``), compiled by the same Pyodide (see ``precompile.py``); ``<key>`` hashes the
+  pinned input and the compiler, so the folder's content never changes under its name;
+* ``packages.json`` — which imports each wheel provides and which wheels it needs, so the worker
+  loads only what a snippet imports;
 * ``editor.js`` — CodeMirror 6, bundled into one ES module;
 * ``in_browser.py`` — the runner's Python half; ``client.py`` — ``playground.client`` for
   client snippets;
@@ -40,6 +44,10 @@ NODE_MODULES = ROOT / "node_modules"
 WHEEL_CACHE = ROOT / ".cache" / "wheels"
 EDITOR_ENTRY = ROOT / "frontend" / "editor-entry.js"
 IN_BROWSER = Path(__file__).resolve().parent / "in_browser.py"
+PRECOMPILE_PY = Path(__file__).resolve().parent / "precompile.py"
+PRECOMPILE_JS = ROOT / "frontend" / "precompile.mjs"
+COMPILE_CACHE = ROOT / ".cache" / "compiled"
+STDLIB = "python_stdlib.zip"
 CLIENT = Path(__file__).resolve().parent / "client.py"
 
 # What Pyodide 314 reports for environment markers in Requires-Dist.
@@ -158,6 +166,32 @@ def packages_index(wheels: dict[str, Path]) -> dict[str, dict[str, list[str]]]:
     return index
 
 
+def compile_key(pins: Pins, input_digest: str) -> str:
+    """Names a compiled artifact by everything that decides its bytes."""
+    digest = hashlib.sha256()
+    for part in (pins.pyodide_version, input_digest, sha256_of(PRECOMPILE_PY), sha256_of(PRECOMPILE_JS)):
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
+
+
+def precompiled(pins: Pins, inputs: dict[str, tuple[Path, str]], cache: Path = COMPILE_CACHE) -> dict[str, str]:
+    """{name: "compiled/<key>/<name>"} for verified inputs {name: (path, sha256)}, compiling what
+    the cache lacks in one run of Pyodide under Node."""
+    wanted = {name: f"{compile_key(pins, digest)}/{name}" for name, (_, digest) in inputs.items()}
+    missing = [name for name, rel in wanted.items() if not (cache / rel).is_file()]
+    if missing:
+        arguments = []
+        for name in missing:
+            (cache / wanted[name]).parent.mkdir(parents=True, exist_ok=True)
+            mode = "sourceless" if name == STDLIB else "cached"
+            arguments += [mode, str(inputs[name][0]), str(cache / wanted[name]) + ".partial"]
+        subprocess.run(["node", str(PRECOMPILE_JS), str(pyodide_package_dir()), str(PRECOMPILE_PY), *arguments],
+                       check=True, cwd=ROOT)
+        for name in missing:  # renamed only when complete: an interrupted build leaves no half file
+            Path(str(cache / wanted[name]) + ".partial").rename(cache / wanted[name])
+    return {name: f"compiled/{rel}" for name, rel in wanted.items()}
+
+
 def bundle_editor(destination: Path) -> None:
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     if not esbuild.exists():
@@ -180,27 +214,38 @@ def install(site_dir: Path, pins: Pins | None = None) -> Path:
         shutil.rmtree(runtime)
     pyodide_dir = f"pyodide-{pins.pyodide_version}"
     (runtime / pyodide_dir).mkdir(parents=True)
-    (runtime / "wheels").mkdir()
 
     package = pyodide_package_dir()
     sizes: dict[str, int] = {}
+    sources: dict[str, str] = {}  # served file -> sha256 of the pinned file it was made from
     for name, digest in pins.pyodide_files.items():
-        target = runtime / pyodide_dir / name
-        shutil.copyfile(verified(package / name, digest), target)
-        sizes[f"{pyodide_dir}/{name}"] = target.stat().st_size
+        pinned = verified(package / name, digest)
+        if name == STDLIB:
+            continue  # served compiled, below
+        shutil.copyfile(pinned, runtime / pyodide_dir / name)
+        sizes[f"{pyodide_dir}/{name}"] = pinned.stat().st_size
+        sources[f"{pyodide_dir}/{name}"] = digest
 
     wheels = fetch_wheels(pins)
-    for name, path in wheels.items():
-        shutil.copyfile(path, runtime / "wheels" / name)
-        sizes[f"wheels/{name}"] = path.stat().st_size
-    (runtime / "wheels" / "packages.json").write_text(json.dumps(packages_index(wheels), indent=1))
+    inputs = {STDLIB: (package / STDLIB, pins.pyodide_files[STDLIB])}
+    inputs |= {name: (path, pins.wheels[name]) for name, path in wheels.items()}
+    compiled = precompiled(pins, inputs)
+    for name, rel in compiled.items():
+        (runtime / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(COMPILE_CACHE / rel.removeprefix("compiled/"), runtime / rel)
+        sizes[rel] = (runtime / rel).stat().st_size
+        sources[rel] = inputs[name][1]
+    (runtime / "packages.json").write_text(json.dumps(packages_index(wheels), indent=1))
 
     bundle_editor(runtime / "editor.js")
     shutil.copyfile(IN_BROWSER, runtime / "in_browser.py")
     shutil.copyfile(CLIENT, runtime / "client.py")
-    manifest = {"pyodide": pins.pyodide_version, "pyodide_dir": f"{pyodide_dir}/", "sizes": sizes,
-                "sha256": {**{f"{pyodide_dir}/{k}": v for k, v in pins.pyodide_files.items()},
-                           **{f"wheels/{k}": v for k, v in pins.wheels.items()}}}
+    manifest = {
+        "pyodide": pins.pyodide_version, "pyodide_dir": f"{pyodide_dir}/",
+        "stdlib": compiled[STDLIB],
+        "wheels": {name: rel for name, rel in compiled.items() if name != STDLIB},
+        "sizes": sizes, "sources": sources,
+    }
     (runtime / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return runtime
 

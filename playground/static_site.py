@@ -1,7 +1,8 @@
 """The built site, served with the cache headers each kind of file deserves.
 
-Pinned runtime files never change under the same URL (the Pyodide version is in their folder,
-wheel names carry versions), so browsers may keep them for a year without asking again. Every
+Pinned runtime files never change under the same URL (the Pyodide version is in their folder;
+compiled files sit in a folder named by the hash of their input and compiler), so browsers may
+keep them for a year without asking again. Every
 other file is revalidated on each visit (`no-cache` still lets the browser reuse it after a 304),
 so a rebuilt page is seen at once.
 """
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-IMMUTABLE = re.compile(r"^runtime/(pyodide-[^/]+/.+|wheels/[^/]+\.whl)$")
+IMMUTABLE = re.compile(r"^runtime/(pyodide-[^/]+/.+|compiled/[0-9a-f]{16}/.+)$")
 LONG_LIVED = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 

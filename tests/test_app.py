@@ -105,8 +105,8 @@ async def test_sitemap_names_the_origin_the_reader_used(settings: Settings) -> N
 
 @pytest.mark.anyio
 async def test_pinned_runtime_files_are_immutable_and_pages_revalidate(settings: Settings) -> None:
-    wheel = next((settings.site_dir / "runtime" / "wheels").glob("fastapi-*.whl")).name
-    pinned = await fetch(settings, f"/runtime/wheels/{wheel}")
+    wheel = next((settings.site_dir / "runtime" / "compiled").glob("*/fastapi-*.whl"))
+    pinned = await fetch(settings, "/" + wheel.relative_to(settings.site_dir).as_posix())
     core = next((settings.site_dir / "runtime").glob("pyodide-*"))
     wasm = await fetch(settings, f"/runtime/{core.name}/pyodide.asm.wasm")
     page = await fetch(settings, "/terminology/")

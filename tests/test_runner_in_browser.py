@@ -155,7 +155,7 @@ def test_nothing_loads_before_intent_and_progress_shows(browser: Browser, live_p
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))
         page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
-        assert not [u for u in requested if "/runtime/pyodide-" in u or "/runtime/wheels/" in u]
+        assert not [u for u in requested if "/runtime/pyodide-" in u or "/runtime/compiled/" in u]
         block = block_for(page, "terminology/coroutine_object.py")
         block.get_by_role("button", name="Run", exact=True).click()
         page.wait_for_function(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,26 +51,62 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     pins = Pins.load()
     runtime = built_site / "runtime"
     manifest = json.loads((runtime / "manifest.json").read_text())
+    core = runtime / f"pyodide-{pins.pyodide_version}"
     for name, digest in pins.pyodide_files.items():
-        assert runtime_build.sha256_of(runtime / f"pyodide-{pins.pyodide_version}" / name) == digest
-    for name, digest in pins.wheels.items():
-        assert runtime_build.sha256_of(runtime / "wheels" / name) == digest
+        if name != runtime_build.STDLIB:
+            assert runtime_build.sha256_of(core / name) == digest
+    # Every compiled file is made from a pinned one, and says which.
+    pinned = {*pins.pyodide_files.values(), *pins.wheels.values()}
+    assert set(manifest["wheels"]) == set(pins.wheels)
+    for path in [manifest["stdlib"], *manifest["wheels"].values()]:
+        assert manifest["sources"][path] in pinned
     served = {p.relative_to(runtime).as_posix() for p in runtime.rglob("*") if p.is_file()}
-    expected = set(manifest["sha256"]) | {"manifest.json", "editor.js", "in_browser.py", "client.py", "wheels/packages.json"}
+    expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "in_browser.py", "client.py", "packages.json"}
     assert served == expected, "the runtime holds a file that is not pinned"
     assert (runtime / "in_browser.py").read_text() == (ROOT / "playground" / "in_browser.py").read_text()
 
 
-def test_packages_index_lists_imports_and_closes_over_dependencies(built_site: Path) -> None:
-    index = json.loads((built_site / "runtime" / "wheels" / "packages.json").read_text())
-    fastapi = next(name for name in index if name.startswith("fastapi-"))
-    assert index[fastapi]["imports"] == ["fastapi"]
-    for info in index.values():
-        assert set(info["depends"]) <= set(index)
+def test_compiled_archives_hold_bytecode(built_site: Path) -> None:
+    manifest = json.loads((built_site / "runtime" / "manifest.json").read_text())
+    with zipfile.ZipFile(built_site / "runtime" / manifest["stdlib"]) as archive:
+        names = set(archive.namelist())
+    assert "asyncio/base_events.pyc" in names and "asyncio/base_events.py" not in names
+    wheel = next(p for n, p in manifest["wheels"].items() if n.startswith("anyio-"))
+    with zipfile.ZipFile(built_site / "runtime" / wheel) as archive:
+        names = set(archive.namelist())
+    # anyio reads its own __init__.py: wheels keep sources beside their bytecode.
+    assert {"anyio/__init__.py", "anyio/__pycache__/__init__.cpython-314.pyc"} <= names
+
+
+def test_precompile_makes_unchecked_pyc_that_import(tmp_path: Path) -> None:
+    """The same transform under CPython: each module becomes a pyc that imports from the zip."""
+    import subprocess
+    import sys
+
+    from playground.precompile import precompile_archive
+
+    source = tmp_path / "lib.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("pkg/__init__.py", "VALUE = 41 + 1\n")
+        archive.writestr("pkg/broken.py", "def (:\n")  # kept as source, not a build failure
+        archive.writestr("pkg/data.txt", "not python")
+    target = tmp_path / "compiled.zip"
+    assert precompile_archive(str(source), str(target)) == (1, 1)
+    with zipfile.ZipFile(target) as archive:
+        assert sorted(archive.namelist()) == ["pkg/__init__.pyc", "pkg/broken.py", "pkg/data.txt"]
+    cached = tmp_path / "cached.zip"
+    assert precompile_archive(str(source), str(cached), mode="cached") == (1, 1)
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(cached) as archive:
+        assert f"pkg/__pycache__/__init__.{tag}.pyc" in archive.namelist() and "pkg/__init__.py" in archive.namelist()
+    check = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(target)!r}); "
+                            "import pkg; print(pkg.VALUE, pkg.__file__.endswith('.pyc'))"],
+                           capture_output=True, text=True)
+    assert check.stdout.strip() == "42 True", check.stderr
 
 
 def test_a_dependency_without_a_pin_is_an_error(tmp_path: Path, built_site: Path) -> None:
-    wheels = {p.name: p for p in (built_site / "runtime" / "wheels").glob("*.whl")}
+    wheels = runtime_build.fetch_wheels(Pins.load())
     without_anyio = {n: p for n, p in wheels.items() if not n.startswith("anyio-")}
     with pytest.raises(PinMismatch, match="anyio"):
         runtime_build.packages_index(without_anyio)
@@ -77,7 +114,7 @@ def test_a_dependency_without_a_pin_is_an_error(tmp_path: Path, built_site: Path
 
 def test_cached_wheels_are_not_downloaded_again(tmp_path: Path, built_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "wheels"
-    shutil.copytree(built_site / "runtime" / "wheels", cache)
+    shutil.copytree(runtime_build.WHEEL_CACHE, cache)
 
     def no_download(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("pip was called although every wheel was cached")

@@ -27,7 +27,7 @@ let pyodide = null;
 let runner = null;
 /** @type {Set<string>} */
 const loadedWheels = new Set();
-/** @type {{ sizes: Record<string, number>, pyodide_dir: string } | null} */
+/** @type {{ sizes: Record<string, number>, pyodide_dir: string, stdlib: string, wheels: Record<string, string> } | null} */
 let manifest = null;
 let packagesJson = "{}";
 /** @type {number | null} */
@@ -131,12 +131,13 @@ async function start() {
   const core = new URL(manifest?.pyodide_dir ?? "", RUNTIME);
   const sizes = /** @type {Record<string, number>} */ (manifest?.sizes ?? {});
   progress.total = Object.entries(sizes)
-    .filter(([name]) => name.startsWith(manifest?.pyodide_dir ?? "-"))
+    .filter(([name]) => name.startsWith(manifest?.pyodide_dir ?? "-") || name === manifest?.stdlib)
     .reduce((sum, [, size]) => sum + size, 0);
   postProgress(true);
 
   const { loadPyodide } = await import(new URL("pyodide.mjs", core).href);
-  pyodide = await loadPyodide({ indexURL: core.href });
+  // The standard library comes precompiled to bytecode (see playground/precompile.py).
+  pyodide = await loadPyodide({ indexURL: core.href, stdLibURL: new URL(manifest?.stdlib ?? "", RUNTIME).href });
   if (interrupt) pyodide.setInterruptBuffer(interrupt);
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
@@ -149,7 +150,7 @@ async function start() {
   pyodide.FS.mkdirTree("/home/pyodide/playground");
   pyodide.FS.writeFile("/home/pyodide/playground/__init__.py", "");
   pyodide.FS.writeFile("/home/pyodide/playground/client.py", client);
-  packagesJson = await (await realFetch(new URL("wheels/packages.json", RUNTIME))).text();
+  packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
   runner = pyodide.pyimport("in_browser");
   runner.install_shims(blockingWait, (/** @type {string} */ text) => {
     if (currentRun !== null) post({ type: "notice", id: currentRun, text });
@@ -166,14 +167,15 @@ async function loadWheelsFor(source) {
   const needed = runner.wheels_for(source, packagesJson, [...loadedWheels]).toJs();
   if (needed.length === 0) return;
   const sizes = manifest?.sizes ?? {};
+  const wheels = manifest?.wheels ?? {};
   progress.phase = "packages";
   progress.loaded = 0;
-  progress.total = needed.reduce((/** @type {number} */ sum, /** @type {string} */ name) => sum + (sizes[`wheels/${name}`] ?? 0), 0);
+  progress.total = needed.reduce((/** @type {number} */ sum, /** @type {string} */ name) => sum + (sizes[wheels[name]] ?? 0), 0);
   postProgress(true);
   /** @type {string[]} */
   const failures = [];
   await pyodide.loadPackage(
-    needed.map((/** @type {string} */ name) => new URL(`wheels/${name}`, RUNTIME).href),
+    needed.map((/** @type {string} */ name) => new URL(wheels[name], RUNTIME).href),
     { messageCallback: () => {}, errorCallback: (/** @type {string} */ text) => failures.push(text), checkIntegrity: false },
   );
   // loadPackage reports failures through the callback and does not throw: say so ourselves.
