@@ -9,11 +9,12 @@ so a rebuilt page is seen at once.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -26,9 +27,24 @@ def cache_control_for(path: str) -> str:
     return LONG_LIVED if IMMUTABLE.match(path) else REVALIDATE
 
 
+def accepts_gzip(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"accept-encoding":
+            return b"gzip" in value
+    return False
+
+
 class SiteFiles(StaticFiles):
+    """Static files with cache headers, and the build's `.gz` twin when the client takes gzip."""
+
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
+        if isinstance(response, FileResponse) and response.status_code == 200:
+            packed = Path(str(response.path) + ".gz")
+            if packed.is_file() and accepts_gzip(scope):
+                response = FileResponse(packed, media_type=response.media_type, stat_result=os.stat(packed),
+                                        headers={"content-encoding": "gzip"})
+            response.headers["vary"] = "Accept-Encoding"
         if response.status_code in (200, 304):
             response.headers["cache-control"] = cache_control_for(path.lstrip("/"))
         return response

@@ -141,3 +141,18 @@ async def test_request_body_over_the_limit_is_413(settings: Settings) -> None:
                                      headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert "exceeds the 16384-byte limit" in response.json()["detail"]
+
+
+@pytest.mark.anyio
+async def test_runtime_is_sent_gzipped_when_the_client_accepts_it(settings: Settings) -> None:
+    core = next((settings.site_dir / "runtime").glob("pyodide-*"))
+    path = f"/runtime/{core.name}/pyodide.asm.wasm"
+    original = (core / "pyodide.asm.wasm").read_bytes()
+    async with client_for(settings) as client:
+        packed = await client.get(path, headers={"accept-encoding": "gzip"})
+        plain = await client.get(path, headers={"accept-encoding": "identity"})
+    assert packed.headers["content-encoding"] == "gzip" and packed.headers["content-type"] == "application/wasm"
+    assert int(packed.headers["content-length"]) < len(original) / 2
+    assert packed.content == original  # httpx decodes it: the same bytes arrive
+    assert "content-encoding" not in plain.headers and plain.content == original
+    assert packed.headers["vary"] == "Accept-Encoding"

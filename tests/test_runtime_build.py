@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -60,7 +61,11 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     assert set(manifest["wheels"]) == set(pins.wheels)
     for path in [manifest["stdlib"], *manifest["wheels"].values()]:
         assert manifest["sources"][path] in pinned
-    served = {p.relative_to(runtime).as_posix() for p in runtime.rglob("*") if p.is_file()}
+    files = {p.relative_to(runtime).as_posix() for p in runtime.rglob("*") if p.is_file()}
+    twins = {name for name in files if name.endswith(".gz")}
+    for twin in twins:  # a .gz twin holds exactly its file, compressed
+        assert gzip.decompress((runtime / twin).read_bytes()) == (runtime / twin.removesuffix(".gz")).read_bytes()
+    served = files - twins
     expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "in_browser.py", "client.py", "packages.json"}
     assert served == expected, "the runtime holds a file that is not pinned"
     assert (runtime / "in_browser.py").read_text() == (ROOT / "playground" / "in_browser.py").read_text()
