@@ -63,6 +63,7 @@ def test_block_prints_what_the_snippet_records(shared_page: Page, live_playgroun
         block.element_handle(),
     )
     assert editor_text == snippet.source().rstrip("\n"), "the editor does not hold the snippet's source"
+    assert block.locator(":scope > pre").is_hidden(), "the static copy of the code still shows beside the editor"
     state = run_block(shared_page, block)
     output = block.locator(".runner__output").inner_text()
     assert state == "ok", f"{snippet.relative} ended {state}:\n{output}"
