@@ -28,7 +28,7 @@ def strict(built_site: Path) -> Iterator[LiveServer]:
     """Small limits, so each one is quick to reach."""
     env = {"PLAYGROUND_WS_MAX_MESSAGE_BYTES": "1024", "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "3",
            "PLAYGROUND_WS_MESSAGES_PER_SECOND": "2", "PLAYGROUND_WS_MESSAGE_BURST": "5",
-           "PLAYGROUND_WS_IDLE_TIMEOUT": "1.5"}
+           "PLAYGROUND_WS_IDLE_TIMEOUT": "1.5", "PLAYGROUND_WS_PING_INTERVAL": "0.3"}
     with run_playground(free_port(), built_site, env) as server:
         yield server
 
@@ -122,6 +122,21 @@ async def test_idle_connection_is_closed(strict: LiveServer) -> None:
     async with connect(ws_url(strict, "/ws/echo")) as ws:
         code, reason = await closed_with(ws)
     assert code == 1000 and reason.startswith("idle for 1.5 s")
+
+
+async def test_server_sends_keepalive_pings(strict: LiveServer) -> None:
+    """Read raw frames (no client library to answer for us): a ping arrives on its own."""
+    host, port = strict.base_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"GET /ws/echo HTTP/1.1\r\nHost: " + host.encode() + b"\r\nUpgrade: websocket\r\n"
+                 b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 b"Sec-WebSocket-Version: 13\r\n\r\n")
+    status = await reader.readuntil(b"\r\n\r\n")
+    assert status.startswith(b"HTTP/1.1 101")
+    first_two = await asyncio.wait_for(reader.readexactly(2), timeout=5)
+    assert first_two[0] & 0x0F == 0x9, f"expected a ping frame, got opcode {first_two[0] & 0x0F:#x}"
+    writer.close()
+    await writer.wait_closed()
 
 
 async def test_foreign_origin_is_refused_before_accept(live_playground: LiveServer) -> None:
