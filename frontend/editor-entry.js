@@ -31,6 +31,7 @@ const theme = EditorView.theme({
   ".cm-content": { fontFamily: "var(--md-code-font-family)", caretColor: "var(--md-code-fg-color)" },
   ".cm-gutters": { backgroundColor: "var(--md-code-bg-color)", color: "var(--md-default-fg-color--lighter)", border: "none" },
   ".cm-activeLine": { backgroundColor: "var(--md-code-hl-color--light, transparent)" },
+  "&:not(.cm-focused) .cm-activeLine": { backgroundColor: "transparent" },
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)" },
   ".cm-scroller": { overflow: "auto" },
 });

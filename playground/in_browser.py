@@ -127,6 +127,19 @@ async def run_reporting(source: str, filename: str) -> list[str]:
     return ["ok", ""]
 
 
+def verdict(source: str, stdout: str) -> list[str] | None:
+    """How a run's stdout compares with the ``#>`` lines of the code that ran, by the same rule
+    as the test suite (``playground/recorded_output.py``): ``["match", ""]``, ``["differ", diff]``,
+    or None when the code records no output."""
+    from playground.recorded_output import compare, recorded_lines
+
+    recorded = recorded_lines(source)
+    if not recorded:
+        return None
+    result = compare(recorded, stdout)
+    return ["match", ""] if result.ok else ["differ", result.diff]
+
+
 def start(source: str, filename: str) -> asyncio.Task[list[str]]:
     """Schedule a run as a task, so Stop can cancel it while it awaits."""
     return asyncio.ensure_future(run_reporting(source, filename))

@@ -17,7 +17,8 @@ Layout written (all under ``<site>/runtime/``):
   loads only what a snippet imports;
 * ``editor.js`` — CodeMirror 6, bundled into one ES module;
 * ``in_browser.py`` — the runner's Python half; ``client.py`` — ``playground.client`` for
-  client snippets;
+  client snippets; ``recorded_output.py`` — the comparison rule, so the page checks a run against
+  its ``#>`` lines exactly as the tests do;
 * ``manifest.json`` — versions and file sizes, for the loading progress bar.
 """
 
@@ -50,6 +51,7 @@ PRECOMPILE_JS = ROOT / "frontend" / "precompile.mjs"
 COMPILE_CACHE = ROOT / ".cache" / "compiled"
 STDLIB = "python_stdlib.zip"
 CLIENT = Path(__file__).resolve().parent / "client.py"
+RECORDED_OUTPUT = Path(__file__).resolve().parent / "recorded_output.py"
 
 # What Pyodide 314 reports for environment markers in Requires-Dist.
 PYODIDE_MARKER_ENV = {
@@ -241,6 +243,7 @@ def install(site_dir: Path, pins: Pins | None = None) -> Path:
     bundle_editor(runtime / "editor.js")
     shutil.copyfile(IN_BROWSER, runtime / "in_browser.py")
     shutil.copyfile(CLIENT, runtime / "client.py")
+    shutil.copyfile(RECORDED_OUTPUT, runtime / "recorded_output.py")
     manifest = {
         "pyodide": pins.pyodide_version, "pyodide_dir": f"{pyodide_dir}/",
         "stdlib": compiled[STDLIB],

@@ -92,3 +92,11 @@ def test_wheels_for_follows_dependencies() -> None:
     assert in_browser.wheels_for(source, json.dumps(packages), []) == ["a.whl", "b.whl", "c.whl"]
     assert in_browser.wheels_for(source, json.dumps(packages), ["b.whl"]) == ["a.whl"]
     assert in_browser.wheels_for("this is not python", json.dumps(packages), []) == []
+
+
+def test_verdict_uses_the_suites_rule() -> None:
+    source = "print('took 0.3s')\n#> took 0.3s\n"
+    assert in_browser.verdict(source, "took 0.4s\n") == ["match", ""]
+    outcome, diff = in_browser.verdict(source, "took 0.9s\n")
+    assert outcome == "differ" and "+#> took 0.9s" in diff
+    assert in_browser.verdict("print(1)\n", "1\n") is None

@@ -69,6 +69,7 @@ def test_block_prints_what_the_snippet_records(shared_page: Page, live_playgroun
     assert state == "ok", f"{snippet.relative} ended {state}:\n{output}"
     comparison = compare(recorded_lines(snippet.source()), stdout_of(block))
     assert comparison.ok, f"{snippet.relative} in the browser:\n{comparison.diff}"
+    assert block.get_attribute("data-runner-verdict") == "match", "the page's own check disagrees"
 
 
 STOPPABLE = {
@@ -136,6 +137,18 @@ def test_edit_run_and_reset(shared_page: Page, live_playground: LiveServer) -> N
 
     block.get_by_role("button", name="Clear output").click()
     assert block.locator(".runner__output").is_hidden()
+
+
+def test_page_says_when_output_differs_from_the_recorded_lines(shared_page: Page, live_playground: LiveServer) -> None:
+    page = shared_page
+    open_page(page, live_playground.base_url, "/terminology/")
+    block = block_for(page, "terminology/coroutine_object.py")
+    set_code(page, block, "print('hello, Ada')\n#> hello, Grace\n")
+    assert run_block(page, block) == "ok"
+    assert block.get_attribute("data-runner-verdict") == "differ"
+    output = block.locator(".runner__output").inner_text()
+    assert "-#> hello, Grace" in output and "+#> hello, Ada" in output
+    block.get_by_role("button", name="Reset").click()
 
 
 def test_ctrl_enter_runs_from_the_editor(shared_page: Page, live_playground: LiveServer) -> None:

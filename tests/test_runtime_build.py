@@ -66,7 +66,7 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     for twin in twins:  # a .gz twin holds exactly its file, compressed
         assert gzip.decompress((runtime / twin).read_bytes()) == (runtime / twin.removesuffix(".gz")).read_bytes()
     served = files - twins
-    expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "in_browser.py", "client.py", "packages.json"}
+    expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "in_browser.py", "client.py", "recorded_output.py", "packages.json"}
     assert served == expected, "the runtime holds a file that is not pinned"
     assert (runtime / "in_browser.py").read_text() == (ROOT / "playground" / "in_browser.py").read_text()
 

@@ -13,7 +13,8 @@
  *   | { type: "running", id: number }
  *   | { type: "stream", id: number, stream: "stdout" | "stderr", text: string }
  *   | { type: "notice", id: number, text: string }
- *   | { type: "done", id: number, status: "ok" | "error" | "stopped", error: string, elapsed: number }} FromWorker
+ *   | { type: "done", id: number, status: "ok" | "error" | "stopped", error: string, elapsed: number,
+ *       verdict: [string, string] | null }} FromWorker
  */
 
 /**
@@ -27,7 +28,8 @@
  */
 
 /**
- * @typedef {{ status: "ok" | "error" | "stopped" | "restarted", error: string, elapsed: number }} RunResult
+ * @typedef {{ status: "ok" | "error" | "stopped" | "restarted", error: string, elapsed: number,
+ *   verdict?: [string, string] | null }} RunResult
  */
 
 export {};

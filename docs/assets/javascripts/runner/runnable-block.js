@@ -114,6 +114,7 @@ export function mountRunnable(block, client) {
     if (runId !== null) return;
     log.clear();
     log.show();
+    delete root.dataset.runnerVerdict;
     clearButton.disabled = false;
     runButton.disabled = true;
     stopButton.disabled = false;
@@ -150,6 +151,7 @@ export function mountRunnable(block, client) {
     if (result.status === "ok") {
       setState("ok");
       say(`Finished in ${seconds} s`);
+      showVerdict(result.verdict ?? null);
     } else if (result.status === "stopped") {
       setState("stopped");
       log.write("stderr", result.error ? `${result.error}\n` : "");
@@ -165,6 +167,24 @@ export function mountRunnable(block, client) {
       say(client.state === "error" ? "Python could not start. Press Run to try again." : "Failed with an error.");
     }
     log.flush();
+  }
+
+  /**
+   * Say whether this run printed what the code's `#>` lines record — checked by the test suite's
+   * own rule, running in the worker.
+   * @param {[string, string] | null} verdict
+   */
+  function showVerdict(verdict) {
+    delete root.dataset.runnerVerdict;
+    if (!verdict) return;
+    const [outcome, diff] = verdict;
+    root.dataset.runnerVerdict = outcome;
+    if (outcome === "match") {
+      log.notice("✓ Printed exactly what the #> lines record (durations within ±0.25 s).");
+    } else {
+      log.notice("✗ Printed something else than the #> lines record:");
+      log.write("stderr", `${diff}\n`);
+    }
   }
 
   function stop() {

@@ -118,7 +118,7 @@ export class RuntimeClient {
     else if (message.type === "notice") run.callbacks.onNotice?.(message.text);
     else if (message.type === "done") {
       this.runs.delete(message.id);
-      run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed });
+      run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed, verdict: message.verdict });
     }
   }
 

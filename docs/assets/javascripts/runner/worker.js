@@ -75,6 +75,8 @@ self.fetch = async (input, init) => {
 
 /** @type {{ stream: "stdout" | "stderr", text: string }[]} */
 let pending = [];
+/** Everything the current run printed to stdout, for the verdict against its `#>` lines. */
+let runStdout = "";
 let lastFlush = 0;
 
 function flush() {
@@ -91,6 +93,7 @@ function writer(stream) {
     /** @param {Uint8Array} bytes */
     write(bytes) {
       const text = decoder.decode(bytes, { stream: true });
+      if (stream === "stdout") runStdout += text;
       const last = pending[pending.length - 1];
       if (last && last.stream === stream) last.text += text;
       else pending.push({ stream, text });
@@ -143,13 +146,14 @@ async function start() {
   pyodide.setStderr(writer("stderr"));
 
   // The runner's Python half, and `playground.client` for client snippets.
-  const [support, client] = await Promise.all(["in_browser.py", "client.py"].map(
+  const [support, client, rule] = await Promise.all(["in_browser.py", "client.py", "recorded_output.py"].map(
     async (name) => (await realFetch(new URL(name, RUNTIME))).text(),
   ));
   pyodide.FS.writeFile("/home/pyodide/in_browser.py", support);
   pyodide.FS.mkdirTree("/home/pyodide/playground");
   pyodide.FS.writeFile("/home/pyodide/playground/__init__.py", "");
   pyodide.FS.writeFile("/home/pyodide/playground/client.py", client);
+  pyodide.FS.writeFile("/home/pyodide/playground/recorded_output.py", rule);
   packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
   runner = pyodide.pyimport("in_browser");
   runner.install_shims(blockingWait, (/** @type {string} */ text) => {
@@ -191,6 +195,7 @@ async function loadWheelsFor(source) {
  */
 async function run(id, source, filename) {
   currentRun = id;
+  runStdout = "";
   const started = performance.now();
   /** @type {"ok" | "error" | "stopped"} */
   let status = "ok";
@@ -213,7 +218,14 @@ async function run(id, source, filename) {
     runner?.cancel_leftover_tasks();
     if (interrupt) interrupt[0] = 0; // a Stop that arrived as the run ended must not leak into the next
     flush();
-    post({ type: "done", id, status, error, elapsed: performance.now() - started });
+    /** @type {[string, string] | null} */
+    let verdict = null;
+    if (status === "ok" && runner) {
+      const result = runner.verdict(source, runStdout);
+      verdict = result ? result.toJs() : null;
+      result?.destroy?.();
+    }
+    post({ type: "done", id, status, error, elapsed: performance.now() - started, verdict });
     currentRun = null;
   }
 }
