@@ -239,3 +239,21 @@ def test_client_snippet_says_how_to_start_a_missing_playground(browser: Browser,
         assert f"the playground did not answer at {nowhere}" in stderr and "make serve" in stderr
     finally:
         guard.context.close()
+
+
+def test_a_runtime_that_fails_to_load_says_so_and_run_retries(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url)
+    try:
+        page = guard.new_page()
+        page.route("**/runtime/manifest.json", lambda route: route.abort("connectionrefused"))
+        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+        block = block_for(page, "terminology/coroutine_object.py")
+        assert run_block(page, block) == "error"
+        assert "Python could not start" in block.locator(".runner__status").inner_text()
+        assert "failed to start" in block.locator(".runner__output").inner_text()
+
+        page.unroute("**/runtime/manifest.json")  # the network is back: Run again just works
+        assert run_block(page, block) == "ok"
+        assert stdout_of(block).startswith("coroutine")
+    finally:
+        guard.context.close()

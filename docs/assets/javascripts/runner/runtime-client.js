@@ -64,8 +64,9 @@ export class RuntimeClient {
           this.setState("ready");
           resolve(message);
         } else if (message.type === "fatal") {
-          this.fail(`The Python runtime failed to start: ${message.error}`);
-          reject(new Error(message.error));
+          const text = `The Python runtime failed to start: ${message.error}. Check the connection to this site, then press Run to try again.`;
+          this.fail(text);
+          reject(new Error(text));
         } else {
           this.dispatch(message);
         }
