@@ -257,3 +257,28 @@ def test_a_runtime_that_fails_to_load_says_so_and_run_retries(browser: Browser, 
         assert stdout_of(block).startswith("coroutine")
     finally:
         guard.context.close()
+
+
+def test_keyboard_reaches_every_control_and_leaves_the_editor(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = guard.new_page()
+        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+        block = block_for(page, "terminology/coroutine_object.py")
+        block.locator(".cm-content").click()
+        original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
+        page.keyboard.press("Tab")  # inside the editor Tab indents...
+        assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+        assert block.evaluate("el => el.runnerSource()") != original
+        page.keyboard.press("Control+z")
+        assert block.evaluate("el => el.runnerSource()") == original
+        page.keyboard.press("Escape")  # ...and Escape, then Tab, moves on (no keyboard trap)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Run"
+        page.keyboard.press("Enter")
+        assert wait_settled(page, block) == "ok"
+        block.get_by_role("button", name="Reset").click()
+        block.get_by_role("button", name="Copy").click()
+        assert page.evaluate("navigator.clipboard.readText()") == original
+    finally:
+        guard.context.close()

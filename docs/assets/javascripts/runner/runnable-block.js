@@ -74,7 +74,8 @@ export function mountRunnable(block, client) {
   const clearButton = element("button", { type: "button", class: "runner__button runner__clear", disabled: "" }, "Clear output");
   const status = element("span", { class: "runner__status", role: "status" });
   const bar = /** @type {HTMLProgressElement} */ (element("progress", { class: "runner__progress", max: "1", value: "0", hidden: "" }));
-  toolbar.append(runButton, stopButton, resetButton, clearButton, status, bar);
+  const copyButton = element("button", { type: "button", class: "runner__button runner__copy", title: "Copy the code as it is in the editor" }, "Copy");
+  toolbar.append(runButton, stopButton, resetButton, copyButton, clearButton, status, bar);
   const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, hidden: "" }));
   pre.after(editorHost);
   editorHost.after(toolbar, log.element);
@@ -200,6 +201,15 @@ export function mountRunnable(block, client) {
     say("Back to the original code.");
   }
 
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(source());
+      say("Copied the code.");
+    } catch {
+      say("Copying was refused: select the code and press Ctrl+C.");
+    }
+  }
+
   function clear() {
     log.clear();
     log.hide();
@@ -209,7 +219,7 @@ export function mountRunnable(block, client) {
   const listeners = /** @type {const} */ ([
     [root, "pointerenter", warm], [root, "focusin", warm],
     [runButton, "click", run], [stopButton, "click", stop],
-    [resetButton, "click", reset], [clearButton, "click", clear],
+    [resetButton, "click", reset], [copyButton, "click", copy], [clearButton, "click", clear],
   ]);
   for (const [target, type, handler] of listeners) target.addEventListener(type, handler);
 
