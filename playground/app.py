@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from playground import chat, echo, lab
@@ -14,7 +15,7 @@ from playground.isolation import CrossOriginIsolation
 from playground.settings import Settings
 from playground.snippet_mounts import server_snippets
 from playground.static_site import SiteFiles, sitemap_for
-from playground.ws_guard import WebSocketGuard
+from playground.ws_guard import LOCAL_ORIGIN, WebSocketGuard, allowed_origins
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,6 +73,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return PlainTextResponse(message, status_code=503)
 
     app.add_middleware(CrossOriginIsolation)
+    # A copy of the site on another host (or port) calls the lab and the snippet apps from the
+    # reader's browser: allow exactly the origins the websocket guard allows.
+    app.add_middleware(
+        CORSMiddleware, allow_origins=sorted(allowed_origins(settings)), allow_origin_regex=LOCAL_ORIGIN,
+        allow_methods=["GET", "POST"], allow_headers=["content-type"], max_age=600,
+    )
     app.add_middleware(WebSocketGuard, settings=settings)
     app.add_middleware(HttpGuard, settings=settings)
     return app

@@ -42,7 +42,8 @@ class Settings:
     ws_max_message_bytes: int = _option(64 * 1024, "Largest websocket message accepted; larger closes with 1009.")
     ws_per_message_deflate: bool = _option(False, "Offer per-message deflate compression to websocket clients.")
     ws_allowed_origins: str = _option(
-        "", "Comma-separated extra Origins allowed to open websockets (same origin and localhost always are).")
+        "", "Comma-separated extra Origins (a copy of the site elsewhere) allowed to open websockets and to "
+            "call the HTTP endpoints cross-origin; same origin and localhost always are.")
     ws_max_connections_per_ip: int = _option(16, "Open websockets allowed per client address; more close with 1013.")
     ws_messages_per_second: float = _option(20.0, "Sustained messages per second per websocket; faster closes with 1008.")
     ws_message_burst: int = _option(40, "Messages a websocket may send at once before the rate applies.")

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from playground.settings import Settings
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+LOCAL_ORIGIN = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 CLOSE_NORMAL, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_LATER = 1000, 1001, 1008, 1009, 1013
 
 
@@ -36,6 +37,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def allowed_origins(settings: Settings) -> frozenset[str]:
+    """The extra origins of the settings (besides the page's own and localhost)."""
+    return frozenset(o.strip().rstrip("/") for o in settings.ws_allowed_origins.split(",") if o.strip())
 
 
 def origin_allowed(origin: str | None, host: str | None, extra: frozenset[str]) -> bool:
@@ -129,7 +135,7 @@ class WebSocketGuard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.extra_origins = frozenset(o.strip() for o in settings.ws_allowed_origins.split(",") if o.strip())
+        self.extra_origins = allowed_origins(settings)
         self.per_address: Counter[str] = Counter()
         self.connections: set[GuardedConnection] = set()
         self._watchdog: asyncio.Task[None] | None = None

@@ -67,3 +67,34 @@ def test_without_isolation_stop_replaces_the_worker(browser: Browser, static_hos
         assert guard.refused == []
     finally:
         guard.context.close()
+
+
+def test_static_copy_of_the_site_uses_a_playground_elsewhere(browser: Browser, static_host: str, live_playground) -> None:  # noqa: ANN001
+    """The site on one origin, the playground on another: websockets (Origin check), the lab
+    (CORS) and a client snippet (pyfetch/WebSocket) all reach it."""
+    guard = guarded_context(browser, static_host, service_workers="block")
+    # The playground is a second origin this test allows on purpose.
+    guard.context.unroute("**/*")
+    try:
+        page = guard.new_page()
+        page.goto(f"{static_host}/playground/?playground={live_playground.base_url}", wait_until="networkidle")
+        widget = page.locator('[data-widget="ws-client"]')
+        widget.get_by_role("button", name="Connect", exact=True).click()
+        page.wait_for_selector('[data-widget="ws-client"][data-state="open"]')
+        widget.get_by_role("button", name="Send", exact=True).click()
+        page.wait_for_function("() => document.querySelector('.ws__log').textContent.includes('← hello (')")
+
+        page.goto(f"{static_host}/lab/", wait_until="networkidle")  # the choice was remembered
+        lab = page.locator('[data-widget="lab"]')
+        lab.get_by_label("Concurrent requests").fill("3")
+        lab.get_by_label("Seconds per request").fill("0.2")
+        lab.get_by_role("button", name="Run", exact=True).click()
+        page.wait_for_selector('[data-widget="lab"][data-state="done"]', timeout=60_000)
+        assert lab.locator("svg rect.lab__bar").count() == 3
+
+        page.goto(f"{static_host}/async-io/", wait_until="networkidle")
+        block = block_for(page, "async_io/threadpool_client.py")
+        assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
+        assert block.get_attribute("data-runner-verdict") == "match", block.locator(".runner__output").inner_text()
+    finally:
+        guard.context.close()

@@ -7,8 +7,11 @@ from playground.client import get_json
 
 
 async def main() -> None:
+    # Four distinct URLs: a browser may hold back a request identical to one still in flight
+    # (to reuse its answer), which would look like a server serving one at a time.
+    urls = [f"/snippets/async_io/threadpool_server/report?request={n}" for n in range(4)]
     start = time.perf_counter()
-    answers = await asyncio.gather(*(get_json("/snippets/async_io/threadpool_server/report") for _ in range(4)))
+    answers = await asyncio.gather(*(get_json(url) for url in urls))
     elapsed = time.perf_counter() - start
     threads = {answer["thread"] for answer in answers}
     print(f"4 requests of 0.5s each answered in {elapsed:.1f}s, by {len(threads)} threads")
