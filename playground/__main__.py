@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 
 import uvicorn
 
 from playground.server import serve, uvicorn_options
-from playground.settings import Settings, env_name
+from playground.settings import Settings, export_to_environment
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -18,10 +17,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValueError as error:
         sys.exit(f"python -m playground: {error}")
     if settings.reload:
-        # The reloader re-imports the app in a child process: hand the settings over through
-        # the environment, the one channel that child reads.
-        for field in Settings.fields():
-            os.environ[env_name(field.name)] = str(getattr(settings, field.name))
+        export_to_environment(settings)
         uvicorn.run(  # the reloader supervises a child; it takes no custom server class
             "playground.app:create_app", factory=True, reload=True,
             reload_dirs=[str(settings.snippets_dir.parent / "playground"), str(settings.snippets_dir)],

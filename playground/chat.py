@@ -4,24 +4,29 @@ Every message a member sends reaches every member (itself included) as JSON with
 and a server timestamp; joins and leaves are announced. Each member has a bounded outbox, so one
 slow reader never holds up the room: a member whose outbox overflows is closed with 1013.
 
-The rooms live in this process's memory (`Rooms`). With several uvicorn workers each worker has
-its own rooms and two readers can end up in different ones: a multi-worker deployment needs a
-shared broker behind the same interface (the WebSockets page explains why and shows one).
+With one worker the rooms live in this process's memory (`Rooms`). With several workers each
+process would have its own rooms and two readers could end up in different ones, so the rooms
+then live in a hub that every worker talks to (`chat_broker`; the WebSockets page explains why).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from playground.settings import Settings
+
+if TYPE_CHECKING:
+    from playground.chat_broker import SharedRooms
 
 ROOM_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 OUTBOX_SIZE = 256
@@ -35,12 +40,15 @@ class Member:
 
 
 class Rooms:
+    """Rooms in this process's memory: right for one worker. With several workers the
+    playground uses `chat_broker.SharedRooms`, which has the same four methods."""
+
     def __init__(self, max_rooms: int, max_members: int) -> None:
         self.max_rooms, self.max_members = max_rooms, max_members
         self.rooms: dict[str, dict[str, Member]] = {}
 
-    def join(self, room: str) -> Member | str:
-        """The new member, or why it cannot join."""
+    async def join(self, room: str) -> tuple[Member, list[str]] | str:
+        """The new member and everyone in the room (the join is announced), or why not."""
         members = self.rooms.get(room)
         if members is None:
             if len(self.rooms) >= self.max_rooms:
@@ -50,18 +58,17 @@ class Rooms:
             return f"room {room!r} is full ({self.max_members} members)"
         member = Member(id=secrets.token_hex(4))
         members[member.id] = member
-        return member
+        await self.broadcast(room, {"type": "join", "id": member.id})
+        return member, sorted(members)
 
-    def leave(self, room: str, member: Member) -> None:
+    async def leave(self, room: str, member: Member) -> None:
         members = self.rooms.get(room, {})
         members.pop(member.id, None)
         if not members:
             self.rooms.pop(room, None)
+        await self.broadcast(room, {"type": "leave", "id": member.id})
 
-    def members(self, room: str) -> list[str]:
-        return sorted(self.rooms.get(room, {}))
-
-    def broadcast(self, room: str, event: dict[str, Any]) -> None:
+    async def broadcast(self, room: str, event: dict[str, Any]) -> None:
         event = {**event, "room": room, "ts": round(time.time(), 3)}
         for member in list(self.rooms.get(room, {}).values()):
             try:
@@ -87,8 +94,14 @@ def parse_chat_message(text: str, max_chars: int) -> str:
 
 def make_router(settings: Settings) -> APIRouter:
     router = APIRouter()
-    rooms = Rooms(settings.chat_max_rooms, settings.chat_max_members)
-    router.rooms = rooms  # type: ignore[attr-defined] - for tests and the benchmark
+    rooms: Rooms | SharedRooms
+    if settings.chat_broker:
+        from playground.chat_broker import SharedRooms
+
+        rooms = SharedRooms(Path(settings.chat_broker))
+    else:
+        rooms = Rooms(settings.chat_max_rooms, settings.chat_max_members)
+    router.rooms = rooms  # type: ignore[attr-defined] - for tests
 
     @router.websocket("/ws/chat/{room}")
     async def chat(websocket: WebSocket, room: str) -> None:
@@ -96,13 +109,13 @@ def make_router(settings: Settings) -> APIRouter:
         if not ROOM_NAME.match(room):
             await websocket.close(1008, "room names are 1-32 letters, digits, '-' or '_'")
             return
-        joined = rooms.join(room)
+        joined = await rooms.join(room)
         if isinstance(joined, str):
             await websocket.close(1013, joined)
             return
-        member = joined
-        await websocket.send_json({"type": "welcome", "id": member.id, "room": room, "members": rooms.members(room)})
-        rooms.broadcast(room, {"type": "join", "id": member.id})
+        member, members = joined
+        await websocket.send_json({"type": "welcome", "id": member.id, "room": room, "members": members,
+                                   "worker": os.getpid()})
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(_read(websocket, room, member, rooms, settings))
@@ -110,13 +123,12 @@ def make_router(settings: Settings) -> APIRouter:
         except* WebSocketDisconnect:
             pass
         finally:
-            rooms.leave(room, member)
-            rooms.broadcast(room, {"type": "leave", "id": member.id})
+            await rooms.leave(room, member)
 
     return router
 
 
-async def _read(websocket: WebSocket, room: str, member: Member, rooms: Rooms, settings: Settings) -> None:
+async def _read(websocket: WebSocket, room: str, member: Member, rooms: Rooms | SharedRooms, settings: Settings) -> None:
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -130,7 +142,7 @@ async def _read(websocket: WebSocket, room: str, member: Member, rooms: Rooms, s
         except ValueError as error:
             await member.outbox.put({"type": "error", "detail": str(error)})
             continue
-        rooms.broadcast(room, {"type": "message", "from": member.id, "text": body})
+        await rooms.broadcast(room, {"type": "message", "from": member.id, "text": body})
 
 
 async def _write(websocket: WebSocket, member: Member) -> None:

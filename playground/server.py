@@ -1,15 +1,23 @@
 """uvicorn, configured from Settings, with one addition: on shutdown every websocket client is
-told 1001 "going away" before uvicorn drops the connections (uvicorn alone sends 1012)."""
+told 1001 "going away" before uvicorn drops the connections (uvicorn alone sends 1012).
+
+With `--workers N` (N > 1) uvicorn's own supervisor runs the workers and the chat rooms go
+through a hub in this process (`chat_broker`). Each worker then runs uvicorn's plain server, so
+clients see uvicorn's 1012 (service restart) at shutdown, and the per-address limits count per
+worker."""
 
 from __future__ import annotations
 
+import dataclasses
 import socket
+import tempfile
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
 from playground.app import create_app, websocket_guard
-from playground.settings import Settings
+from playground.settings import Settings, export_to_environment
 
 
 def uvicorn_options(settings: Settings) -> dict[str, object]:
@@ -35,7 +43,27 @@ class PlaygroundServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
+def serve_workers(settings: Settings) -> None:
+    from uvicorn.supervisors import Multiprocess
+
+    from playground.chat_broker import Hub
+
+    with tempfile.TemporaryDirectory(prefix="playground-") as folder:
+        hub = Path(folder) / "chat.sock"
+        Hub(hub, settings.chat_max_rooms, settings.chat_max_members).start_in_thread()
+        export_to_environment(dataclasses.replace(settings, chat_broker=str(hub)))
+        config = uvicorn.Config("playground.app:create_app", factory=True, workers=settings.workers,
+                                **uvicorn_options(settings))  # type: ignore[arg-type]
+        try:
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+        except KeyboardInterrupt:
+            pass
+
+
 def serve(settings: Settings) -> None:
+    if settings.workers > 1:
+        serve_workers(settings)
+        return
     server = PlaygroundServer(uvicorn.Config(create_app(settings), **uvicorn_options(settings)))  # type: ignore[arg-type]
     try:
         server.run()

@@ -32,6 +32,7 @@ class Settings:
     site_dir: Path = _option(PROJECT_ROOT / "site", "The built static site to serve at /.")
     snippets_dir: Path = _option(PROJECT_ROOT / "snippets", "Where the snippet files live.")
     log_level: str = _option("info", "uvicorn log level.")
+    workers: int = _option(1, "Worker processes. With more than one, chat rooms go through a hub all workers share.")
 
     # Plain HTTP, for every client address.
     http_requests_per_second: float = _option(50.0, "Sustained HTTP requests per second per client address; more get 429.")
@@ -55,6 +56,7 @@ class Settings:
     chat_max_rooms: int = _option(100, "Chat rooms open at once.")
     chat_max_members: int = _option(50, "Members per chat room.")
     chat_max_text: int = _option(2000, "Characters in one chat message.")
+    chat_broker: str = _option("", "Unix socket of the chat hub; set by the playground itself when workers > 1.")
 
     # The concurrency lab.
     lab_max_requests: int = _option(100, "Concurrent requests one lab run may fire.")
@@ -89,6 +91,13 @@ class Settings:
 
 def env_name(field_name: str) -> str:
     return ENV_PREFIX + field_name.upper()
+
+
+def export_to_environment(settings: Settings) -> None:
+    """Hand settings to processes uvicorn starts (the reloader's child, the workers): they build
+    the app from the environment, the one channel they read."""
+    for field in Settings.fields():
+        os.environ[env_name(field.name)] = str(getattr(settings, field.name))
 
 
 def _field_type(field: dataclasses.Field[Any]) -> type:
