@@ -161,7 +161,7 @@ def packages_index(wheels: dict[str, Path]) -> dict[str, dict[str, list[str]]]:
     described = {name: wheel_metadata(path) for name, path in wheels.items()}
     by_distribution = {dist: name for name, (dist, _, _) in described.items()}
     index = {}
-    for name, (dist, imports, requires) in described.items():
+    for name, (_, imports, requires) in described.items():
         unpinned = [r for r in requires if r not in by_distribution]
         if unpinned:
             raise PinMismatch(f"{name} requires {unpinned}, which browser-pins.toml does not pin")
