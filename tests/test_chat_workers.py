@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -51,22 +52,28 @@ async def test_real_playground_with_two_workers(built_site: Path) -> None:
     env = {"PLAYGROUND_WORKERS": "2", "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100"}
     with run_playground(free_port(), built_site, env) as server:
         url = server.base_url.replace("http://", "ws://") + "/ws/chat/workers-test"
-        by_worker: dict[int, object] = {}
-        spare = []
-        for _ in range(40):  # the kernel picks the worker: open connections until two differ
-            ws = await connect(url)
-            welcome = json.loads(await ws.recv())
-            if welcome["worker"] in by_worker:
-                spare.append(ws)
-            else:
-                by_worker[welcome["worker"]] = (ws, welcome["id"])
-            if len(by_worker) == 2:
+
+        async def join() -> tuple[object, dict]:
+            # max_queue=None: these clients read nothing while others join and leave; a bounded
+            # queue would stop reading the socket and stall each closing handshake for seconds.
+            ws = await connect(url, max_queue=None)
+            return ws, json.loads(await ws.recv())
+
+        # The kernel hands each connection to one worker; connecting many at once reaches both,
+        # once both have started (the server answered /healthz when the first one had).
+        deadline = time.monotonic() + 30
+        while True:
+            joined = await asyncio.gather(*(join() for _ in range(20)))
+            by_worker = {welcome["worker"]: (ws, welcome["id"]) for ws, welcome in joined}
+            spare = [ws for ws, welcome in joined if by_worker[welcome["worker"]][0] is not ws]
+            if len(by_worker) == 2 or time.monotonic() > deadline:
                 break
+            await asyncio.gather(*(ws.close() for ws, _ in joined))
+            await asyncio.sleep(0.2)  # the second worker is still starting: it sends no signal
         assert len(by_worker) == 2, "every connection landed in the same worker"
         (first, first_id), (second, _) = by_worker.values()
         await first.send(json.dumps({"text": "across processes"}))
         while (event := json.loads(await asyncio.wait_for(second.recv(), 5)))["type"] != "message":
             pass
         assert (event["from"], event["text"]) == (first_id, "across processes")
-        for ws in [first, second, *spare]:
-            await ws.close()
+        await asyncio.gather(*(ws.close() for ws in [first, second, *spare]))
