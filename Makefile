@@ -39,7 +39,7 @@ $(NODE_STAMP): package.json package-lock.json | check-node
 # browser-pins.toml. Downloads are cached: a rebuild with nothing changed fetches nothing.
 $(SITE_STAMP): $(STAMP) $(NODE_STAMP) $(SITE_SOURCES)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
-	$(BIN)/python -m playground.runtime_build --site-dir site
+	$(BIN)/python -m playground.runtime --site-dir site
 	touch $@
 
 site: $(SITE_STAMP)

@@ -1,4 +1,4 @@
-// Build time only: run playground/precompile.py under the pinned Pyodide in Node, so the
+// Build time only: run playground/runtime/precompile.py under the pinned Pyodide in Node, so the
 // bytecode is exactly the browser's. Usage:
 //   node frontend/precompile.mjs <pyodide dir> <precompile.py> <mode> <input> <output> [<mode> <input> <output> ...]
 

@@ -1,31 +1,6 @@
-"""`python -m playground`: a thin command line over uvicorn, generated from `Settings`."""
+"""`python -m playground`: serve the built site and the playground (see `playground.server.cli`)."""
 
-from __future__ import annotations
-
-import sys
-from collections.abc import Sequence
-
-import uvicorn
-
-from playground.server import serve, uvicorn_options
-from playground.settings import Settings, export_to_environment
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    try:
-        settings = Settings.from_args(argv)
-    except ValueError as error:
-        sys.exit(f"python -m playground: {error}")
-    if settings.reload:
-        export_to_environment(settings)
-        uvicorn.run(  # the reloader supervises a child; it takes no custom server class
-            "playground.app:create_app", factory=True, reload=True,
-            reload_dirs=[str(settings.snippets_dir.parent / "playground"), str(settings.snippets_dir)],
-            **uvicorn_options(settings),  # type: ignore[arg-type]
-        )
-        return
-    serve(settings)
-
+from playground.server.cli import main
 
 if __name__ == "__main__":
     main()

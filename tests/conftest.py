@@ -28,10 +28,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_site(destination)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
     runtime = subprocess.run(
-        [PYTHON, "-m", "playground.runtime_build", "--site-dir", str(destination)],
+        [PYTHON, "-m", "playground.runtime", "--site-dir", str(destination)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
-    assert runtime.returncode == 0, f"runtime_build failed:\n{runtime.stdout}\n{runtime.stderr}"
+    assert runtime.returncode == 0, f"python -m playground.runtime failed:\n{runtime.stdout}\n{runtime.stderr}"
     return destination
 
 

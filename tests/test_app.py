@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from playground.app import create_app
-from playground.settings import Settings
+from playground.server.app import create_app
+from playground.server.settings import Settings
 from tests.live_server import LiveServer
 from tests.paths import PYTHON, ROOT
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 
-from playground.chat_broker import Hub, SharedRooms
+from playground.server.chat_broker import Hub, SharedRooms
 from tests.conftest import free_port
 from tests.live_server import run_playground
 

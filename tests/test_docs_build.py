@@ -8,7 +8,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-from playground.snippet_catalog import discover
+from playground.snippets.catalog import discover
 from tests.paths import BIN, ROOT, SNIPPETS
 
 NAV_PAGES = ["index.html", "terminology/index.html", "async-io/index.html", "lab/index.html",

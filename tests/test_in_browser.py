@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from playground import in_browser
+from playground.browser import in_browser
 
 
 def run_source(source: str, capsys: pytest.CaptureFixture[str]) -> tuple[list[str], str]:

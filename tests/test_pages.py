@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.snippet_catalog import discover
+from playground.snippets.catalog import discover
 from tests.paths import DOCS, SNIPPETS
 
 FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\s*\.?(?P<lang>[\w+-]*)(?P<rest>.*)$")

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from playground.recorded_output import DURATION_TOLERANCE_S, compare, lines_match, recorded_lines
+from playground.browser.recorded_output import DURATION_TOLERANCE_S, compare, lines_match, recorded_lines
 from tests.paths import PYTHON, ROOT, SNIPPETS
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from playground.recorded_output import compare, recorded_lines
-from playground.snippet_catalog import Kind, discover
+from playground.browser.recorded_output import compare, recorded_lines
+from playground.snippets.catalog import Kind, discover
 from tests.browser import (
     RUN_TIMEOUT_MS, GuardedContext, block_for, guarded_context, launch, run_block, set_code,
     stdout_of, wait_settled,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from playground import runtime_build
-from playground.runtime_build import PinMismatch, Pins, verified
+from playground.runtime import wheels as runtime_wheels
+from playground.runtime.pins import STDLIB, PinMismatch, Pins, sha256_of, verified
 from tests.paths import ROOT
 
 
@@ -54,8 +54,8 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     manifest = json.loads((runtime / "manifest.json").read_text())
     core = runtime / f"pyodide-{pins.pyodide_version}"
     for name, digest in pins.pyodide_files.items():
-        if name != runtime_build.STDLIB:
-            assert runtime_build.sha256_of(core / name) == digest
+        if name != STDLIB:
+            assert sha256_of(core / name) == digest
     # Every compiled file is made from a pinned one, and says which.
     pinned = {*pins.pyodide_files.values(), *pins.wheels.values()}
     assert set(manifest["wheels"]) == set(pins.wheels)
@@ -66,9 +66,12 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     for twin in twins:  # a .gz twin holds exactly its file, compressed
         assert gzip.decompress((runtime / twin).read_bytes()) == (runtime / twin.removesuffix(".gz")).read_bytes()
     served = files - twins
-    expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "in_browser.py", "client.py", "recorded_output.py", "packages.json"}
+    browser = {f"browser/{name}" for name in manifest["browser"]}
+    expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "packages.json"} | browser
     assert served == expected, "the runtime holds a file that is not pinned"
-    assert (runtime / "in_browser.py").read_text() == (ROOT / "playground" / "in_browser.py").read_text()
+    assert {"in_browser.py", "client.py", "recorded_output.py"} <= set(manifest["browser"])
+    for name in manifest["browser"]:  # the worker's Python is shipped exactly as it is in the repository
+        assert (runtime / "browser" / name).read_text() == (ROOT / "playground" / "browser" / name).read_text()
 
 
 def test_compiled_archives_hold_bytecode(built_site: Path) -> None:
@@ -88,7 +91,7 @@ def test_precompile_makes_unchecked_pyc_that_import(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from playground.precompile import precompile_archive
+    from playground.runtime.precompile import precompile_archive
 
     source = tmp_path / "lib.zip"
     with zipfile.ZipFile(source, "w") as archive:
@@ -111,18 +114,18 @@ def test_precompile_makes_unchecked_pyc_that_import(tmp_path: Path) -> None:
 
 
 def test_a_dependency_without_a_pin_is_an_error(tmp_path: Path, built_site: Path) -> None:
-    wheels = runtime_build.fetch_wheels(Pins.load())
+    wheels = runtime_wheels.fetch_wheels(Pins.load())
     without_anyio = {n: p for n, p in wheels.items() if not n.startswith("anyio-")}
     with pytest.raises(PinMismatch, match="anyio"):
-        runtime_build.packages_index(without_anyio)
+        runtime_wheels.packages_index(without_anyio)
 
 
 def test_cached_wheels_are_not_downloaded_again(tmp_path: Path, built_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "wheels"
-    shutil.copytree(runtime_build.WHEEL_CACHE, cache)
+    shutil.copytree(runtime_wheels.WHEEL_CACHE, cache)
 
     def no_download(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("pip was called although every wheel was cached")
 
-    monkeypatch.setattr(runtime_build.subprocess, "run", no_download)
-    assert set(runtime_build.fetch_wheels(Pins.load(), cache)) == set(Pins.load().wheels)
+    monkeypatch.setattr(runtime_wheels.subprocess, "run", no_download)
+    assert set(runtime_wheels.fetch_wheels(Pins.load(), cache)) == set(Pins.load().wheels)

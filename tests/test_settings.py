@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.settings import Settings, build_parser, env_name
+from playground.server.settings import Settings, build_parser, env_name
 
 
 def test_every_field_has_a_flag_and_an_env_variable() -> None:
@@ -37,10 +37,10 @@ def test_bad_environment_value_names_the_variable() -> None:
 
 
 def test_readme_lists_every_setting_as_generated() -> None:
-    from playground.settings import markdown_table
+    from playground.server.settings import markdown_table
     from tests.paths import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("-->\n", readme.index("<!-- settings:start")) + 4
     end = readme.index("<!-- settings:end -->")
-    assert readme[start:end] == markdown_table(), "README's settings table is stale: paste `python -m playground.settings`"
+    assert readme[start:end] == markdown_table(), "README's settings table is stale: paste `python -m playground.server.settings`"

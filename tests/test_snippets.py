@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from playground.recorded_output import compare, recorded_lines
-from playground.snippet_catalog import Kind, Snippet, discover
+from playground.browser.recorded_output import compare, recorded_lines
+from playground.snippets.catalog import Kind, Snippet, discover
 from tests.live_server import LiveServer
 from tests.paths import PYTHON, ROOT, SNIPPETS
 

@@ -3,7 +3,7 @@
 import asyncio
 import time
 
-from playground.client import get_json
+from playground.browser.client import get_json
 
 
 async def main() -> None:

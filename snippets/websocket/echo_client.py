@@ -1,12 +1,12 @@
 """Talk to the echo server above, as it runs on the playground.
 
-`playground.client.connect` opens a websocket the same way in a terminal (the `websockets`
+`playground.browser.client.connect` opens a websocket the same way in a terminal (the `websockets`
 library) and in this page (the browser's own WebSocket).
 """
 
 import asyncio
 
-from playground.client import connect
+from playground.browser.client import connect
 
 
 async def main() -> None:

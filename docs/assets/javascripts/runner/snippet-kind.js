@@ -1,4 +1,4 @@
-// A snippet's kind is declared by its file name (see playground/snippet_catalog.py, the same
+// A snippet's kind is declared by its file name (see playground/snippets/catalog.py, the same
 // rule on the Python side): *_server.py runs on the playground, *_client.py in the page against
 // the playground, *_terminal.py only in a terminal (threads, processes, sockets), anything else
 // in the page.

@@ -139,23 +139,24 @@ async function start() {
   postProgress(true);
 
   const { loadPyodide } = await import(new URL("pyodide.mjs", core).href);
-  // The standard library comes precompiled to bytecode (see playground/precompile.py).
+  // The standard library comes precompiled to bytecode (see playground/runtime/precompile.py).
   pyodide = await loadPyodide({ indexURL: core.href, stdLibURL: new URL(manifest?.stdlib ?? "", RUNTIME).href });
   if (interrupt) pyodide.setInterruptBuffer(interrupt);
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
 
-  // The runner's Python half, and `playground.client` for client snippets.
-  const [support, client, rule] = await Promise.all(["in_browser.py", "client.py", "recorded_output.py"].map(
-    async (name) => (await realFetch(new URL(name, RUNTIME))).text(),
+  // The Python that runs here (playground/browser/ in the repository), as the package it is
+  // there: the runner's half, `playground.browser.client` for client snippets, the output rule.
+  const browserFiles = /** @type {string[]} */ (manifest?.browser ?? []);
+  const texts = await Promise.all(browserFiles.map(
+    async (name) => (await realFetch(new URL(`browser/${name}`, RUNTIME))).text(),
   ));
-  pyodide.FS.writeFile("/home/pyodide/in_browser.py", support);
-  pyodide.FS.mkdirTree("/home/pyodide/playground");
+  pyodide.FS.mkdirTree("/home/pyodide/playground/browser");
   pyodide.FS.writeFile("/home/pyodide/playground/__init__.py", "");
-  pyodide.FS.writeFile("/home/pyodide/playground/client.py", client);
-  pyodide.FS.writeFile("/home/pyodide/playground/recorded_output.py", rule);
+  pyodide.FS.writeFile("/home/pyodide/playground/browser/__init__.py", "");
+  browserFiles.forEach((name, i) => pyodide.FS.writeFile(`/home/pyodide/playground/browser/${name}`, texts[i]));
   packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
-  runner = pyodide.pyimport("in_browser");
+  runner = pyodide.pyimport("playground.browser.in_browser");
   runner.install_shims(blockingWait, (/** @type {string} */ text) => {
     if (currentRun !== null) post({ type: "notice", id: currentRun, text });
   });
@@ -234,7 +235,7 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
   const message = event.data;
   if (message.type === "init") {
     interrupt = message.interrupt ? new Int32Array(message.interrupt) : null;
-    // playground.client reads this: where client snippets find the playground.
+    // playground.browser.client reads this: where client snippets find the playground.
     /** @type {any} */ (self).PLAYGROUND_URL = message.playground;
     try {
       await start();

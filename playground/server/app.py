@@ -9,13 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse, Response
 
-from playground import chat, echo, lab
-from playground.http_guard import HttpGuard
-from playground.isolation import CrossOriginIsolation
-from playground.settings import Settings
-from playground.snippet_mounts import server_snippets
-from playground.static_site import SiteFiles, sitemap_for
-from playground.ws_guard import LOCAL_ORIGIN, WebSocketGuard, allowed_origins
+from playground.server import chat, echo, lab
+from playground.server.http_guard import HttpGuard
+from playground.server.isolation import CrossOriginIsolation
+from playground.server.settings import Settings
+from playground.server.snippet_mounts import server_snippets
+from playground.server.static_site import SiteFiles, sitemap_for
+from playground.server.origins import LOCAL_ORIGIN, allowed_origins
+from playground.server.ws_guard import WebSocketGuard
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

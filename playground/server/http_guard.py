@@ -12,8 +12,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from playground.settings import Settings
-from playground.ws_guard import TokenBucket
+from playground.server.settings import Settings
+from playground.server.token_bucket import TokenBucket
 
 MAX_TRACKED = 10_000  # addresses remembered at once; idle ones are forgotten first
 

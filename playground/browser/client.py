@@ -5,7 +5,7 @@ sockets: HTTP goes through ``pyodide.http.pyfetch`` and websockets through the b
 ``WebSocket``. Under CPython (the tests, a reader's terminal) the same calls use ``httpx`` and the
 ``websockets`` library. This module hides that one difference and nothing else::
 
-    from playground.client import connect
+    from playground.browser.client import connect
 
     async with connect("/ws/echo") as ws:
         await ws.send("hi")

@@ -19,7 +19,7 @@ import httpx
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from playground.settings import Settings
+from playground.server.settings import Settings
 
 Kind = Literal["async", "blocking", "threadpool", "cpu"]
 
@@ -69,7 +69,7 @@ class LabTarget:
                 return self.base_url
             port = _free_port()
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "playground.lab_target", "--port", str(port),
+                [sys.executable, "-m", "playground.server.lab_target", "--port", str(port),
                  "--threadpool-tokens", str(self.settings.lab_threadpool_tokens)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )

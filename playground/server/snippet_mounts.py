@@ -11,7 +11,7 @@ from pathlib import Path
 
 from starlette.types import ASGIApp
 
-from playground.snippet_catalog import Kind, Snippet, discover
+from playground.snippets.catalog import Kind, Snippet, discover
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from playground.settings import Settings
+from playground.server.origins import allowed_origins, origin_allowed
+from playground.server.settings import Settings
+from playground.server.token_bucket import TokenBucket
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-LOCAL_ORIGIN = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 CLOSE_NORMAL, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_LATER = 1000, 1001, 1008, 1009, 1013
 
 
@@ -37,43 +35,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
-
-
-def allowed_origins(settings: Settings) -> frozenset[str]:
-    """The extra origins of the settings (besides the page's own and localhost)."""
-    return frozenset(o.strip().rstrip("/") for o in settings.ws_allowed_origins.split(",") if o.strip())
-
-
-def origin_allowed(origin: str | None, host: str | None, extra: frozenset[str]) -> bool:
-    """No Origin (not a browser), the page's own origin, localhost, or an allowed extra one."""
-    if origin is None:
-        return True
-    if origin in extra:
-        return True
-    parts = urlsplit(origin)
-    if parts.hostname in LOCAL_HOSTS or (parts.hostname and f"[{parts.hostname}]" in LOCAL_HOSTS):
-        return True
-    return host is not None and parts.netloc == host
-
-
-@dataclass
-class TokenBucket:
-    rate: float
-    burst: int
-    tokens: float = field(init=False)
-    stamp: float = field(default_factory=time.monotonic)
-
-    def __post_init__(self) -> None:
-        self.tokens = float(self.burst)
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 class GuardedConnection:

@@ -12,7 +12,7 @@ browser, and each is bridged here rather than in the snippets:
 * There are no threads: ``anyio.to_thread.run_sync`` (how Starlette runs ``def`` endpoints and
   dependencies in its threadpool) runs the function inline, and the page is told so.
 
-This module is copied into the built site (``runtime/in_browser.py``); the parts that do not need
+This module is copied into the built site (``runtime/browser/in_browser.py``); the parts that do not need
 a browser are tested under CPython.
 """
 
@@ -129,9 +129,9 @@ async def run_reporting(source: str, filename: str) -> list[str]:
 
 def verdict(source: str, stdout: str) -> list[str] | None:
     """How a run's stdout compares with the ``#>`` lines of the code that ran, by the same rule
-    as the test suite (``playground/recorded_output.py``): ``["match", ""]``, ``["differ", diff]``,
+    as the test suite (``playground/browser/recorded_output.py``): ``["match", ""]``, ``["differ", diff]``,
     or None when the code records no output."""
-    from playground.recorded_output import compare, recorded_lines
+    from playground.browser.recorded_output import compare, recorded_lines
 
     recorded = recorded_lines(source)
     if not recorded:

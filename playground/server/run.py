@@ -16,8 +16,8 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from playground.app import create_app, websocket_guard
-from playground.settings import Settings, export_to_environment
+from playground.server.app import create_app, websocket_guard
+from playground.server.settings import Settings, export_to_environment
 
 
 def uvicorn_options(settings: Settings) -> dict[str, object]:
@@ -46,13 +46,13 @@ class PlaygroundServer(uvicorn.Server):
 def serve_workers(settings: Settings) -> None:
     from uvicorn.supervisors import Multiprocess
 
-    from playground.chat_broker import Hub
+    from playground.server.chat_broker import Hub
 
     with tempfile.TemporaryDirectory(prefix="playground-") as folder:
         hub = Path(folder) / "chat.sock"
         Hub(hub, settings.chat_max_rooms, settings.chat_max_members).start_in_thread()
         export_to_environment(dataclasses.replace(settings, chat_broker=str(hub)))
-        config = uvicorn.Config("playground.app:create_app", factory=True, workers=settings.workers,
+        config = uvicorn.Config("playground.server.app:create_app", factory=True, workers=settings.workers,
                                 **uvicorn_options(settings))  # type: ignore[arg-type]
         try:
             Multiprocess(config, sockets=[config.bind_socket()]).run()

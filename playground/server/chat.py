@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from playground.settings import Settings
+from playground.server.settings import Settings
 
 if TYPE_CHECKING:
-    from playground.chat_broker import SharedRooms
+    from playground.server.chat_broker import SharedRooms
 
 ROOM_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 OUTBOX_SIZE = 256
@@ -96,7 +96,7 @@ def make_router(settings: Settings) -> APIRouter:
     router = APIRouter()
     rooms: Rooms | SharedRooms
     if settings.chat_broker:
-        from playground.chat_broker import SharedRooms
+        from playground.server.chat_broker import SharedRooms
 
         rooms = SharedRooms(Path(settings.chat_broker))
     else:

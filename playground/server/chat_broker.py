@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from playground.chat import Member
+from playground.server.chat import Member
 
 
 class Hub:

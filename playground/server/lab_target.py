@@ -1,6 +1,6 @@
 """The concurrency lab's target: four ways for an endpoint to spend time.
 
-It runs in its own process (`python -m playground.lab_target --port N`), started by the
+It runs in its own process (`python -m playground.server.lab_target --port N`), started by the
 playground, so a demonstration that blocks *this* event loop never stalls the playground.
 
 * ``/async``      — ``await asyncio.sleep``: the loop serves others while it waits.
@@ -73,7 +73,7 @@ def create_target(threadpool_tokens: int = 40) -> FastAPI:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m playground.lab_target")
+    parser = argparse.ArgumentParser(prog="python -m playground.server.lab_target")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threadpool-tokens", type=int, default=40)
     args = parser.parse_args()
