@@ -11,9 +11,9 @@ from playground.server.settings import Settings, build_parser, env_name
 
 def test_every_field_has_a_flag_and_an_env_variable() -> None:
     help_text = build_parser().format_help()
-    for field in Settings.fields():
-        assert "--" + field.name.replace("_", "-") in help_text
-        assert env_name(field.name) in help_text
+    for name in Settings.fields():
+        assert "--" + name.replace("_", "-") in help_text
+        assert env_name(name) in help_text
 
 
 def test_environment_overrides_defaults() -> None:
@@ -30,10 +30,59 @@ def test_flags_override_environment() -> None:
 
 
 def test_bad_environment_value_names_the_variable() -> None:
-    with pytest.raises(ValueError, match=r"PLAYGROUND_PORT: expected int, got 'eighty'"):
+    with pytest.raises(ValueError, match=r"PLAYGROUND_PORT: Input should be a valid integer.*got 'eighty'"):
         Settings.from_env({"PLAYGROUND_PORT": "eighty"})
-    with pytest.raises(ValueError, match="PLAYGROUND_RELOAD: expected a boolean"):
+    with pytest.raises(ValueError, match="PLAYGROUND_RELOAD: Input should be a valid boolean"):
         Settings.from_env({"PLAYGROUND_RELOAD": "maybe"})
+
+
+@pytest.mark.parametrize(("flag", "value"), [
+    ("--port", "70000"), ("--port", "-1"),
+    ("--http-requests-per-second", "0"), ("--ws-messages-per-second", "0"),  # rates divide
+    ("--workers", "0"), ("--ws-idle-timeout", "-5"),
+])
+def test_out_of_range_flag_is_refused_naming_the_flag(flag: str, value: str) -> None:
+    with pytest.raises(ValueError, match=f"^{flag}: Input should be"):
+        Settings.from_args([flag, value], {})
+
+
+def test_log_level_is_one_of_uvicorns() -> None:
+    assert Settings.from_env({"PLAYGROUND_LOG_LEVEL": "debug"}).log_level == "debug"
+    with pytest.raises(ValueError, match="PLAYGROUND_LOG_LEVEL"):
+        Settings.from_env({"PLAYGROUND_LOG_LEVEL": "loud"})
+    with pytest.raises(SystemExit):  # argparse knows the choices too
+        Settings.from_args(["--log-level", "loud"], {})
+
+
+def test_keyword_arguments_are_validated_and_the_environment_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_PORT", "9123")
+    assert Settings().port == 8000
+    assert Settings(port="9001").port == 9001  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Settings(ws_message_burst=0)
+
+
+def test_replace_keeps_the_rest_and_validates() -> None:
+    base = Settings(port=9001)
+    assert base.replace(chat_broker="/tmp/hub.sock").port == 9001
+    with pytest.raises(ValueError, match="--port"):
+        base.replace(port=-2)
+
+
+def test_hosts_allowed_by_default_are_local_and_the_listening_host() -> None:
+    assert Settings().host_names() == {"localhost", "127.0.0.1", "[::1]"}
+    assert Settings(host="0.0.0.0").host_names() == {"localhost", "127.0.0.1", "[::1]"}
+    assert "play.example" in Settings(host="play.example").host_names()
+    assert "docs.example" in Settings(allowed_hosts="Docs.Example, other").host_names()
+    assert Settings(allowed_hosts="*").host_names() == frozenset()  # any
+
+
+def test_forwarded_headers_are_trusted_from_no_proxy_by_default() -> None:
+    from playground.server.run import uvicorn_options
+
+    assert uvicorn_options(Settings())["proxy_headers"] is False
+    options = uvicorn_options(Settings(forwarded_allow_ips="10.0.0.1, 10.0.0.2"))
+    assert (options["proxy_headers"], options["forwarded_allow_ips"]) == (True, ["10.0.0.1", "10.0.0.2"])
 
 
 def test_readme_lists_every_setting_as_generated() -> None:

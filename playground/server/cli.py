@@ -16,6 +16,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         settings = Settings.from_args(argv)
     except ValueError as error:
         sys.exit(f"python -m playground: {error}")
+    if settings.reload and settings.workers > 1:
+        print("python -m playground: --reload runs one process; --workers is ignored", file=sys.stderr)
     if settings.reload:
         export_to_environment(settings)
         uvicorn.run(  # the reloader supervises a child; it takes no custom server class

@@ -8,8 +8,8 @@ worker."""
 
 from __future__ import annotations
 
-import dataclasses
 import socket
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,8 +22,14 @@ from playground.server.settings import Settings, export_to_environment
 
 def uvicorn_options(settings: Settings) -> dict[str, object]:
     """uvicorn's keyword arguments for these settings: the wire-level half of the limits."""
+    proxies = settings.trusted_proxies()
     return {
         "host": settings.host, "port": settings.port, "log_level": settings.log_level,
+        "http": settings.http, "loop": settings.loop,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, which lets any
+        # local process pick its own address: trust forwarded headers only from named proxies.
+        "proxy_headers": bool(proxies), "forwarded_allow_ips": proxies,
+        "h11_max_incomplete_event_size": settings.http_max_header_bytes,
         "ws_max_size": settings.ws_max_message_bytes,
         "ws_per_message_deflate": settings.ws_per_message_deflate,
         "ws_ping_interval": settings.ws_ping_interval, "ws_ping_timeout": settings.ws_ping_timeout,
@@ -51,7 +57,7 @@ def serve_workers(settings: Settings) -> None:
     with tempfile.TemporaryDirectory(prefix="playground-") as folder:
         hub = Path(folder) / "chat.sock"
         Hub(hub, settings.chat_max_rooms, settings.chat_max_members).start_in_thread()
-        export_to_environment(dataclasses.replace(settings, chat_broker=str(hub)))
+        export_to_environment(settings.replace(chat_broker=str(hub)))
         config = uvicorn.Config("playground.server.app:create_app", factory=True, workers=settings.workers,
                                 **uvicorn_options(settings))  # type: ignore[arg-type]
         try:
@@ -69,3 +75,5 @@ def serve(settings: Settings) -> None:
         server.run()
     except KeyboardInterrupt:
         pass  # Ctrl+C (or SIGINT from a test) after a graceful shutdown: nothing to report
+    if not server.started:
+        sys.exit(3)  # as uvicorn's own command does: the port was taken, the app failed to load...

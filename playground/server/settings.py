@@ -1,158 +1,229 @@
 """The playground's one typed settings object.
 
-Every option is written once, here, as a dataclass field with its help text. The command line
-(`python -m playground --help`) and the environment variables (`PLAYGROUND_<NAME>`) are both
-generated from these fields, so an option cannot exist in one place and be missing in another.
+Every option is written once, here, as a field of a pydantic-settings model with its bounds and
+help text. The command line (`python -m playground --help`), the environment variables
+(`PLAYGROUND_<NAME>`) and the README's table are all generated from these fields, so an option
+cannot exist in one place and be missing in another, and every value — from a flag, from the
+environment or from a test's keyword argument — goes through the same coercion and validation.
+A zero that would divide (a rate) or disable a limit by accident is refused with the field named.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "PLAYGROUND_"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 
 
-def _option(default: Any, help: str) -> Any:
-    return dataclasses.field(default=default, metadata={"help": help})
+class Settings(BaseSettings):
+    """What the playground needs to know to run; defaults suit `make serve` on a laptop.
 
+    `Settings(...)` takes keyword arguments only (tests build one per configuration); the
+    environment is read by `from_env`/`from_args`, never implicitly, so a stray variable in a
+    test process cannot change a test's server."""
 
-@dataclasses.dataclass(frozen=True)
-class Settings:
-    """What the playground needs to know to run; defaults suit `make serve` on a laptop."""
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid",
+                                      validate_default=True)
 
-    host: str = _option("127.0.0.1", "Interface to listen on.")
-    port: int = _option(8000, "TCP port to listen on.")
-    reload: bool = _option(False, "Restart when playground code changes (for authors).")
-    site_dir: Path = _option(PROJECT_ROOT / "site", "The built static site to serve at /.")
-    snippets_dir: Path = _option(PROJECT_ROOT / "snippets", "Where the snippet files live.")
-    log_level: str = _option("info", "uvicorn log level.")
-    workers: int = _option(1, "Worker processes. With more than one, chat rooms go through a hub all workers share.")
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="TCP port to listen on (0: any free port).")
+    reload: bool = Field(False, description="Restart when playground code changes (for authors; one worker only).")
+    site_dir: Path = Field(PROJECT_ROOT / "site", description="The built static site to serve at /.")
+    snippets_dir: Path = Field(PROJECT_ROOT / "snippets", description="Where the snippet files live.")
+    log_level: LogLevel = Field(
+        "info", description="uvicorn log level: critical, error, warning, info, debug or trace.")
+    workers: int = Field(1, ge=1, description="Worker processes. With more than one, chat rooms go through a hub all workers share.")
+    http: Literal["auto", "h11", "httptools"] = Field(
+        "auto", description="HTTP parser: httptools when installed (auto), or h11.")
+    loop: Literal["auto", "asyncio", "uvloop"] = Field(
+        "auto", description="Event loop: uvloop when installed (auto), or asyncio's own.")
+
+    # Who is the client: every per-address limit depends on it.
+    forwarded_allow_ips: str = Field(
+        "", description="Comma-separated proxy addresses or networks whose X-Forwarded-For/-Proto are "
+                        "believed (`*`: any peer, only behind a proxy). Empty: none, the peer is the client.")
+    allowed_hosts: str = Field(
+        "", description="Comma-separated extra host names (no port) requests may name in Host; localhost, "
+                        "127.0.0.1, [::1] and --host (unless 0.0.0.0/::) always may. Others get 400 "
+                        "(DNS rebinding). `*` allows any.")
+
+    # Connections, before any request is read.
+    max_connections: int = Field(
+        2048, ge=1, description="Open connections (HTTP and websocket) at once; beyond it requests get 503 "
+                                "at once, except /healthz.")
+    http_header_timeout: float = Field(
+        10.0, gt=0, description="Seconds a connection may take to send a complete request head; then it is closed.")
+    http_max_header_bytes: int = Field(
+        16 * 1024, ge=1024, description="Largest request head (request line and headers); larger is refused (431 or closed).")
 
     # Plain HTTP, for every client address.
-    http_requests_per_second: float = _option(50.0, "Sustained HTTP requests per second per client address; more get 429.")
-    http_request_burst: int = _option(300, "HTTP requests a client may make at once (a cold page load with its runtime).")
-    http_max_body_bytes: int = _option(16 * 1024, "Largest HTTP request body accepted; larger gets 413.")
+    http_requests_per_second: float = Field(
+        50.0, gt=0, description="Sustained HTTP requests (websocket handshakes included) per second per client address; more get 429.")
+    http_request_burst: int = Field(
+        300, ge=1, description="HTTP requests a client may make at once (a cold page load with its runtime).")
+    http_max_body_bytes: int = Field(16 * 1024, ge=0, description="Largest HTTP request body accepted; larger gets 413.")
+    http_max_clients: int = Field(
+        10_000, ge=1, description="Client addresses whose request rate is remembered; the least recent is forgotten beyond it.")
 
     # Websockets: every limit applies to every websocket endpoint (echo, chat, mounted snippets).
-    ws_max_message_bytes: int = _option(64 * 1024, "Largest websocket message accepted; larger closes with 1009.")
-    ws_per_message_deflate: bool = _option(False, "Offer per-message deflate compression to websocket clients.")
-    ws_allowed_origins: str = _option(
-        "", "Comma-separated extra Origins (a copy of the site elsewhere) allowed to open websockets and to "
-            "call the HTTP endpoints cross-origin; same origin and localhost always are.")
-    ws_max_connections_per_ip: int = _option(16, "Open websockets allowed per client address; more close with 1013.")
-    ws_messages_per_second: float = _option(20.0, "Sustained messages per second per websocket; faster closes with 1008.")
-    ws_message_burst: int = _option(40, "Messages a websocket may send at once before the rate applies.")
-    ws_idle_timeout: float = _option(300.0, "Seconds a websocket may stay silent before the server closes it.")
-    ws_ping_interval: float = _option(20.0, "Seconds between the server's keepalive pings.")
-    ws_ping_timeout: float = _option(20.0, "Seconds to wait for a pong before dropping the connection.")
+    ws_max_message_bytes: int = Field(64 * 1024, ge=1, description="Largest websocket message accepted; larger closes with 1009.")
+    ws_per_message_deflate: bool = Field(False, description="Offer per-message deflate compression to websocket clients.")
+    ws_allowed_origins: str = Field(
+        "", description="Comma-separated extra Origins (a copy of the site elsewhere) allowed to open websockets and to "
+                        "call the HTTP endpoints cross-origin; same origin and localhost always are.")
+    ws_max_connections_per_ip: int = Field(16, ge=1, description="Open websockets allowed per client address; more close with 1013.")
+    ws_messages_per_second: float = Field(
+        20.0, gt=0, description="Sustained messages (pings included) per second per websocket; faster closes with 1008.")
+    ws_message_burst: int = Field(40, ge=1, description="Messages a websocket may send at once before the rate applies.")
+    ws_idle_timeout: float = Field(300.0, gt=0, description="Seconds a websocket may stay silent before the server closes it.")
+    ws_ping_interval: float = Field(20.0, gt=0, description="Seconds between the server's keepalive pings.")
+    ws_ping_timeout: float = Field(20.0, gt=0, description="Seconds to wait for a pong before dropping the connection.")
+    ws_send_timeout: float = Field(
+        10.0, gt=0, description="Seconds a send or a close may wait for a client that does not read; then the connection is dropped.")
+    ws_max_unsent_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Bytes queued for a client that does not read (pongs included) before the connection is dropped.")
 
     # Chat rooms.
-    chat_max_rooms: int = _option(100, "Chat rooms open at once.")
-    chat_max_members: int = _option(50, "Members per chat room.")
-    chat_max_text: int = _option(2000, "Characters in one chat message.")
-    chat_broker: str = _option("", "Unix socket of the chat hub; set by the playground itself when workers > 1.")
+    chat_max_rooms: int = Field(100, ge=1, description="Chat rooms open at once.")
+    chat_max_members: int = Field(50, ge=1, description="Members per chat room.")
+    chat_max_text: int = Field(2000, ge=1, description="Characters in one chat message.")
+    chat_broker: str = Field("", description="Unix socket of the chat hub; set by the playground itself when workers > 1.")
 
     # The concurrency lab.
-    lab_max_requests: int = _option(100, "Concurrent requests one lab run may fire.")
-    lab_max_seconds: float = _option(5.0, "Seconds one lab target request may wait or work.")
-    lab_deadline: float = _option(30.0, "Seconds after which a lab run stops waiting for its requests.")
-    lab_threadpool_tokens: int = _option(40, "Threads in the lab target's threadpool (FastAPI's default is 40).")
+    lab_max_requests: int = Field(100, ge=1, description="Concurrent requests one lab run may fire.")
+    lab_max_seconds: float = Field(5.0, gt=0, description="Seconds one lab target request may wait or work.")
+    lab_deadline: float = Field(30.0, gt=0, description="Seconds after which a lab run stops waiting for its requests.")
+    lab_threadpool_tokens: int = Field(40, ge=1, description="Threads in the lab target's threadpool (FastAPI's default is 40).")
 
     @classmethod
-    def fields(cls) -> tuple[dataclasses.Field[Any], ...]:
-        return dataclasses.fields(cls)
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # the environment only through from_env: explicit, testable
+
+    @classmethod
+    def fields(cls) -> dict[str, FieldInfo]:
+        return cls.model_fields
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read `PLAYGROUND_*` variables; anything not set keeps its default."""
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for field in cls.fields():
-            raw = environ.get(env_name(field.name))
-            if raw is not None:
-                values[field.name] = _parse(field, raw, source=env_name(field.name))
-        return cls(**values)
+        return _validated(cls, _EnvMapping(cls, os.environ if environ is None else environ)(), env_name)
 
     @classmethod
     def from_args(
         cls, argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
     ) -> Settings:
         """Flags win over environment variables, which win over defaults."""
-        base = cls.from_env(environ)
-        namespace = build_parser(base).parse_args(argv)
-        return dataclasses.replace(base, **vars(namespace))
+        from_env = cls.from_env(environ)
+        flags = vars(build_parser(from_env).parse_args(argv))
+        return _validated(cls, {**from_env.model_dump(exclude_unset=True), **flags}, flag_name)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed, validated like any other."""
+        return _validated(type(self), {**self.model_dump(exclude_unset=True), **changes}, flag_name)
+
+    def host_names(self) -> frozenset[str]:
+        """Host header values (without port) this server answers to; empty set means any."""
+        extra = {h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()}
+        if "*" in extra:
+            return frozenset()
+        listening = self.host.lower()
+        if ":" in listening and not listening.startswith("["):
+            listening = f"[{listening}]"
+        if listening not in {"0.0.0.0", "[::]", ""}:
+            extra.add(listening)
+        return frozenset({*LOCAL_HOSTS, *extra})
+
+    def trusted_proxies(self) -> list[str]:
+        return [p.strip() for p in self.forwarded_allow_ips.split(",") if p.strip()]
+
+
+class _EnvMapping(EnvSettingsSource):
+    """pydantic-settings' environment source, reading a given mapping instead of `os.environ`."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._environ.items()}
+
+
+def _validated(cls: type[Settings], values: dict[str, Any], name: Any) -> Settings:
+    """Build settings, turning pydantic's errors into one line per bad value naming its source."""
+    try:
+        return cls(**values)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "?"
+            lines.append(f"{name(field)}: {problem['msg']}, got {problem.get('input')!r}")
+        raise ValueError("; ".join(lines)) from None
 
 
 def env_name(field_name: str) -> str:
     return ENV_PREFIX + field_name.upper()
 
 
+def flag_name(field_name: str) -> str:
+    return "--" + field_name.replace("_", "-")
+
+
 def export_to_environment(settings: Settings) -> None:
     """Hand settings to processes uvicorn starts (the reloader's child, the workers): they build
     the app from the environment, the one channel they read."""
-    for field in Settings.fields():
-        os.environ[env_name(field.name)] = str(getattr(settings, field.name))
-
-
-def _field_type(field: dataclasses.Field[Any]) -> type:
-    # `from __future__ import annotations` makes field.type a string; map it back.
-    return {"str": str, "int": int, "bool": bool, "float": float, "Path": Path}[str(field.type)]
-
-
-def _parse(field: dataclasses.Field[Any], raw: str, *, source: str) -> Any:
-    kind = _field_type(field)
-    if kind is bool:
-        lowered = raw.strip().lower()
-        if lowered in {"1", "true", "yes", "on"}:
-            return True
-        if lowered in {"0", "false", "no", "off", ""}:
-            return False
-        raise ValueError(f"{source}: expected a boolean (true/false/1/0), got {raw!r}")
-    try:
-        return kind(raw)
-    except ValueError as error:
-        raise ValueError(f"{source}: expected {kind.__name__}, got {raw!r}") from error
+    for name in Settings.fields():
+        os.environ[env_name(name)] = str(getattr(settings, name))
 
 
 def build_parser(defaults: Settings | None = None) -> argparse.ArgumentParser:
-    """One flag per settings field, its default taken from `defaults`."""
+    """One flag per settings field; a flag not given is left out, so the environment stands."""
     defaults = defaults or Settings()
     parser = argparse.ArgumentParser(
         prog="python -m playground",
         description="Serve the built site and the playground endpoints.",
         epilog=f"Every flag can also be set as an environment variable {ENV_PREFIX}<NAME>.",
+        argument_default=argparse.SUPPRESS,
     )
-    for field in Settings.fields():
-        flag = "--" + field.name.replace("_", "-")
-        current = getattr(defaults, field.name)
-        kind = _field_type(field)
-        help_text = f"{field.metadata['help']} [env {env_name(field.name)}; default: {current}]"
-        if kind is bool:
-            parser.add_argument(
-                flag, dest=field.name, action=argparse.BooleanOptionalAction,
-                default=current, help=help_text,
-            )
+    for name, field in Settings.fields().items():
+        current = getattr(defaults, name)
+        help_text = f"{field.description} [env {env_name(name)}; default: {current}]".replace("%", "%%")
+        if field.annotation is bool:
+            parser.add_argument(flag_name(name), dest=name, action=argparse.BooleanOptionalAction, help=help_text)
         else:
-            parser.add_argument(flag, dest=field.name, type=kind, default=current, help=help_text)
+            choices = get_args(field.annotation) if _is_literal(field) else None
+            parser.add_argument(flag_name(name), dest=name, choices=choices, help=help_text)
     return parser
+
+
+def _is_literal(field: FieldInfo) -> bool:
+    return get_origin(field.annotation) is Literal
 
 
 def markdown_table() -> str:
     """The settings as the README lists them (a test keeps the README equal to this)."""
     rows = ["| flag | environment variable | default | what it does |", "|---|---|---|---|"]
-    for field in Settings.fields():
+    for name, field in Settings.fields().items():
         default = field.default
         if isinstance(default, Path):
             default = default.relative_to(PROJECT_ROOT).as_posix() + "/"
         shown = "off" if default is False else "on" if default is True else f"`{default}`" if default != "" else "(none)"
-        flag = "--" + field.name.replace("_", "-")
-        rows.append(f"| `{flag}` | `{env_name(field.name)}` | {shown} | {field.metadata['help']} |")
+        rows.append(f"| `{flag_name(name)}` | `{env_name(name)}` | {shown} | {field.description} |")
     return "\n".join(rows) + "\n"
 
 
