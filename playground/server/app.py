@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        target.stop()
+        await target.stop()
 
     app = FastAPI(title="Async FastAPI, Live — playground", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

@@ -2,41 +2,62 @@
 
 A browser opens at most 6 HTTP/1.1 connections per host, so a page cannot itself show 100
 concurrent requests. The playground sends them instead, to the target app running in its own
-process, and returns when each request started and ended; the Lab page draws the timeline.
+process (`lab_process`), and returns for each request when it was sent, when its handler started
+and ended in the target, and when it was answered: the Lab page draws waiting apart from being
+served. Runs take turns (`lab_queue`); a reader who leaves (closes the request) stops the run.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the request model is built per app (its bounds come
+# from the settings), and FastAPI resolves the endpoint's annotations at definition time.
 
 import asyncio
 import contextlib
-import socket
-import subprocess
-import sys
+import json
 import time
-from typing import Literal
+from collections.abc import Callable, Coroutine
+from typing import Any, Literal
 
 import httpx
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from playground.server.lab_process import LabTarget
+from playground.server.lab_queue import LabQueue, LabQueueRefusal
 from playground.server.settings import Settings
+
+__all__ = ["LabTarget", "make_router", "fire"]
 
 Kind = Literal["async", "blocking", "threadpool", "cpu"]
 
 
-class LabRun(BaseModel):
-    kind: Kind = Field(description="async: await asyncio.sleep; blocking: time.sleep in async def; "
-                                   "threadpool: time.sleep in def; cpu: a busy loop in async def")
-    requests: int = Field(ge=1, description="How many requests to fire at once")
-    seconds: float = Field(gt=0, description="How long each request waits or works")
+def run_model(settings: Settings) -> type[BaseModel]:
+    """The body of POST /lab/run, bounded by these settings (so the OpenAPI schema shows them)."""
+
+    class LabRun(BaseModel):
+        kind: Kind = Field(description="async: await asyncio.sleep; blocking: time.sleep in async def; "
+                                       "threadpool: time.sleep in def; cpu: a busy loop in async def")
+        requests: int = Field(ge=1, le=settings.lab_max_requests, description="How many requests to fire at once")
+        seconds: float = Field(gt=0, le=settings.lab_max_seconds, allow_inf_nan=False,
+                               description="How long each request waits or works")
+
+    return LabRun
 
 
 class RequestTiming(BaseModel):
+    """One request, in seconds from the run's first send. `served_start`/`served_end` are its
+    handler's start and end in the target: `served_start - start` is time spent waiting."""
+
     index: int
     start: float
     end: float | None
     status: int | None
     thread: str | None = None
+    served_start: float | None = None
+    served_end: float | None = None
+    error: str | None = Field(None, description="why there is no answer: timeout, or the connection failed")
 
 
 class LabResult(BaseModel):
@@ -48,109 +69,138 @@ class LabResult(BaseModel):
     timings: list[RequestTiming]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LabTarget:
-    """The target process: started on the first run, restarted if it died, stopped at shutdown."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.process: subprocess.Popen[bytes] | None = None
-        self.base_url = ""
-        self.start_lock = asyncio.Lock()
-
-    async def ensure_running(self) -> str:
-        async with self.start_lock:
-            if self.process is not None and self.process.poll() is None:
-                return self.base_url
-            port = _free_port()
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "playground.server.lab_target", "--port", str(port),
-                 "--threadpool-tokens", str(self.settings.lab_threadpool_tokens)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-            self.base_url = f"http://127.0.0.1:{port}"
-            await self._wait_healthy()
-            return self.base_url
-
-    async def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + 20
-        async with httpx.AsyncClient(timeout=1.0) as client:
-            while time.monotonic() < deadline:
-                if self.process is None or self.process.poll() is not None:
-                    break
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(f"{self.base_url}/healthz")).status_code == 200:
-                        return
-                await asyncio.sleep(0.05)  # polling a child process: it sends no signal when ready
-        raise HTTPException(503, "the lab target process did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.process = None
-
-
-async def fire(base_url: str, run: LabRun, deadline: float) -> LabResult:
-    """All requests at once; each one's start and end on one clock, relative to the first start."""
-    limits = httpx.Limits(max_connections=run.requests, max_keepalive_connections=0)
+async def fire(base_url: str, kind: str, requests: int, seconds: float, deadline: float) -> list[RequestTiming]:
+    """All requests at once; each one's times on one clock, relative to the first send."""
+    limits = httpx.Limits(max_connections=requests, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=deadline) as client:
-        origin = time.perf_counter()
+        origin, wall_origin = time.perf_counter(), time.time()
+
+        def served(body: dict[str, Any], key: str) -> float | None:
+            value = body.get(key)
+            return round(value - wall_origin, 4) if isinstance(value, (int, float)) else None
 
         async def one(index: int) -> RequestTiming:
-            start = time.perf_counter() - origin
+            start = round(time.perf_counter() - origin, 4)
             try:
-                response = await client.get(f"/{run.kind}", params={"seconds": run.seconds})
+                response = await client.get(f"/{kind}", params={"seconds": seconds})
             except httpx.TimeoutException:
-                return RequestTiming(index=index, start=round(start, 4), end=None, status=None)
-            thread = response.json().get("thread") if response.status_code == 200 else None
-            return RequestTiming(index=index, start=round(start, 4), end=round(time.perf_counter() - origin, 4),
-                                 status=response.status_code, thread=thread)
+                return RequestTiming(index=index, start=start, end=None, status=None, error="timeout")
+            except httpx.TransportError as error:
+                return RequestTiming(index=index, start=start, end=None, status=None,
+                                     error=f"connection failed: {type(error).__name__}")
+            end = round(time.perf_counter() - origin, 4)
+            body = response.json() if response.status_code == 200 else {}
+            return RequestTiming(index=index, start=start, end=end, status=response.status_code,
+                                 thread=body.get("thread"), served_start=served(body, "handler_started"),
+                                 served_end=served(body, "handler_ended"))
 
-        timings = await asyncio.gather(*(one(i) for i in range(run.requests)))
-        elapsed = time.perf_counter() - origin
-    return LabResult(kind=run.kind, requests=run.requests, seconds=run.seconds, elapsed=round(elapsed, 4),
-                     timed_out=sum(t.end is None for t in timings), timings=list(timings))
+        return list(await asyncio.gather(*(one(i) for i in range(requests))))
+
+
+def _encodable(value: object) -> bool:
+    try:
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (ValueError, TypeError):  # NaN/Infinity, a lone surrogate (UnicodeEncodeError), objects
+        return False
+    return True
+
+
+def _text(value: object) -> str | int:
+    return value if isinstance(value, int) else str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The 422 detail, always encodable: the input is echoed only when JSON can carry it
+    (`1e999` parses to infinity, `"\\ud800"` is a lone surrogate: echoing either made a 500)."""
+    detail = []
+    for error in errors:
+        item: dict[str, Any] = {"type": error["type"], "loc": [_text(part) for part in error["loc"]],
+                                "msg": _text(error["msg"])}
+        if _encodable(error.get("input")):
+            item["input"] = error.get("input")
+        detail.append(item)
+    return detail
+
+
+class LabRoute(APIRoute):
+    """Routes whose 422 never fails to encode (FastAPI's own echoes the input as it came)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as error:
+                return JSONResponse({"detail": validation_errors(list(error.errors()))}, status_code=422)
+
+        return handle
+
+
+async def _until_disconnected(request: Request) -> None:
+    """Returns when the client goes away. The body is read already, so the server's next
+    `http.disconnect` message means exactly that (or that the response is complete)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def make_router(settings: Settings, target: LabTarget) -> APIRouter:
-    router = APIRouter(prefix="/lab", tags=["lab"])
-    # One run at a time: runs sharing the target would distort each other's timelines. This
-    # also means one run per client at a time, which is the bound the playground promises.
-    busy = asyncio.Lock()
+    router = APIRouter(prefix="/lab", tags=["lab"], route_class=LabRoute)
+    queue = LabQueue()
+    LabRun = run_model(settings)
+    retry_after = {"Retry-After": str(max(1, int(settings.lab_deadline // 3)))}
 
     @router.get("/status")
     async def lab_status() -> dict[str, bool | int | float]:
-        """Whether a run is in progress, and the bounds a run must keep to."""
-        return {"busy": busy.locked(), "max_requests": settings.lab_max_requests,
+        """Whether a run is in progress, how many wait, and the bounds a run must keep to."""
+        return {"busy": queue.busy, "waiting": queue.waiting, "max_requests": settings.lab_max_requests,
                 "max_seconds": settings.lab_max_seconds}
 
+    async def take_turn_and_run(run: Any, address: str) -> LabResult:
+        async with queue.turn(address):
+            started = time.perf_counter()
+            try:
+                base_url = await target.ensure_running()
+                timings = await fire(base_url, run.kind, run.requests, run.seconds, settings.lab_deadline)
+            except asyncio.CancelledError:
+                # The reader left: the target may still be working through queued requests.
+                await asyncio.shield(target.stop())
+                raise
+            if any(t.error and t.error != "timeout" for t in timings) and await target.exited_within(1.0):
+                code = target.process.returncode if target.process else None
+                await target.stop()
+                raise HTTPException(503, f"the lab target process died during the run (exit code {code}); "
+                                         "the next run starts a new one", headers={"Retry-After": "1"})
+            timed_out = sum(t.end is None for t in timings)
+            if timed_out:
+                await target.stop()  # requests still queued in a blocked target: start afresh next time
+            return LabResult(kind=run.kind, requests=run.requests, seconds=run.seconds,
+                             elapsed=round(time.perf_counter() - started, 4), timed_out=timed_out, timings=timings)
+
     @router.post("/run", response_model=LabResult, responses={
-        422: {"description": "kind, requests or seconds out of bounds"},
-        429: {"description": "another lab run is in progress"}})
-    async def lab_run(run: LabRun, request: Request) -> LabResult:
+        422: {"description": "kind, requests or seconds out of bounds (the schema shows the bounds)"},
+        429: {"description": "this address has a run in progress or waiting, or the line is full"},
+        503: {"description": "the lab target process died or did not start; the next run restarts it"}})
+    async def lab_run(run: LabRun, request: Request) -> LabResult:  # type: ignore[valid-type]
         """Fire `requests` concurrent requests at the target's `kind` endpoint, each taking
-        `seconds`; return every request's start and end, in seconds from the first start."""
-        if run.requests > settings.lab_max_requests:
-            raise HTTPException(422, f"requests must be at most {settings.lab_max_requests}, got {run.requests}")
-        if run.seconds > settings.lab_max_seconds:
-            raise HTTPException(422, f"seconds must be at most {settings.lab_max_seconds:g}, got {run.seconds:g}")
-        if busy.locked():
-            raise HTTPException(429, "another lab run is in progress; try again in a few seconds",
-                                headers={"Retry-After": str(int(settings.lab_deadline // 3) or 1)})
-        async with busy:
-            base_url = await target.ensure_running()
-            result = await fire(base_url, run, settings.lab_deadline)
-            if result.timed_out:
-                target.stop()  # requests still queued in a blocked target: start afresh next time
-            return result
+        `seconds`; return every request's times, in seconds from the first send. Runs take
+        turns, one place per client address; closing the request cancels the run."""
+        address = (request.client.host if request.client else "unknown")
+        work = asyncio.ensure_future(take_turn_and_run(run, address))
+        gone = asyncio.ensure_future(_until_disconnected(request))
+        try:
+            await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (work, gone):
+                if not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+        if not work.done() or work.cancelled():
+            raise HTTPException(499, "the client closed the request; the run was cancelled")
+        try:
+            return work.result()
+        except LabQueueRefusal as refusal:
+            raise HTTPException(429, refusal.detail, headers=retry_after) from None
 
     return router
