@@ -32,7 +32,8 @@ const theme = EditorView.theme({
   ".cm-gutters": { backgroundColor: "var(--md-code-bg-color)", color: "var(--md-default-fg-color--lighter)", border: "none" },
   ".cm-activeLine": { backgroundColor: "var(--md-code-hl-color--light, transparent)" },
   "&:not(.cm-focused) .cm-activeLine": { backgroundColor: "transparent" },
-  "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)" },
+  // Inside the box: the block's rounded corners clip anything drawn outside it.
+  "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
   ".cm-scroller": { overflow: "auto" },
 });
 
@@ -40,9 +41,9 @@ const theme = EditorView.theme({
  * Mount an editor.
  * @param {HTMLElement} parent
  * @param {string} doc
- * @param {{ onRun: () => void, label: string }} options
+ * @param {{ onRun: () => void, label: string, describedBy?: string, onChange?: (text: string) => void }} options
  */
-export function createEditor(parent, doc, { onRun, label }) {
+export function createEditor(parent, doc, { onRun, label, describedBy, onChange }) {
   const runKeys = keymap.of([
     { key: "Mod-Enter", preventDefault: true, run: () => { onRun(); return true; } },
   ]);
@@ -56,7 +57,11 @@ export function createEditor(parent, doc, { onRun, label }) {
         syntaxHighlighting(highlight), python(), theme,
         // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ "aria-label": label }),
+        EditorView.contentAttributes.of({ "aria-label": label, ...(describedBy ? { "aria-describedby": describedBy } : {}) }),
+        // Kept for the visit by the page (sessionStorage); called at most once per change.
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) onChange?.(update.state.doc.toString());
+        }),
       ],
     }),
   });

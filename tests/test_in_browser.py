@@ -100,3 +100,79 @@ def test_verdict_uses_the_suites_rule() -> None:
     outcome, diff = in_browser.verdict(source, "took 0.9s\n")
     assert outcome == "differ" and "+#> took 0.9s" in diff
     assert in_browser.verdict("print(1)\n", "1\n") is None
+
+
+# ---- errors a reader meets: one sentence above a trimmed traceback ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "sentence", "last"),
+    [
+        ("print('unclosed'\n", "Line 1 is not valid Python", "SyntaxError: '(' was never closed"),
+        ("def f():\nreturn 1\n", "Line 2 is indented wrongly", "IndentationError: expected an indented block"),
+    ],
+)
+def test_syntax_errors_show_no_runner_frames(source: str, sentence: str, last: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status, text = run_source(source, capsys)[0]
+    assert status == "error"
+    assert text.startswith(sentence), text
+    assert last in text
+    assert "in_browser.py" not in text and "ast.py" not in text and "Traceback" not in text
+
+
+def test_runtime_tracebacks_show_the_snippets_source_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    # topic/example.py exists nowhere on disk: the lines can only come from the code that ran.
+    status, text = run_source("def f():\n    return 1 / 0\n\nf()\n", capsys)[0]
+    assert status == "error"
+    assert "    f()\n" in text and "    return 1 / 0\n" in text
+
+
+def test_a_missing_module_says_what_the_page_has(capsys: pytest.CaptureFixture[str]) -> None:
+    packages = {"fastapi-1.whl": {"imports": ["fastapi"], "depends": []}, "x.whl": {"imports": ["pydantic"], "depends": []}}
+    in_browser.remember_packages(json.dumps(packages))
+    status, text = run_source("import numpy_is_not_here\n", capsys)[0]
+    first = text.splitlines()[0]
+    assert "numpy_is_not_here is not available in the page" in first and "fastapi, pydantic" in first
+    assert text.rstrip().endswith("ModuleNotFoundError: No module named 'numpy_is_not_here'")
+    # A module the page ships is not explained away: its error is a real one.
+    assert in_browser.explain.hint(ModuleNotFoundError("x", name="fastapi.nothing")) is None
+
+
+def test_a_missing_file_says_errno_2(capsys: pytest.CaptureFixture[str]) -> None:
+    text = run_source("open('no-such-file.csv')\n", capsys)[0][1]
+    assert text.startswith("No such file (errno 2, ENOENT)")
+    assert "[Errno 2] No such file or directory: 'no-such-file.csv'" in text
+
+
+def test_input_and_sockets_fail_fast_with_a_reason(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import builtins
+    import socket
+
+    # install() patches these process-wide, as it does in the worker: undo it after the test.
+    monkeypatch.setattr(builtins, "input", builtins.input)
+    monkeypatch.setattr(socket.socket, "connect", socket.socket.connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", socket.socket.connect_ex)
+    in_browser.explain.install()
+
+    status, text = run_source("name = input('name? ')\n", capsys)[0]
+    assert status == "error" and text.startswith("input() has no keyboard")
+    assert "EOFError: EOF when reading a line" in text and "explain.py" not in text
+
+    source = "import socket\ndef fetch():\n    socket.create_connection(('127.0.0.1', 9))\nfetch()\n"
+    status, text = run_source(source, capsys)[0]
+    assert status == "error" and text.startswith("A browser gives Python no sockets")
+    assert "ConnectionRefusedError: no sockets in the browser" in text
+    assert "socket.py" not in text, "the sentence says it: the library frames only bury it"
+
+
+def test_stop_cancels_the_run_in_place_while_it_awaits() -> None:
+    async def main() -> tuple[list[str], bool, bool]:
+        task = in_browser.start("import asyncio\nwhile True:\n    await asyncio.sleep(0.01)\n", "x.py")
+        await asyncio.sleep(0.05)
+        cancelled = in_browser.cancel_current()
+        outcome = await task
+        return outcome, cancelled, in_browser.cancel_current()
+
+    outcome, cancelled, again = asyncio.run(main())
+    assert cancelled and outcome[0] == "stopped" and "cancelled" in outcome[1]
+    assert again is False, "a finished run is not cancelled twice"

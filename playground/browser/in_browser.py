@@ -24,12 +24,16 @@ import importlib.abc
 import importlib.util
 import inspect
 import json
+import linecache
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from types import CodeType, ModuleType
 from typing import Any
+
+from playground.browser import explain
+from playground.browser.output_trace import StdoutRecorder
 
 TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
@@ -92,17 +96,26 @@ def prepare(source: str, filename: str) -> CodeType:
 
 async def run(source: str, filename: str) -> None:
     """Run a snippet as ``__main__``, with top-level await; raises what the snippet raises."""
+    # Tracebacks read source lines through linecache: give it the code as the reader wrote it
+    # (no mtime, so checkcache keeps it; the file does not exist in the page).
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     code = prepare(source, filename)
     namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
     main = ModuleType("__main__")
     main.__dict__.update(namespace)
     previous = sys.modules.get("__main__")
     sys.modules["__main__"] = main  # pydantic and dataclasses look classes up here
+    recorder = StdoutRecorder(sys.stdout, filename)  # who printed what, for `verdict`
+    _last_output[:] = [(source, recorder)]
+    sys.stdout = recorder  # type: ignore[assignment]
     try:
         result = eval(code, main.__dict__)  # noqa: S307 - the reader's own code, in their browser
         if inspect.iscoroutine(result):
+            # Tasks the module starts run from the loop, not from its frame: ask the frame.
+            recorder.module_frame = result.cr_frame
             await result
     finally:
+        sys.stdout = recorder.stream
         if previous is not None:
             sys.modules["__main__"] = previous
         sys.stdout.flush()
@@ -116,8 +129,9 @@ async def run_reporting(source: str, filename: str) -> list[str]:
     try:
         await run(source, filename)
     except (KeyboardInterrupt, asyncio.CancelledError) as stop:
-        how = "KeyboardInterrupt" if isinstance(stop, KeyboardInterrupt) else "the task was cancelled"
-        return ["stopped", f"Stopped ({how})."]
+        if isinstance(stop, KeyboardInterrupt):
+            return ["stopped", "Stopped: KeyboardInterrupt was raised in the running code."]
+        return ["stopped", "Stopped: the program was cancelled where it awaited (asyncio.CancelledError)."]
     except SystemExit as exit_:
         if exit_.code in (None, 0):
             return ["ok", ""]
@@ -127,22 +141,56 @@ async def run_reporting(source: str, filename: str) -> list[str]:
     return ["ok", ""]
 
 
+_last_output: list[tuple[str, StdoutRecorder]] = []  # the last run's source and its traced stdout
+
+
 def verdict(source: str, stdout: str) -> list[str] | None:
     """How a run's stdout compares with the ``#>`` lines of the code that ran, by the same rule
-    as the test suite (``playground/browser/recorded_output.py``): ``["match", ""]``, ``["differ", diff]``,
-    or None when the code records no output."""
-    from playground.browser.recorded_output import compare, recorded_lines
+    as the test suite (``playground/browser/recorded_output.py``): each ``#>`` group against what
+    the statement above it printed, as traced by the last :func:`run`. ``["match", note]``,
+    ``["differ", diff]``, or None when the code records no output. When that run's trace does
+    not account for ``stdout`` (another source, or text written around ``sys.stdout``), the
+    check falls back to the whole-file rule (all ``#>`` lines in order) and the note says why."""
+    from playground.browser.recorded_output import check, compare, recorded_lines
 
     recorded = recorded_lines(source)
     if not recorded:
         return None
+    traced = _last_output[0] if _last_output else None
+    if traced is not None and traced[0] == source and traced[1].text() == stdout:
+        result = check(source, traced[1].chunks)
+        return ["match", ""] if result.ok else ["differ", result.diff]
+    why = "no run of this code was traced" if traced is None or traced[0] != source else (
+        "some output did not pass through sys.stdout"
+    )
+    note = f"Checked as a whole, in file order, not statement by statement: {why}."
     result = compare(recorded, stdout)
-    return ["match", ""] if result.ok else ["differ", result.diff]
+    return ["match", note] if result.ok else ["differ", f"{note}\n{result.diff}"]
 
 
-def start(source: str, filename: str) -> asyncio.Task[list[str]]:
+_current: list[asyncio.Future[list[str]]] = []
+
+
+def start(source: str, filename: str) -> asyncio.Future[list[str]]:
     """Schedule a run as a task, so Stop can cancel it while it awaits."""
-    return asyncio.ensure_future(run_reporting(source, filename))
+    task = asyncio.ensure_future(run_reporting(source, filename))
+    _current[:] = [task]
+    task.add_done_callback(lambda done: _current.remove(done) if done in _current else None)
+    return task
+
+
+def cancel_current() -> bool:
+    """Stop, while the worker idles in the JavaScript event loop (the program awaits): cancel
+    the run's task, and the tasks it started, in place. The interrupt buffer cannot do this: it
+    is only checked while Python code runs. True when there was a run to cancel."""
+    if not _current:
+        return False
+    _current[0].cancel()
+    cancel_leftover_tasks()
+    return True
+
+
+_OWN_FILES = ("/playground/browser/in_browser.py", "/playground/browser/explain.py")
 
 
 def format_error(error: BaseException, filename: str) -> str:
@@ -151,16 +199,34 @@ def format_error(error: BaseException, filename: str) -> str:
     library the snippet's call failed)."""
     if isinstance(error, KeyboardInterrupt):
         return "KeyboardInterrupt: stopped\n"
+    sentence = explain.hint(error)
+    explain.as_cpython_errno(error)
+    hint = f"{sentence}\n\n" if sentence else ""
+    if isinstance(error, SyntaxError):
+        # The snippet never ran: the frames are the runner's compile step (in_browser.py, ast.py).
+        return hint + "".join(traceback.format_exception_only(error))
     report = traceback.TracebackException.from_exception(error)
-    frames = list(report.stack)
+    if sentence:
+        # The sentence says what the chain of library errors under it would (httpx wraps
+        # httpcore wraps the socket's refusal): keep the last one only.
+        report.__cause__ = report.__context__ = None
+    # The runner's own files (this one, the shims) are never the reader's concern.
+    frames = [f for f in report.stack if not f.filename.endswith(_OWN_FILES)]
     first = next((i for i, f in enumerate(frames) if f.filename == filename), None)
     if first is not None:
-        report.stack = traceback.StackSummary.from_list(frames[first:])
-    return "".join(report.format())
+        frames = frames[first:]
+    if sentence:
+        # The sentence names the cause; the library's frames between would only bury it.
+        frames = [f for f in frames if f.filename == filename] or frames
+    report.stack = traceback.StackSummary.from_list(frames)
+    return hint + "".join(report.format())
 
 
 # ---------------------------------------------------------------------------------------------
 # Which wheels a snippet needs
+
+
+remember_packages = explain.remember_packages
 
 
 def wheels_for(source: str, packages_json: str, loaded: list[str]) -> list[str]:
@@ -236,6 +302,7 @@ def install_shims(wait_ms: Callable[[float], bool], notice: Callable[[str], None
             raise KeyboardInterrupt
 
     time.sleep = blocking_sleep
+    explain.install()
 
     told: list[bool] = []
 

@@ -11,6 +11,7 @@
  *   | { type: "ready", jspi: boolean, isolated: boolean, pyodide: string }
  *   | { type: "fatal", error: string }
  *   | { type: "running", id: number }
+ *   | { type: "stopping", id: number }
  *   | { type: "stream", id: number, stream: "stdout" | "stderr", text: string }
  *   | { type: "notice", id: number, text: string }
  *   | { type: "done", id: number, status: "ok" | "error" | "stopped", error: string, elapsed: number,
@@ -29,6 +30,7 @@
 
 /**
  * @typedef {{ status: "ok" | "error" | "stopped" | "restarted", error: string, elapsed: number,
+ *   reason?: "not-isolated" | "no-effect" | "ignored-cancel",
  *   verdict?: [string, string] | null }} RunResult
  */
 

@@ -3,12 +3,16 @@
 // nothing behind.
 
 import { OutputLog } from "./output-log.js";
+import { clearEdit, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
+import { whenNear } from "./lazy-mount.js";
 import { kindOf } from "./snippet-kind.js";
 
 /** @typedef {import("./runtime-client.js").RuntimeClient} RuntimeClient */
 /** @typedef {{ getText(): string, setText(t: string): void, focus(): void, destroy(): void }} Editor */
 
 const EDITOR_URL = new URL("../../../runtime/editor.js", import.meta.url);
+/** The snippet files, copied into the site by the build: each block links to its own. */
+const SOURCES_URL = new URL("../../../snippets-src/", import.meta.url);
 
 /** @type {Promise<{ createEditor: Function }> | null} */
 let editorModule = null;
@@ -75,10 +79,15 @@ export function mountRunnable(block, client) {
   const status = element("span", { class: "runner__status", role: "status" });
   const bar = /** @type {HTMLProgressElement} */ (element("progress", { class: "runner__progress", max: "1", value: "0", hidden: "" }));
   const copyButton = element("button", { type: "button", class: "runner__button runner__copy", title: "Copy the code as it is in the editor" }, "Copy");
-  toolbar.append(runButton, stopButton, resetButton, copyButton, clearButton, status, bar);
-  const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, hidden: "" }));
+  const shareButton = element("button", { type: "button", class: "runner__button runner__share", title: "Copy a link to this page with the code as it is in the editor" }, "Share");
+  const copyOutputButton = element("button", { type: "button", class: "runner__button runner__copy-output", disabled: "" }, "Copy output");
+  const sourceLink = element("a", { class: "runner__source", href: new URL(filename, SOURCES_URL).href, title: `The file snippets/${filename}` }, "Source file");
+  toolbar.append(runButton, stopButton, resetButton, copyButton, shareButton, clearButton, copyOutputButton, sourceLink, status, bar);
+  const hint = element("p", { class: "runner__hint", id: `runner-hint-${filename.replace(/\W/g, "-")}` },
+    "Editing: Tab indents. To leave the editor, press Escape, then Tab. Ctrl+Enter runs.");
+  const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, tabindex: "0", hidden: "" }));
   pre.after(editorHost);
-  editorHost.after(toolbar, log.element);
+  editorHost.after(hint, toolbar, log.element);
 
   /** @type {Editor | null} */
   let editor = null;
@@ -86,7 +95,9 @@ export function mountRunnable(block, client) {
   /** @type {number | null} */
   let runId = null;
 
-  const source = () => (editor ? editor.getText() : original);
+  // What the reader last had here in this visit (or what a shared link carries), else the file.
+  const initial = loadEdit(filename) ?? original;
+  const source = () => (editor ? editor.getText() : initial);
   // What Run would run, for tests and the console: `block.runnerSource()`.
   Object.defineProperty(root, "runnerSource", { value: source, configurable: true });
   /** @param {string} text */
@@ -94,20 +105,37 @@ export function mountRunnable(block, client) {
   /** @param {string} state */
   const setState = (state) => { root.dataset.runnerState = state; };
 
-  loadEditor()
-    .then(({ createEditor }) => {
-      if (destroyed) return;
-      editor = createEditor(editorHost, original, { onRun: () => run(), label: `Code of ${name}, editable` });
-      pre.hidden = true;
-      root.dataset.runnerEditor = "ready";
-    })
-    .catch(() => {
-      // Without the editor the block still runs its original code; say why it cannot be edited.
-      root.dataset.runnerEditor = "error";
-      say("The editor could not be loaded: the code runs as shown.");
-    });
+  if (initial !== original) say("Your edits from earlier in this visit are back. Reset restores the file.");
+
+  // The editor is made when the block nears the viewport or the reader reaches for it, one block
+  // at a time: creating every editor of a page at load was one long task (127–199 ms).
+  function makeEditor() {
+    if (editor || destroyed || root.dataset.runnerEditor) return;
+    root.dataset.runnerEditor = "loading";
+    loadEditor()
+      // Each editor in a task of its own, even when several wait for the module to load.
+      .then((module) => new Promise((resolve) => setTimeout(() => resolve(module), 0)))
+      .then(({ createEditor }) => {
+        if (destroyed) return;
+        editor = createEditor(editorHost, initial, {
+          onRun: () => run(),
+          label: `Code of ${name}, editable`,
+          describedBy: hint.id,
+          onChange: (/** @type {string} */ text) => saveEdit(filename, text, original),
+        });
+        pre.hidden = true;
+        root.dataset.runnerEditor = "ready";
+      })
+      .catch(() => {
+        // Without the editor the block still runs its original code; say why it cannot be edited.
+        root.dataset.runnerEditor = "error";
+        say("The editor could not be loaded: the code runs as shown.");
+      });
+  }
+  const stopWatching = whenNear(root, makeEditor);
 
   function warm() {
+    makeEditor();
     if (client.state === "idle") client.warm();
   }
 
@@ -117,8 +145,12 @@ export function mountRunnable(block, client) {
     log.show();
     delete root.dataset.runnerVerdict;
     clearButton.disabled = false;
+    copyOutputButton.disabled = false;
+    // A disabled button loses focus to <body>: hand it to Stop, the next thing the reader needs.
+    const fromRunButton = document.activeElement === runButton;
     runButton.disabled = true;
     stopButton.disabled = false;
+    if (fromRunButton) stopButton.focus();
     const needsLoad = client.state !== "ready";
     setState(needsLoad ? "loading" : "running");
     say(needsLoad ? "Loading Python…" : "Running…");
@@ -147,7 +179,9 @@ export function mountRunnable(block, client) {
     if (destroyed) return;
     bar.hidden = true;
     runButton.disabled = false;
+    const onStop = document.activeElement === stopButton; // not if the reader moved on
     stopButton.disabled = true;
+    if (onStop && root.isConnected) runButton.focus();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     if (result.status === "ok") {
       setState("ok");
@@ -159,8 +193,15 @@ export function mountRunnable(block, client) {
       say("Stopped. The interpreter is still warm.");
     } else if (result.status === "restarted") {
       setState("stopped");
-      log.notice("Stopped by restarting Python: this page is not cross-origin isolated, so a " +
-        "running program cannot be interrupted in place. The next Run loads Python again.");
+      log.notice(result.reason === "not-isolated"
+        ? "Stopped by restarting Python: this page is not cross-origin isolated, so a program " +
+          "busy running code cannot be interrupted in place. The next Run loads Python again."
+        : result.reason === "ignored-cancel"
+          ? "Stopped by restarting Python: Stop cancelled the program, but it caught " +
+            "asyncio.CancelledError and kept running for 1.5 s. The next Run loads Python again."
+          : "Stopped by restarting Python: the program was still running 1.5 s after Stop " +
+            "raised KeyboardInterrupt in it (it caught it, or was stuck where Python cannot be " +
+            "interrupted). The next Run loads Python again.");
       say("Stopped (Python restarted).");
     } else {
       setState("error");
@@ -197,8 +238,29 @@ export function mountRunnable(block, client) {
 
   function reset() {
     editor?.setText(original);
+    clearEdit(filename);
     editor?.focus();
     say("Back to the original code.");
+  }
+
+  async function share() {
+    const link = shareLink(filename, source());
+    try {
+      await navigator.clipboard.writeText(link);
+      say("Copied a link to this code.");
+    } catch {
+      say("Copying was refused: the link is in the address bar.");
+      history.replaceState(history.state, "", link);
+    }
+  }
+
+  async function copyOutput() {
+    try {
+      await navigator.clipboard.writeText(log.allText());
+      say("Copied the output.");
+    } catch {
+      say("Copying was refused: select the output and press Ctrl+C.");
+    }
   }
 
   async function copy() {
@@ -214,17 +276,20 @@ export function mountRunnable(block, client) {
     log.clear();
     log.hide();
     clearButton.disabled = true;
+    copyOutputButton.disabled = true;
   }
 
   const listeners = /** @type {const} */ ([
     [root, "pointerenter", warm], [root, "focusin", warm],
     [runButton, "click", run], [stopButton, "click", stop],
     [resetButton, "click", reset], [copyButton, "click", copy], [clearButton, "click", clear],
+    [shareButton, "click", share], [copyOutputButton, "click", copyOutput],
   ]);
   for (const [target, type, handler] of listeners) target.addEventListener(type, handler);
 
   return () => {
     destroyed = true;
+    stopWatching();
     if (runId !== null) client.stop(runId);
     for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
     editor?.destroy();

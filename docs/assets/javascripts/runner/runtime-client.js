@@ -7,8 +7,14 @@ import { playgroundBase } from "../widgets/playground-url.js";
 /** @typedef {import("./protocol.js").RunCallbacks} RunCallbacks */
 /** @typedef {import("./protocol.js").RunResult} RunResult */
 
-/** How long Stop waits for an interrupt to land before it replaces the worker. */
+/** How long Stop waits for the run to end before it replaces the worker. */
 const STOP_GRACE_MS = 1500;
+/**
+ * How long Stop waits for the worker to say it cancelled the awaiting task before it concludes
+ * Python is busy running code and sets the interrupt buffer. A worker that idles in its event
+ * loop answers in a few milliseconds; the interrupt must not land there, in asyncio's internals.
+ */
+const INTERRUPT_AFTER_MS = 30;
 
 export class RuntimeClient {
   /** @param {{ workerUrl: URL }} options */
@@ -21,7 +27,7 @@ export class RuntimeClient {
     /** @type {Int32Array | null} */
     this.interrupt = null;
     this.nextId = 1;
-    /** @type {Map<number, { callbacks: RunCallbacks, resolve: (r: RunResult) => void }>} */
+    /** @type {Map<number, { callbacks: RunCallbacks, resolve: (r: RunResult) => void, cancelled?: boolean }>} */
     this.runs = new Map();
     /** @type {RunCallbacks | null} the run that is waiting for the runtime to load */
     this.loadingListener = null;
@@ -115,6 +121,7 @@ export class RuntimeClient {
     const run = this.runs.get(message.id);
     if (!run) return;
     if (message.type === "running") run.callbacks.onRunning?.();
+    else if (message.type === "stopping") run.cancelled = true;
     else if (message.type === "stream") run.callbacks.onStream?.(message.stream, message.text);
     else if (message.type === "notice") run.callbacks.onNotice?.(message.text);
     else if (message.type === "done") {
@@ -147,32 +154,35 @@ export class RuntimeClient {
   }
 
   /**
-   * Stop a run. With an interrupt buffer, KeyboardInterrupt lands in place and the interpreter
-   * stays warm; if it has not landed within the grace period (or there is no buffer), the worker
-   * is replaced and the run reports "restarted".
+   * Stop a run, in place whenever possible. First the worker is asked to cancel the run's task:
+   * that works while the program awaits (the worker idles in its event loop). If it does not
+   * answer at once, Python is busy running code: with an interrupt buffer (cross-origin isolated
+   * page) a KeyboardInterrupt lands there. A run still going after the grace period (it ignored
+   * both, or there is no buffer and it never awaits) costs the worker: "restarted", with why.
    * @param {number} id
    */
   stop(id) {
     const run = this.runs.get(id);
     if (!run) return;
-    if (this.interrupt) {
+    this.worker?.postMessage({ type: "stop", id });
+    setTimeout(() => {
+      if (!this.runs.has(id) || run.cancelled) return;
+      if (!this.interrupt) return this.restart(id, "not-isolated"); // busy, and no way in
       Atomics.store(this.interrupt, 0, 2); // 2 = SIGINT
       Atomics.notify(this.interrupt, 0); // wakes a time.sleep in progress
-      this.worker?.postMessage({ type: "stop", id });
-      setTimeout(() => {
-        if (this.runs.has(id)) this.restart(id);
-      }, STOP_GRACE_MS);
-    } else {
-      this.restart(id);
-    }
+    }, INTERRUPT_AFTER_MS);
+    setTimeout(() => {
+      if (!this.runs.has(id)) return;
+      this.restart(id, run.cancelled ? "ignored-cancel" : this.interrupt ? "no-effect" : "not-isolated");
+    }, STOP_GRACE_MS);
   }
 
-  /** @param {number} id */
-  restart(id) {
+  /** @param {number} id @param {"not-isolated" | "no-effect" | "ignored-cancel"} reason */
+  restart(id, reason) {
     const run = this.runs.get(id);
     this.runs.delete(id);
     this.discardWorker();
     this.setState("idle");
-    run?.resolve({ status: "restarted", error: "", elapsed: 0 });
+    run?.resolve({ status: "restarted", error: "", elapsed: 0, reason });
   }
 }

@@ -157,6 +157,7 @@ async function start() {
   browserFiles.forEach((name, i) => pyodide.FS.writeFile(`/home/pyodide/playground/browser/${name}`, texts[i]));
   packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
   runner = pyodide.pyimport("playground.browser.in_browser");
+  runner.remember_packages(packagesJson); // a missing module's explanation lists what is shipped
   runner.install_shims(blockingWait, (/** @type {string} */ text) => {
     if (currentRun !== null) post({ type: "notice", id: currentRun, text });
   });
@@ -246,9 +247,10 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
     await run(message.id, message.source, message.filename);
   } else if (message.type === "stop") {
     // Reached here only while Python awaits (a busy loop keeps this handler from running; the
-    // interrupt buffer stops that one). Clear the buffer first, so the KeyboardInterrupt does not
-    // land in the event loop's internals, then cancel the snippet's task.
+    // page then sets the interrupt buffer). Clear the buffer, so a KeyboardInterrupt does not
+    // land in the event loop's internals, then cancel the snippet's task in Python: the task's
+    // JS proxy is gone once awaited ("Object has already been destroyed"), so not through it.
     if (interrupt) interrupt[0] = 0;
-    if (currentRun === message.id && currentTask) currentTask.cancel();
+    if (currentRun === message.id && runner?.cancel_current()) post({ type: "stopping", id: message.id });
   }
 };
