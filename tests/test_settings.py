@@ -64,7 +64,7 @@ def test_keyword_arguments_are_validated_and_the_environment_is_not_read(monkeyp
 
 def test_replace_keeps_the_rest_and_validates() -> None:
     base = Settings(port=9001)
-    assert base.replace(chat_broker="/tmp/hub.sock").port == 9001
+    assert base.replace(redis_url="redis://127.0.0.1:6379/0").port == 9001
     with pytest.raises(ValueError, match="--port"):
         base.replace(port=-2)
 

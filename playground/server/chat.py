@@ -1,80 +1,48 @@
 """`/ws/chat/{room}`: a broadcast room.
 
 Every message a member sends reaches every member (itself included) as JSON with the sender's id
-and a server timestamp; joins and leaves are announced. Each member has a bounded outbox, so one
-slow reader never holds up the room: a member whose outbox overflows is closed with 1013.
+and a server timestamp; joins and leaves are announced. The rooms themselves — seats, caps,
+fan-out — are a `RoomStore` (`rooms`): in this process's memory by default, in Redis with
+`--redis-url` (needed for several workers or machines: the WebSockets page explains why).
 
-With one worker the rooms live in this process's memory (`Rooms`). With several workers each
-process would have its own rooms and two readers could end up in different ones, so the rooms
-then live in a hub that every worker talks to (`chat_broker`; the WebSockets page explains why).
+What one member can do to the others is bounded here: text that is not valid Unicode is refused
+to its sender (it used to fail in every member's send), each send to a member has a deadline, and
+a member that stops reading is closed with 1013 without holding up anyone's fan-out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
-import secrets
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from playground.server.rooms import CLOSE_TRY_LATER, BrokerUnavailable, Limits, Member, Refused, RoomStore
+from playground.server.rooms_local import LocalRooms
 from playground.server.settings import Settings
 
-if TYPE_CHECKING:
-    from playground.server.chat_broker import SharedRooms
-
-ROOM_NAME = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-OUTBOX_SIZE = 256
-
-
-@dataclass(eq=False)
-class Member:
-    id: str
-    outbox: asyncio.Queue[dict[str, Any]] = field(default_factory=lambda: asyncio.Queue(OUTBOX_SIZE))
-    overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+# ASCII letters, digits, '-' and '_' only. `fullmatch`, not `match` with `$`: `$` also matches
+# before a final newline, which let "lobby\n" in as a different room than "lobby".
+ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
+CLOSE_POLICY = 1008
 
 
-class Rooms:
-    """Rooms in this process's memory: right for one worker. With several workers the
-    playground uses `chat_broker.SharedRooms`, which has the same four methods."""
+class _Ended(Exception):
+    """The member was ended (too slow, broker gone): stop reading and writing, then close."""
 
-    def __init__(self, max_rooms: int, max_members: int) -> None:
-        self.max_rooms, self.max_members = max_rooms, max_members
-        self.rooms: dict[str, dict[str, Member]] = {}
 
-    async def join(self, room: str) -> tuple[Member, list[str]] | str:
-        """The new member and everyone in the room (the join is announced), or why not."""
-        members = self.rooms.get(room)
-        if members is None:
-            if len(self.rooms) >= self.max_rooms:
-                return f"{self.max_rooms} rooms are open already: try an existing room"
-            members = self.rooms[room] = {}
-        if len(members) >= self.max_members:
-            return f"room {room!r} is full ({self.max_members} members)"
-        member = Member(id=secrets.token_hex(4))
-        members[member.id] = member
-        await self.broadcast(room, {"type": "join", "id": member.id})
-        return member, sorted(members)
+def make_store(settings: Settings) -> RoomStore:
+    """Redis when a URL is given, else this process's memory."""
+    limits = Limits(settings.chat_max_rooms, settings.chat_max_members, settings.chat_max_rooms_per_ip)
+    if settings.redis_url:
+        from playground.server.rooms_redis import RedisRooms
 
-    async def leave(self, room: str, member: Member) -> None:
-        members = self.rooms.get(room, {})
-        members.pop(member.id, None)
-        if not members:
-            self.rooms.pop(room, None)
-        await self.broadcast(room, {"type": "leave", "id": member.id})
-
-    async def broadcast(self, room: str, event: dict[str, Any]) -> None:
-        event = {**event, "room": room, "ts": round(time.time(), 3)}
-        for member in list(self.rooms.get(room, {}).values()):
-            try:
-                member.outbox.put_nowait(event)
-            except asyncio.QueueFull:
-                member.overflowed.set()
+        return RedisRooms(settings.redis_url, limits)
+    return LocalRooms(limits)
 
 
 def parse_chat_message(text: str, max_chars: int) -> str:
@@ -85,76 +53,104 @@ def parse_chat_message(text: str, max_chars: int) -> str:
         raise ValueError(f"expected JSON like {{\"text\": \"hi\"}}, got invalid JSON ({error.msg})") from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise ValueError('expected an object with a string "text", like {"text": "hi"}')
-    if not data["text"].strip():
+    body: str = data["text"]
+    if not body.strip():
         raise ValueError("the text is empty")
-    if len(data["text"]) > max_chars:
-        raise ValueError(f"the text has {len(data['text'])} characters; the limit is {max_chars}")
-    return data["text"]
+    if len(body) > max_chars:
+        raise ValueError(f"the text has {len(body)} characters; the limit is {max_chars}")
+    try:
+        body.encode("utf-8")  # JSON's "\ud800" escape decodes to a lone surrogate: no UTF-8 for it
+    except UnicodeEncodeError as error:
+        raise ValueError(f"the text is not valid Unicode: an unpaired surrogate at position {error.start}") from None
+    return body
 
 
 def make_router(settings: Settings) -> APIRouter:
     router = APIRouter()
-    rooms: Rooms | SharedRooms
-    if settings.chat_broker:
-        from playground.server.chat_broker import SharedRooms
-
-        rooms = SharedRooms(Path(settings.chat_broker))
-    else:
-        rooms = Rooms(settings.chat_max_rooms, settings.chat_max_members)
-    router.rooms = rooms  # type: ignore[attr-defined] - for tests
+    rooms = make_store(settings)
+    router.rooms = rooms  # type: ignore[attr-defined] - the app keeps it (tests, shutdown)
+    # A send waits at most half the websocket send timeout; the close frame gets the other half
+    # before the websocket guard drops the connection.
+    deadline = settings.ws_send_timeout / 2
 
     @router.websocket("/ws/chat/{room}")
     async def chat(websocket: WebSocket, room: str) -> None:
         await websocket.accept()
-        if not ROOM_NAME.match(room):
-            await websocket.close(1008, "room names are 1-32 letters, digits, '-' or '_'")
+        if not ROOM_NAME.fullmatch(room):
+            await _close(websocket, CLOSE_POLICY, "room names are 1-32 letters, digits, '-' or '_'", deadline)
             return
-        joined = await rooms.join(room)
-        if isinstance(joined, str):
-            await websocket.close(1013, joined)
-            return
-        member, members = joined
-        await websocket.send_json({"type": "welcome", "id": member.id, "room": room, "members": members,
-                                   "worker": os.getpid()})
+        address = (websocket.client.host if websocket.client else None) or "unknown"
         try:
+            member, members = await rooms.join(room, address)
+        except Refused as refused:
+            await _close(websocket, CLOSE_TRY_LATER, str(refused), deadline)
+            return
+        try:
+            async with asyncio.timeout(deadline):
+                await websocket.send_json({"type": "welcome", "id": member.id, "room": room, "members": members,
+                                           "worker": os.getpid()})
             async with asyncio.TaskGroup() as group:
-                group.create_task(_read(websocket, room, member, rooms, settings))
-                group.create_task(_write(websocket, member))
-        except* WebSocketDisconnect:
+                group.create_task(_read(websocket, member, rooms, settings))
+                group.create_task(_write(websocket, member, deadline))
+                group.create_task(_watch(member))
+        except* (WebSocketDisconnect, _Ended):
             pass
+        except* TimeoutError:
+            member.end(CLOSE_TRY_LATER, "too slow: the welcome could not be sent")
         finally:
-            await rooms.leave(room, member)
+            await rooms.leave(member)
+        if member.ended.is_set():
+            await _close(websocket, member.end_code, member.end_reason, deadline, member.last_words)
 
     return router
 
 
-async def _read(websocket: WebSocket, room: str, member: Member, rooms: Rooms | SharedRooms, settings: Settings) -> None:
+async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings: Settings) -> None:
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
         text = message.get("text")
         if text is None:
-            await member.outbox.put({"type": "error", "detail": "send text frames with JSON, not binary"})
+            _tell(member, {"type": "error", "detail": "send text frames with JSON, not binary"})
             continue
         try:
             body = parse_chat_message(text, settings.chat_max_text)
+            await rooms.broadcast(member.room, {"type": "message", "from": member.id, "text": body})
         except ValueError as error:
-            await member.outbox.put({"type": "error", "detail": str(error)})
-            continue
-        await rooms.broadcast(room, {"type": "message", "from": member.id, "text": body})
+            _tell(member, {"type": "error", "detail": str(error)})
+        except BrokerUnavailable:
+            _tell(member, {"type": "error", "reason": "broker unavailable",
+                           "detail": "not delivered: the chat broker is unavailable"})
 
 
-async def _write(websocket: WebSocket, member: Member) -> None:
-    overflow = asyncio.ensure_future(member.overflowed.wait())
-    try:
-        while True:
-            get = asyncio.ensure_future(member.outbox.get())
-            done, _ = await asyncio.wait({get, overflow}, return_when=asyncio.FIRST_COMPLETED)
-            if overflow in done:
-                get.cancel()
-                await websocket.close(1013, f"too slow: more than {OUTBOX_SIZE} messages behind")
-                raise WebSocketDisconnect(1013)
-            await websocket.send_json(get.result())
-    finally:
-        overflow.cancel()
+def _tell(member: Member, event: dict[str, Any]) -> None:
+    member.deliver(json.dumps(event, ensure_ascii=False))
+
+
+async def _write(websocket: WebSocket, member: Member, deadline: float) -> None:
+    """Send the outbox in order; a send that waits past the deadline ends the member with 1013."""
+    while True:
+        text = await member.outbox.get()
+        try:
+            async with asyncio.timeout(deadline):
+                await websocket.send_text(text)
+        except TimeoutError:
+            member.end(CLOSE_TRY_LATER, f"too slow: a message waited {deadline:g} s to be sent")
+            raise _Ended from None
+
+
+async def _watch(member: Member) -> None:
+    """Ends the task group as soon as the member is ended, even mid-send."""
+    await member.ended.wait()
+    raise _Ended
+
+
+async def _close(websocket: WebSocket, code: int, reason: str, deadline: float, last_words: str | None = None) -> None:
+    """Close with a reason, never waiting past the deadline: a client that does not read cannot
+    hold the handler (the guard drops its connection)."""
+    with contextlib.suppress(TimeoutError, RuntimeError, OSError, WebSocketDisconnect):
+        async with asyncio.timeout(deadline):
+            if last_words is not None:
+                await websocket.send_text(last_words)
+            await websocket.close(code, reason[:120])

@@ -1,17 +1,15 @@
 """uvicorn, configured from Settings, with one addition: on shutdown every websocket client is
 told 1001 "going away" before uvicorn drops the connections (uvicorn alone sends 1012).
 
-With `--workers N` (N > 1) uvicorn's own supervisor runs the workers and the chat rooms go
-through a hub in this process (`chat_broker`). Each worker then runs uvicorn's plain server, so
-clients see uvicorn's 1012 (service restart) at shutdown, and the per-address limits count per
-worker."""
+With `--workers N` (N > 1) uvicorn's own supervisor runs the workers, and the chat rooms live in
+Redis (`--redis-url`, required then; `rooms_redis`). Each worker then runs uvicorn's plain server,
+so clients see uvicorn's 1012 (service restart) at shutdown; the chat caps hold for all workers,
+the websocket guard's per-address limits count per worker."""
 
 from __future__ import annotations
 
 import socket
 import sys
-import tempfile
-from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -50,20 +48,20 @@ class PlaygroundServer(uvicorn.Server):
 
 
 def serve_workers(settings: Settings) -> None:
+    """Several processes under uvicorn's supervisor. Each has its own memory, so rooms kept there
+    would split one room's readers between processes: refuse to start without Redis."""
+    if not settings.redis_url:
+        sys.exit(f"python -m playground: --workers {settings.workers} needs --redis-url: each worker is a "
+                 "process with its own memory, and the chat rooms they share live in Redis")
     from uvicorn.supervisors import Multiprocess
 
-    from playground.server.chat_broker import Hub
-
-    with tempfile.TemporaryDirectory(prefix="playground-") as folder:
-        hub = Path(folder) / "chat.sock"
-        Hub(hub, settings.chat_max_rooms, settings.chat_max_members).start_in_thread()
-        export_to_environment(settings.replace(chat_broker=str(hub)))
-        config = uvicorn.Config("playground.server.app:create_app", factory=True, workers=settings.workers,
-                                **uvicorn_options(settings))  # type: ignore[arg-type]
-        try:
-            Multiprocess(config, sockets=[config.bind_socket()]).run()
-        except KeyboardInterrupt:
-            pass
+    export_to_environment(settings)  # each worker builds its app from the environment
+    config = uvicorn.Config("playground.server.app:create_app", factory=True, workers=settings.workers,
+                            **uvicorn_options(settings))  # type: ignore[arg-type]
+    try:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    except KeyboardInterrupt:
+        pass
 
 
 def serve(settings: Settings) -> None:

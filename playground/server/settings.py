@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     snippets_dir: Path = Field(PROJECT_ROOT / "snippets", description="Where the snippet files live.")
     log_level: LogLevel = Field(
         "info", description="uvicorn log level: critical, error, warning, info, debug or trace.")
-    workers: int = Field(1, ge=1, description="Worker processes. With more than one, chat rooms go through a hub all workers share.")
+    workers: int = Field(1, ge=1, description="Worker processes. More than one needs --redis-url, where the chat rooms all workers share live.")
     http: Literal["auto", "h11", "httptools"] = Field(
         "auto", description="HTTP parser: httptools when installed (auto), or h11.")
     loop: Literal["auto", "asyncio", "uvloop"] = Field(
@@ -99,7 +99,11 @@ class Settings(BaseSettings):
     chat_max_rooms: int = Field(100, ge=1, description="Chat rooms open at once.")
     chat_max_members: int = Field(50, ge=1, description="Members per chat room.")
     chat_max_text: int = Field(2000, ge=1, description="Characters in one chat message.")
-    chat_broker: str = Field("", description="Unix socket of the chat hub; set by the playground itself when workers > 1.")
+    chat_max_rooms_per_ip: int = Field(
+        5, ge=1, description="Chat rooms one client address may be in at once; joining another closes with 1013.")
+    redis_url: str = Field(
+        "", description="Redis for chat rooms shared by several workers or machines (redis://host:6379/0). "
+                        "Empty: rooms live in this process's memory.")
 
     # The concurrency lab.
     lab_max_requests: int = Field(100, ge=1, description="Concurrent requests one lab run may fire.")
