@@ -1,79 +1,67 @@
-"""Chat across worker processes: the hub and its workers in-process, then a real playground
-with two workers where two readers land in different processes and still talk."""
+"""Chat across worker processes: a real playground with two workers on one real Redis, where two
+readers land in different processes and still talk; and several workers without Redis refused."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
-from playground.server.chat_broker import Hub, SharedRooms
 from tests.conftest import free_port
 from tests.live_server import run_playground
+from tests.paths import PYTHON, ROOT
+from tests.redis_server import run_redis
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_two_workers_share_rooms_through_the_hub(tmp_path: Path) -> None:
-    hub = Hub(tmp_path / "hub.sock", max_rooms=5, max_members=2)
-    serving = asyncio.create_task(hub.serve())
-    try:
-        while not hub.ready.is_set():
-            await asyncio.sleep(0.01)  # the hub's socket appears once it listens
-        one, two = SharedRooms(hub.path), SharedRooms(hub.path)
-        ana, members = await one.join("lobby")
-        ben, members = await two.join("lobby")
-        assert sorted(members) == sorted([ana.id, ben.id])
-        assert await one.join("lobby") == "room 'lobby' is full (2 members)"  # the limit is global
+async def one_member_per_worker(url: str, workers: int) -> tuple[dict[int, tuple[ClientConnection, dict]], list]:
+    """Connect until members sit in `workers` different processes (the kernel hands each
+    connection to one worker; the second worker may still be starting: it sends no signal)."""
 
-        await one.broadcast("lobby", {"type": "message", "from": ana.id, "text": "hi ben"})
-        seen = [await asyncio.wait_for(ben.outbox.get(), 5) for _ in range(2)]
-        assert [e["type"] for e in seen] == ["join", "message"]
-        assert seen[1]["text"] == "hi ben" and seen[1]["room"] == "lobby" and isinstance(seen[1]["ts"], float)
+    async def join() -> tuple[ClientConnection, dict]:
+        # max_queue=None: these clients read nothing while others join and leave; a bounded
+        # queue would stop reading the socket and stall each closing handshake for seconds.
+        ws = await connect(url, max_queue=None)
+        return ws, json.loads(await ws.recv())
 
-        await two.leave("lobby", ben)
-        while (event := await asyncio.wait_for(ana.outbox.get(), 5))["type"] != "leave":
-            pass
-        assert event["id"] == ben.id
-        await one.close()
-        await two.close()
-    finally:
-        serving.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await serving
+    deadline = time.monotonic() + 30
+    while True:
+        joined = await asyncio.gather(*(join() for _ in range(10)))
+        by_worker = {welcome["worker"]: (ws, welcome) for ws, welcome in joined}
+        spare = [ws for ws, welcome in joined if by_worker[welcome["worker"]][0] is not ws]
+        if len(by_worker) == workers or time.monotonic() > deadline:
+            return by_worker, spare
+        await asyncio.gather(*(ws.close() for ws, _ in joined))
+        await asyncio.sleep(0.2)
 
 
-async def test_real_playground_with_two_workers(built_site: Path) -> None:
-    env = {"PLAYGROUND_WORKERS": "2", "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100"}
-    with run_playground(free_port(), built_site, env) as server:
-        url = server.base_url.replace("http://", "ws://") + "/ws/chat/workers-test"
+async def test_two_workers_share_rooms_through_redis(built_site: Path) -> None:
+    with run_redis(free_port()) as redis:
+        env = {"PLAYGROUND_WORKERS": "2", "PLAYGROUND_REDIS_URL": redis.url,
+               "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100"}
+        with run_playground(free_port(), built_site, env) as server:
+            url = server.base_url.replace("http://", "ws://") + "/ws/chat/workers-test"
+            by_worker, spare = await one_member_per_worker(url, 2)
+            assert len(by_worker) == 2, "every connection landed in the same worker"
+            (first, first_welcome), (second, _) = by_worker.values()
+            await first.send(json.dumps({"text": "across processes"}))
+            while (event := json.loads(await asyncio.wait_for(second.recv(), 5)))["type"] != "message":
+                pass
+            assert (event["from"], event["text"]) == (first_welcome["id"], "across processes")
 
-        async def join() -> tuple[object, dict]:
-            # max_queue=None: these clients read nothing while others join and leave; a bounded
-            # queue would stop reading the socket and stall each closing handshake for seconds.
-            ws = await connect(url, max_queue=None)
-            return ws, json.loads(await ws.recv())
+            await asyncio.gather(*(ws.close() for ws in [first, second, *spare]))
 
-        # The kernel hands each connection to one worker; connecting many at once reaches both,
-        # once both have started (the server answered /healthz when the first one had).
-        deadline = time.monotonic() + 30
-        while True:
-            joined = await asyncio.gather(*(join() for _ in range(20)))
-            by_worker = {welcome["worker"]: (ws, welcome["id"]) for ws, welcome in joined}
-            spare = [ws for ws, welcome in joined if by_worker[welcome["worker"]][0] is not ws]
-            if len(by_worker) == 2 or time.monotonic() > deadline:
-                break
-            await asyncio.gather(*(ws.close() for ws, _ in joined))
-            await asyncio.sleep(0.2)  # the second worker is still starting: it sends no signal
-        assert len(by_worker) == 2, "every connection landed in the same worker"
-        (first, first_id), (second, _) = by_worker.values()
-        await first.send(json.dumps({"text": "across processes"}))
-        while (event := json.loads(await asyncio.wait_for(second.recv(), 5)))["type"] != "message":
-            pass
-        assert (event["from"], event["text"]) == (first_id, "across processes")
-        await asyncio.gather(*(ws.close() for ws in [first, second, *spare]))
+
+def test_several_workers_without_redis_are_refused_with_a_reason(built_site: Path) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "playground", "--workers", "2", "--port", str(free_port()), "--site-dir", str(built_site)],
+        cwd=ROOT, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode != 0
+    assert "--workers 2 needs --redis-url" in result.stderr

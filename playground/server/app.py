@@ -25,9 +25,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     target = lab.LabTarget(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         yield
         await target.stop()
+        await running.state.rooms.close()  # the Redis store's subscription and connections
 
     app = FastAPI(title="Async FastAPI, Live — playground", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

@@ -57,7 +57,8 @@ def refusal(kind: RefusalKind, limits: Limits, room: str) -> str:
     return {
         "rooms": f"{limits.max_rooms} rooms are open already: try an existing room",
         "full": f"room {room!r} is full ({limits.max_members} members)",
-        "address": f"your address is in {limits.max_rooms_per_address} rooms already: leave one first",
+        "address": f"your address is in {limits.max_rooms_per_address} room"
+                   f"{'s' if limits.max_rooms_per_address != 1 else ''} already: leave one first",
         "broker": "chat broker unavailable: try again later",
     }[kind]
 

@@ -1,0 +1,250 @@
+"""Rooms in Redis: one room across worker processes and machines (`--redis-url`).
+
+Events: each process publishes a room's events on the channel `<prefix>events:<room>` and
+listens to all of them with one pattern subscription; what arrives is handed to this process's
+members of that room (`RoomStore.deliver`). Redis pub/sub delivers at most once, so the one thing
+this store promises about a lost connection is to say so (below).
+
+Seats: the caps hold for every process because they are counted in Redis, by Lua scripts that
+Redis runs atomically — two processes admitting the last seat at once cannot both win. A seat is
+a sorted-set entry whose score is its expiry on Redis's clock (`TIME`), refreshed by its process
+every `member_ttl / 3` seconds: a process that crashes stops refreshing and its seats expire
+after `member_ttl`, so no count leaks. Keys carry a matching expiry too, so a room nobody
+refreshes disappears from Redis entirely.
+
+    <prefix>rooms            zset  room -> expiry of its latest seat
+    <prefix>room:<room>      zset  member id -> expiry
+    <prefix>address:<addr>   zset  "<member id>:<room>" -> expiry (rooms per address)
+
+When Redis goes away (the subscription breaks, a heartbeat or a publish fails or times out):
+every member of this process gets `{"type": "error", "reason": "broker unavailable", ...}` and is
+closed with 1013 (try again later); a message whose publish failed is reported to its sender as
+not delivered; new joins are refused with 1013 until the subscription is back, which is retried
+with exponential backoff (0.1 s doubling to 5 s, with jitter). redis-py's own silent reconnect
+and resubscribe is turned off (`retries=0`): it would hide exactly this gap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from typing import Any
+
+import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from playground.server.rooms import (
+    BROKER_LOST_NOTICE, CLOSE_TRY_LATER, BrokerUnavailable, Limits, Member, Refused, RoomStore,
+)
+
+log = logging.getLogger("playground.chat")
+
+_EXPIRE = """
+local function expire(key)
+  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if top[2] then redis.call('PEXPIREAT', key, math.ceil(tonumber(top[2]) * 1000)) end
+end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+"""
+
+# KEYS: rooms, room, address. ARGV: room, member, max_rooms, max_members, max_per_address, ttl.
+ADMIT = _EXPIRE + """
+local room, member = ARGV[1], ARGV[2]
+local deadline = now + tonumber(ARGV[6])
+for _, key in ipairs(KEYS) do redis.call('ZREMRANGEBYSCORE', key, '-inf', now) end
+local present = redis.call('ZCARD', KEYS[2])
+if present == 0 then
+  redis.call('ZREM', KEYS[1], room)
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {'rooms'} end
+elseif present >= tonumber(ARGV[4]) then
+  return {'full'}
+end
+local held, count = {}, 0
+for _, entry in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+  local name = string.sub(entry, string.find(entry, ':', 1, true) + 1)
+  if not held[name] then held[name] = true; count = count + 1 end
+end
+if not held[room] and count >= tonumber(ARGV[5]) then return {'address'} end
+redis.call('ZADD', KEYS[1], 'GT', deadline, room)
+redis.call('ZADD', KEYS[2], deadline, member)
+redis.call('ZADD', KEYS[3], deadline, member .. ':' .. room)
+for _, key in ipairs(KEYS) do expire(key) end
+local seated = redis.call('ZRANGE', KEYS[2], 0, -1)
+table.insert(seated, 1, 'ok')
+return seated
+"""
+
+# KEYS: rooms, room, address. ARGV: room, member.
+RELEASE = _EXPIRE + """
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('ZREM', KEYS[3], ARGV[2] .. ':' .. ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
+"""
+
+# KEYS: rooms, then (room, address) per seat. ARGV: ttl, then (room, member) per seat.
+REFRESH = _EXPIRE + """
+local deadline = now + tonumber(ARGV[1])
+for i = 2, #KEYS, 2 do
+  local room, member = ARGV[i], ARGV[i + 1]
+  redis.call('ZADD', KEYS[1], 'GT', deadline, room)
+  redis.call('ZADD', KEYS[i], deadline, member)
+  redis.call('ZADD', KEYS[i + 1], deadline, member .. ':' .. room)
+  expire(KEYS[i]); expire(KEYS[i + 1])
+end
+expire(KEYS[1])
+return 0
+"""
+
+REFRESH_BATCH = 200  # seats per heartbeat call: bounded script run time
+
+
+class RedisRooms(RoomStore):
+    def __init__(self, url: str, limits: Limits, *, prefix: str = "playground:chat:",
+                 member_ttl: float = 15.0, timeout: float = 2.0) -> None:
+        super().__init__(limits)
+        self.prefix, self.member_ttl, self.timeout = prefix, member_ttl, timeout
+        self.client = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=timeout, socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),  # no silent reconnect: a lost connection is reported
+        )
+        self._admit_script = self.client.register_script(ADMIT)
+        self._release_script = self.client.register_script(RELEASE)
+        self._refresh_script = self.client.register_script(REFRESH)
+        self.available = asyncio.Event()
+        self.connected_once = asyncio.Event()
+        self._supervisor: asyncio.Task[None] | None = None
+        self._connected: asyncio.Task[None] | None = None
+        self._was_up = False
+
+    # ---- keys ------------------------------------------------------------------------------------
+
+    def _keys(self, member: Member) -> list[str]:
+        return [self.prefix + "rooms", self.prefix + "room:" + member.room, self.prefix + "address:" + member.address]
+
+    def _channel(self, room: str) -> str:
+        return self.prefix + "events:" + room
+
+    # ---- the three hooks -------------------------------------------------------------------------
+
+    async def _admit(self, member: Member) -> list[str]:
+        await self._ready()
+        limits = self.limits
+        reply = await self._call(self._admit_script(
+            keys=self._keys(member),
+            args=[member.room, member.id, limits.max_rooms, limits.max_members,
+                  limits.max_rooms_per_address, self.member_ttl]))
+        if reply[0] != "ok":
+            raise Refused(reply[0], limits, member.room)
+        return sorted(reply[1:])
+
+    async def _release(self, member: Member) -> None:
+        await self._call(self._release_script(keys=self._keys(member), args=[member.room, member.id]))
+
+    async def _publish(self, room: str, text: str) -> None:
+        if not self.available.is_set():
+            raise BrokerUnavailable("not subscribed")
+        await self._call(self.client.publish(self._channel(room), text))
+
+    async def _call(self, command: Any) -> Any:
+        """Run one Redis command; any failure is the broker being unavailable, for everyone."""
+        try:
+            return await command
+        except (RedisError, OSError) as error:
+            self._lost(error)
+            raise BrokerUnavailable(str(error)) from error
+
+    # ---- connection ------------------------------------------------------------------------------
+
+    async def _ready(self) -> None:
+        """Start listening on first use; refuse at once while the broker is known to be down."""
+        if self._supervisor is None:
+            self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
+        if not self.connected_once.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.timeout):
+                    await self.available.wait()
+        if not self.available.is_set():
+            raise BrokerUnavailable("not subscribed")
+
+    async def _supervise(self) -> None:
+        """Keep one subscription alive: after each failure, retry with exponential backoff."""
+        delay = 0.1
+        while True:
+            self._was_up = False
+            self._connected = asyncio.get_running_loop().create_task(self._run_connected())
+            try:
+                await self._connected
+            except asyncio.CancelledError:
+                if asyncio.current_task().cancelling():  # type: ignore[union-attr] - close()
+                    raise
+                # else `_lost` cancelled the connection: it has told the members already
+            except Exception as error:  # noqa: BLE001 - whatever broke the subscription, retry it
+                self._lost(error)
+            if self._was_up:
+                delay = 0.1
+            await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+            delay = min(delay * 2, 5.0)
+
+    async def _run_connected(self) -> None:
+        """Subscribe, then listen and keep seats alive until something fails."""
+        pubsub = self.client.pubsub()
+        try:
+            pattern = self._channel("*")
+            await pubsub.psubscribe(pattern)
+            async with asyncio.timeout(self.timeout):
+                while await pubsub.get_message(timeout=self.timeout) is None:
+                    pass  # the subscription is live once Redis confirms it
+            self.available.set()
+            self.connected_once.set()
+            self._was_up = True
+            log.info("chat broker: subscribed to %s", pattern)
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._listen(pubsub))
+                group.create_task(self._heartbeat())
+        finally:
+            self.available.clear()
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+    async def _listen(self, pubsub: Any) -> None:
+        start = len(self._channel(""))
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+            if message is not None and message["type"] == "pmessage":
+                self.deliver(message["channel"][start:], message["data"])
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.member_ttl / 3)
+            seats = [m for members in list(self.local.values()) for m in members.values()]
+            for first in range(0, len(seats), REFRESH_BATCH):
+                batch = seats[first:first + REFRESH_BATCH]
+                keys, args = [self.prefix + "rooms"], [self.member_ttl]
+                for member in batch:
+                    keys += self._keys(member)[1:]
+                    args += [member.room, member.id]
+                await self._refresh_script(keys=keys, args=args)
+
+    def _lost(self, error: BaseException) -> None:
+        """The broker is gone: say so to every member here and close them; listen again later."""
+        if self.available.is_set() or any(self.local.values()):
+            log.warning("chat broker unavailable (%s): closing this process's chat members", error)
+        self.available.clear()
+        self.end_all(CLOSE_TRY_LATER, "chat broker unavailable: reconnect later", BROKER_LOST_NOTICE)
+        if self._connected is not None and not self._connected.done():
+            self._connected.cancel()
+
+    async def close(self) -> None:
+        for task in (self._connected, self._supervisor):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, RedisError, OSError):
+                    await task
+        await self.client.aclose()
