@@ -94,12 +94,46 @@ def test_wheels_for_follows_dependencies() -> None:
     assert in_browser.wheels_for("this is not python", json.dumps(packages), []) == []
 
 
-def test_verdict_uses_the_suites_rule() -> None:
-    source = "print('took 0.3s')\n#> took 0.3s\n"
-    assert in_browser.verdict(source, "took 0.4s\n") == ["match", ""]
-    outcome, diff = in_browser.verdict(source, "took 0.9s\n")
+def test_verdict_uses_the_suites_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    within = "print('took 0.4s')\n#> took 0.3s\n"
+    assert in_browser.verdict(within, run_source(within, capsys)[1]) == ["match", ""]
+    beyond = "print('took 0.9s')\n#> took 0.3s\n"
+    outcome, diff = in_browser.verdict(beyond, run_source(beyond, capsys)[1])
     assert outcome == "differ" and "+#> took 0.9s" in diff
-    assert in_browser.verdict("print(1)\n", "1\n") is None
+    assert in_browser.verdict("print(1)\n", run_source("print(1)\n", capsys)[1]) is None
+
+
+TASK_PRINTS = (
+    "import asyncio\n\n\nasync def worker():\n    await asyncio.sleep(0)\n    print('from a task')\n\n\n"
+    "async def main():\n    print('main starts')\n    await asyncio.create_task(worker())\n\n\n"
+    "asyncio.run(main())\n"
+)
+
+
+def test_verdict_ties_each_group_to_the_statement_above_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # A task runs from the loop, not from the module's frame (suspended at `await main()` in the
+    # page): its line still counts under asyncio.run(main()).
+    whole = TASK_PRINTS + "#> main starts\n#> from a task\n"
+    assert in_browser.verdict(whole, run_source(whole, capsys)[1]) == ["match", ""]
+    tied = TASK_PRINTS.replace("print('main starts')\n", "print('main starts')\n    #> main starts\n")
+    tied += "#> from a task\n"
+    assert in_browser.verdict(tied, run_source(tied, capsys)[1]) == ["match", ""]
+    # The same lines in the same file order, but "main starts" under the wrong statement.
+    moved = TASK_PRINTS.replace("print('from a task')\n", "print('from a task')\n    #> main starts\n")
+    moved += "#> from a task\n"
+    stdout = run_source(moved, capsys)[1]
+    assert stdout == "main starts\nfrom a task\n"
+    outcome, diff = in_browser.verdict(moved, stdout)
+    assert outcome == "differ", diff
+    assert "-    #> main starts" in diff and "+    #> from a task" in diff  # under the task's print
+    assert "-#> from a task" in diff and "+#> main starts" in diff  # under asyncio.run(main())
+
+
+def test_verdict_without_a_trace_checks_the_whole_file_and_says_so() -> None:
+    source = "print('never run here')\n#> elsewhere\n"
+    outcome, note = in_browser.verdict(source, "elsewhere\n")
+    assert outcome == "match"
+    assert "in file order" in note and "no run of this code was traced" in note
 
 
 # ---- errors a reader meets: one sentence above a trimmed traceback ----------------------------

@@ -1,4 +1,5 @@
-"""Every snippet runs under CPython, and what it prints is what its `#>` lines say."""
+"""Every snippet runs under CPython, and what it prints is what its `#>` lines say: each group
+of `#>` lines is what the statement right above it printed (playground/browser/recorded_output.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import subprocess
 
 import pytest
 
-from playground.browser.recorded_output import compare, recorded_lines
+from playground.browser.record_run import run_traced
+from playground.browser.recorded_output import recorded_lines
 from playground.snippets.catalog import Kind, Snippet, discover
 from tests.live_server import LiveServer
 from tests.paths import PYTHON, ROOT, SNIPPETS
@@ -17,12 +19,16 @@ ALL = discover(SNIPPETS)
 RUNNABLE = [snippet for snippet in ALL if snippet.kind in (Kind.BROWSER, Kind.TERMINAL)]
 
 
-def run_snippet(snippet: Snippet, playground_url: str | None = None) -> subprocess.CompletedProcess[str]:
+def snippet_env(playground_url: str | None = None) -> dict[str, str]:
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
     if playground_url:
         env["PLAYGROUND_URL"] = playground_url
+    return env
+
+
+def run_snippet(snippet: Snippet, playground_url: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [PYTHON, str(snippet.path)], cwd=snippet.path.parent, env=env,
+        [PYTHON, str(snippet.path)], cwd=snippet.path.parent, env=snippet_env(playground_url),
         capture_output=True, text=True, timeout=SNIPPET_TIMEOUT_S,
     )
 
@@ -34,10 +40,10 @@ def test_there_are_snippets() -> None:
 def check_run(snippet: Snippet, playground_url: str | None = None) -> None:
     recorded = recorded_lines(snippet.source())
     assert recorded, f"{snippet.relative} records no output: add the `#>` lines it prints"
-    result = run_snippet(snippet, playground_url)
+    result = run_traced(snippet.path, python=PYTHON, env=snippet_env(playground_url), timeout=SNIPPET_TIMEOUT_S)
     assert result.returncode == 0, f"{snippet.relative} failed:\n{result.stderr}"
     assert result.stderr == "", f"{snippet.relative} wrote to stderr:\n{result.stderr}"
-    comparison = compare(recorded, result.stdout)
+    comparison = result.check(snippet.source())
     assert comparison.ok, f"{snippet.relative}: output differs\n{comparison.diff}"
 
 
