@@ -1,16 +1,21 @@
 """The Playground and Lab pages in Chromium, against a real playground: websocket client, the
-two-pane chat, the lab's timeline, and a clear message when the playground is not there."""
+two-pane chat (and its reconnect), the lab's timeline, table and Cancel, and a clear message
+when the playground is not there."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import GuardedContext, guarded_context, launch
 from tests.conftest import free_port
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, run_playground
 
 
 @pytest.fixture(scope="module")
@@ -84,16 +89,20 @@ def test_lab_draws_one_bar_per_request(guard: GuardedContext, live_playground: L
     widget.get_by_label("Seconds per request").fill("0.3")
     widget.get_by_role("button", name="Run", exact=True).click()
     expect(widget).to_have_attribute("data-state", "done", timeout=60_000)
-    assert widget.locator("svg rect.lab__bar").count() == 12
+    assert widget.locator("svg rect.lab__bar--served").count() == 12
     expect(widget.get_by_role("status")).to_contain_text("12 requests, each 0.3 s")
+    widget.get_by_text("Table of the 12 requests").click()
+    expect(widget.get_by_role("table").locator("tbody tr")).to_have_count(12)
 
     widget.get_by_label("Concurrent requests").fill("500")
     widget.get_by_role("button", name="Run", exact=True).click()
     expect(widget).to_have_attribute("data-state", "error")
     expect(widget.get_by_role("status")).to_contain_text("422")
+    expect(widget.locator("svg")).to_have_count(0)  # the old chart is gone with its run
+    expect(widget.locator("table")).to_have_count(0)
 
 
-def test_unreachable_playground_says_how_to_start_it(browser: Browser, live_playground: LiveServer) -> None:
+def test_a_wrong_playground_url_is_named_with_a_hint(browser: Browser, live_playground: LiveServer) -> None:
     guard = guarded_context(browser, live_playground.base_url)
     try:
         nowhere = f"http://127.0.0.1:{free_port()}"
@@ -102,7 +111,135 @@ def test_unreachable_playground_says_how_to_start_it(browser: Browser, live_play
         widget = page.locator('[data-widget="ws-client"]')
         expect(widget.get_by_label("Websocket URL")).to_have_value(nowhere.replace("http", "ws") + "/ws/echo")
         widget.get_by_role("button", name="Connect", exact=True).click()
-        expect(widget.get_by_role("log")).to_contain_text("make serve")
+        log = widget.get_by_role("log")
+        expect(log).to_contain_text(f"did not answer at {nowhere}")
+        expect(log).to_contain_text("?playground= (empty)")
+        expect(log).not_to_contain_text("make serve")  # not this page's server: starting it would not help
         expect(widget).to_have_attribute("data-state", "closed")
+
+        # A URL typed by hand that points nowhere is named as typed, with its own hint.
+        page.goto(f"{live_playground.base_url}/playground/?playground=", wait_until="networkidle")
+        typo = f"ws://127.0.0.1:{free_port()}/ws/echo"
+        widget.get_by_label("Websocket URL").fill(typo)
+        widget.get_by_role("button", name="Connect", exact=True).click()
+        expect(widget.get_by_role("log")).to_contain_text(f"Nothing answered at {typo}. Check the URL")
     finally:
         guard.context.close()
+
+
+def test_links_name_the_playground_this_page_uses(guard: GuardedContext, live_playground: LiveServer) -> None:
+    page = open_page(guard, live_playground.base_url, "/playground/")
+    home = page.locator('a[data-playground-href=""]').first
+    expect(home).to_have_attribute("href", live_playground.base_url + "/")
+    expect(home).to_have_text(live_playground.base_url + "/")
+    expect(page.locator('a[data-playground-href="docs"]')).to_have_attribute("href", live_playground.base_url + "/docs")
+    assert "127.0.0.1:8000" not in page.locator("article").inner_html()
+
+
+def test_an_oversized_message_closes_1009_and_is_not_echoed_whole(guard: GuardedContext, live_playground: LiveServer) -> None:
+    page = open_page(guard, live_playground.base_url, "/playground/")
+    widget = page.locator('[data-widget="ws-client"]')
+    log = widget.get_by_role("log")
+    message = widget.get_by_label("Message", exact=True)
+    for attempt in range(4):  # it was 1006 in 3 of 4 tries: once is not enough to tell
+        widget.get_by_role("button", name="Clear log").click()
+        widget.get_by_role("button", name="Connect", exact=True).click()
+        expect(widget).to_have_attribute("data-state", "open")
+        message.fill("x" * 70_000)
+        widget.get_by_role("button", name="Send", exact=True).click()
+        expect(widget).to_have_attribute("data-state", "closed")
+        expect(log).to_contain_text("closed: code 1009", timeout=10_000)
+        expect(log).to_contain_text("[70000 bytes in all]")
+        assert len(log.inner_text()) < 2_000, f"attempt {attempt}: the log echoed the whole message"
+
+
+def test_chat_panes_reconnect_after_a_server_restart(browser: Browser, built_site: Path) -> None:
+    port = free_port()
+    with run_playground(port=port, site_dir=built_site) as first:
+        guard = guarded_context(browser, first.base_url)
+        page = open_page(guard, first.base_url, "/playground/")
+        widget = page.locator('[data-widget="chat-demo"]')
+        widget.get_by_role("button", name="Open two connections").click()
+        panes = [widget.get_by_role("region", name=f"Pane {name}") for name in "AB"]
+        for pane in panes:
+            expect(pane).to_have_attribute("data-state", "open")
+    try:
+        for pane in panes:  # the server is gone: each pane says so, and keeps trying
+            expect(pane).to_have_attribute("data-state", re.compile("reconnecting|connecting"))
+            expect(pane.get_by_role("status")).to_contain_text("reconnect")
+        with run_playground(port=port, site_dir=built_site):
+            for pane in panes:
+                expect(pane).to_have_attribute("data-state", "open", timeout=20_000)
+            expect(panes[0].get_by_role("log")).to_contain_text("reconnected as")
+            panes[0].get_by_label("Pane A: message", exact=True).fill("back again")
+            panes[0].get_by_role("button", name="Send", exact=True).click()
+            expect(panes[1].get_by_role("log")).to_contain_text(": back again")
+    finally:
+        guard.context.close()
+    assert guard.refused == []
+
+
+# ---- the lab ---------------------------------------------------------------------------------
+
+
+def run_lab(widget, kind: str, requests: int, seconds: float, state: str = "done") -> None:  # noqa: ANN001
+    widget.get_by_label("Endpoint kind").select_option(kind)
+    widget.get_by_label("Concurrent requests").fill(str(requests))
+    widget.get_by_label("Seconds per request").fill(str(seconds))
+    widget.get_by_role("button", name="Run", exact=True).click()
+    expect(widget).to_have_attribute("data-state", state, timeout=60_000)
+
+
+def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url, viewport={"width": 375, "height": 800})
+    try:
+        page = open_page(guard, live_playground.base_url, "/lab/")
+        widget = page.locator('[data-widget="lab"]')
+        run_lab(widget, "blocking", 4, 0.3)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 375px"
+        chart = widget.locator("svg.lab__chart")
+        box = chart.bounding_box()
+        assert box is not None
+        ticks = chart.locator("text.lab__tick")
+        labels = ticks.all_text_contents()
+        values = [float(re.fullmatch(r"(\d+(?:\.\d+)?) s", text).group(1)) for text in labels]  # type: ignore[union-attr]
+        steps = {round(b - a, 9) for a, b in zip(values, values[1:])}
+        assert len(steps) == 1, labels
+        (step,) = steps
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5)), f"odd tick step {step}: {labels}"
+        for tick in ticks.all():
+            rect = tick.bounding_box()
+            assert rect is not None and rect["height"] >= 11, f"tick label {rect} is too small to read"
+            assert box["x"] - 0.5 <= rect["x"] and rect["x"] + rect["width"] <= box["x"] + box["width"] + 0.5, "a tick label is cut off"
+        # Blocking: each request waits for the ones before it, then is served for ~0.3 s.
+        widget.get_by_text("Table of the 4 requests").click()
+        rows = widget.get_by_role("table").locator("tbody tr")
+        expect(rows).to_have_count(4)
+        waited = sorted(float(rows.nth(i).locator("td").nth(4).inner_text()) for i in range(4))
+        assert waited[0] < 0.15 and waited[-1] > 0.5, waited
+        assert widget.locator("rect.lab__bar--waiting").count() == 4
+        assert widget.locator("rect.lab__bar--served").count() == 4
+    finally:
+        guard.context.close()
+    assert guard.refused == []
+
+
+def test_lab_long_run_shows_elapsed_time_and_cancels(guard: GuardedContext, live_playground: LiveServer) -> None:
+    page = open_page(guard, live_playground.base_url, "/lab/")
+    widget = page.locator('[data-widget="lab"]')
+    run_lab(widget, "blocking", 20, 1, state="running")
+    status = widget.get_by_role("status")
+    expect(status).to_contain_text(re.compile(r"\d+\.\d s$"))
+    widget.get_by_role("button", name="Cancel").click()
+    expect(widget).to_have_attribute("data-state", "cancelled")
+    expect(status).to_contain_text("Cancelled after")
+    with httpx.Client(base_url=live_playground.base_url, timeout=5) as client:
+        page.wait_for_function(
+            "url => fetch(url).then(r => r.json()).then(s => !s.busy)", arg=f"{live_playground.base_url}/lab/status",
+            timeout=10_000, polling=100,
+        )
+        assert client.get("/lab/status").json()["busy"] is False
+    run_lab(widget, "async", 3, 0.1)
+    assert widget.locator("svg rect.lab__bar--served").count() == 3

@@ -6,10 +6,16 @@ sits in front of *every* websocket endpoint — the echo, the chat, the mounted 
 
 * refuses a browser Origin that is not allowed, before the handshake completes (HTTP 403);
 * closes with 1013 when one address already holds its share of connections;
-* closes with 1009 when a message is larger than the cap (uvicorn enforces it on the wire too);
+* closes with 1009 when a message is larger than the cap, with a full closing handshake (uvicorn's
+  own limit is a backstop 4x higher: its refusal resets the socket, see run.py);
 * closes with 1008 when a client sends faster than its token bucket allows;
-* closes with 1000 after an idle period with no message from the client;
+* closes with 1000 after an idle period with no message from the client (all idle ones at once:
+  a client that never reads holds up nobody else's close);
 * closes every connection with 1001 when the server shuts down.
+
+Every close it sends has a deadline (``ws_send_timeout``); under the playground's own uvicorn
+protocol (``ws_protocol``) the transport is then aborted, and pings take from the same token
+bucket as messages. A refused Origin is logged once per address per minute, not per attempt.
 
 The endpoint behind it sees an ordinary ``websocket.disconnect`` in each case, so its own
 ``receive`` loop ends the usual way.
@@ -23,9 +29,12 @@ from collections import Counter
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from playground.server.limits import OncePerInterval
+from playground.server.metrics import WEBSOCKET_CLOSES, WEBSOCKET_MESSAGES, WEBSOCKETS_OPEN, refused
 from playground.server.origins import allowed_origins, origin_allowed
 from playground.server.settings import Settings
 from playground.server.token_bucket import TokenBucket
+from playground.server.ws_protocol import BUCKET_EXTENSION
 
 CLOSE_NORMAL, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_LATER = 1000, 1001, 1008, 1009, 1013
 
@@ -40,12 +49,15 @@ def _header(scope: Scope, name: bytes) -> str | None:
 class GuardedConnection:
     """One websocket between the server and the app, with the limits applied to its receive."""
 
-    def __init__(self, guard: WebSocketGuard, receive: Receive, send: Send) -> None:
+    def __init__(self, guard: WebSocketGuard, scope: Scope, receive: Receive, send: Send) -> None:
         self.guard = guard
         self._receive = receive
         self._send = send
         self.closed = False
-        self.bucket = TokenBucket(guard.settings.ws_messages_per_second, guard.settings.ws_message_burst)
+        # The protocol's bucket when there is one, so that its pings and these messages share it.
+        shared = scope.get("extensions", {}).get(BUCKET_EXTENSION)
+        self.bucket = shared if isinstance(shared, TokenBucket) else TokenBucket(
+            guard.settings.ws_messages_per_second, guard.settings.ws_message_burst)
         self.last_seen = time.monotonic()
 
     async def close(self, code: int, reason: str) -> None:
@@ -54,20 +66,24 @@ class GuardedConnection:
         if self.closed:
             return
         self.closed = True
+        WEBSOCKET_CLOSES.labels(str(code)).inc()
         try:
-            await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
-        except Exception:  # noqa: BLE001 - the transport is already gone: nothing left to tell
+            async with asyncio.timeout(self.guard.settings.ws_send_timeout):
+                await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
+        except Exception:  # noqa: BLE001 - gone, or not reading (then the protocol aborts it)
             pass
 
     async def receive(self) -> Message:
         message = await self._receive()
         self.last_seen = time.monotonic()
         if message["type"] == "websocket.receive":
+            WEBSOCKET_MESSAGES.inc()
             if self.closed:
                 return {"type": "websocket.disconnect", "code": CLOSE_NORMAL}
             return await self._check(message)
-        if message["type"] == "websocket.disconnect":
+        if message["type"] == "websocket.disconnect" and not self.closed:
             self.closed = True
+            WEBSOCKET_CLOSES.labels(str(message.get("code", 1005))).inc()
         return message
 
     async def _check(self, message: Message) -> Message:
@@ -75,8 +91,10 @@ class GuardedConnection:
         data = message.get("bytes")
         size = len(data) if data is not None else len((message.get("text") or "").encode())
         if size > limit:
+            refused("ws_message_too_big")
             await self.close(CLOSE_TOO_BIG, f"message of {size} bytes exceeds the {limit}-byte limit")
         elif not self.bucket.take():
+            refused("ws_message_rate")
             await self.close(CLOSE_POLICY, f"more than {self.guard.settings.ws_messages_per_second:g} messages/s")
         else:
             return message
@@ -87,6 +105,7 @@ class GuardedConnection:
             return  # the guard closed it; the app will see the disconnect on its next receive
         if message["type"] == "websocket.close":
             self.closed = True
+            WEBSOCKET_CLOSES.labels(str(message.get("code", 1000))).inc()
         await self._send(message)
 
 
@@ -100,6 +119,7 @@ class WebSocketGuard:
         self.per_address: Counter[str] = Counter()
         self.connections: set[GuardedConnection] = set()
         self._watchdog: asyncio.Task[None] | None = None
+        self._refusal_log = OncePerInterval()
 
     async def _watch_idle(self) -> None:
         """One task for all connections, instead of a timer per message: the idle limit costs
@@ -108,9 +128,10 @@ class WebSocketGuard:
         while self.connections:
             await asyncio.sleep(min(1.0, idle / 4))
             now = time.monotonic()
-            for connection in list(self.connections):
-                if not connection.closed and now - connection.last_seen > idle:
-                    await connection.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
+            expired = [c for c in self.connections if not c.closed and now - c.last_seen > idle]
+            # Together: each close may wait (up to its deadline) for a client that does not read.
+            await asyncio.gather(*(c.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
+                                   for c in expired))
         self._watchdog = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -118,22 +139,27 @@ class WebSocketGuard:
             await self.app(scope, receive, send)
             return
         origin = _header(scope, b"origin")
+        address = (scope.get("client") or ("unknown", 0))[0]
         if not origin_allowed(origin, _header(scope, b"host"), self.extra_origins):
+            refused("ws_origin")
+            self._refusal_log.warning(address, "refused a websocket from Origin %s", origin)
             await self._refuse(scope, receive, send, f"Origin {origin} may not open websockets here")
             return
-        address = (scope.get("client") or ("unknown", 0))[0]
         if self.per_address[address] >= self.settings.ws_max_connections_per_ip:
+            refused("ws_per_address")
             await self._accept_and_close(receive, send, CLOSE_TRY_LATER,
                                          f"{self.settings.ws_max_connections_per_ip} connections from your address already")
             return
-        connection = GuardedConnection(self, receive, send)
+        connection = GuardedConnection(self, scope, receive, send)
         self.per_address[address] += 1
         self.connections.add(connection)
+        WEBSOCKETS_OPEN.inc()
         if self._watchdog is None:
             self._watchdog = asyncio.create_task(self._watch_idle())
         try:
             await self.app(scope, connection.receive, connection.send)
         finally:
+            WEBSOCKETS_OPEN.dec()
             self.connections.discard(connection)
             self.per_address[address] -= 1
             if self.per_address[address] <= 0:

@@ -1,7 +1,22 @@
 // Two chat panes, two connections to one room: type in one, watch the broadcast arrive in both.
+// A pane whose connection drops (the server restarted, the network blinked) reconnects on its
+// own, waiting longer each time, and says so in its header.
 
 import { clock, h, on } from "./dom.js";
 import { unreachableHelp, websocketUrl } from "./playground-url.js";
+
+const FIRST_RETRY_MS = 500;
+const LONGEST_RETRY_MS = 8000;
+
+/**
+ * The wait before reconnect attempt `attempt` (1, 2, ...): doubling, capped, with jitter so two
+ * panes (or a hundred readers) do not knock at the same instant.
+ * @param {number} attempt
+ */
+export function backoff(attempt) {
+  const base = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * Math.random()));
+}
 
 /**
  * @param {string} room
@@ -9,53 +24,80 @@ import { unreachableHelp, websocketUrl } from "./playground-url.js";
  */
 function pane(room, label) {
   const status = h("span", { class: "ws__state", role: "status" }, ["connecting"]);
-  const log = h("ol", { class: "ws__log chat__log", role: "log", "aria-live": "polite", "aria-label": `${label}: messages` });
+  const log = h("div", { class: "ws__log chat__log", role: "log", "aria-live": "polite", "aria-label": `${label}: messages`, tabindex: "0" });
   const input = /** @type {HTMLInputElement} */ (h("input", { type: "text", "aria-label": `${label}: message`, placeholder: "Say something" }));
   const send = h("button", { type: "button", class: "runner__button", disabled: true }, ["Send"]);
   const element = h("section", { class: "chat__pane", "aria-label": label }, [
     h("h3", {}, [label, " ", status]), log, h("div", { class: "ws__row" }, [input, send]),
   ]);
-  element.dataset.state = "connecting";
+  /** @type {WebSocket | null} */
+  let ws = null;
   let me = "";
-  const ws = new WebSocket(websocketUrl(`ws/chat/${room}`));
+  let attempt = 0;
+  let left = false;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let retry;
+
   /** @param {string} kind @param {string} text */
   const write = (kind, text) => {
-    log.append(h("li", { class: `ws__entry ws__entry--${kind}` }, [h("time", {}, [clock()]), " ", text]));
+    log.append(h("p", { class: `ws__entry ws__entry--${kind}` }, [h("time", {}, [clock()]), " ", text]));
     log.scrollTop = log.scrollHeight;
   };
-  let opened = false;
-  ws.onopen = () => { opened = true; };
-  ws.onmessage = (event) => {
-    const data = JSON.parse(event.data);
-    if (data.type === "welcome") {
-      me = data.id;
-      status.textContent = `you are ${me}`;
-      element.dataset.state = "open";
-      send.removeAttribute("disabled");
-    } else if (data.type === "message") {
-      write(data.from === me ? "out" : "in", `${data.from === me ? "you" : data.from}: ${data.text}`);
-    } else if (data.type === "join" || data.type === "leave") {
-      if (data.id !== me) write("info", `${data.id} ${data.type === "join" ? "joined" : "left"}`);
-    } else if (data.type === "error") {
-      write("error", data.detail);
-    }
+  /** @param {"connecting" | "open" | "reconnecting" | "closed"} state @param {string} text */
+  const setState = (state, text) => {
+    element.dataset.state = state;
+    status.textContent = text;
+    send.toggleAttribute("disabled", state !== "open");
   };
-  ws.onerror = () => { if (!opened) write("error", unreachableHelp()); };
-  ws.onclose = (event) => {
-    element.dataset.state = "closed";
-    status.textContent = "closed";
-    send.setAttribute("disabled", "");
-    write("info", `closed: code ${event.code}${event.reason ? `, "${event.reason}"` : ""}`);
-  };
+
+  function connect() {
+    const url = websocketUrl(`ws/chat/${room}`);
+    const socket = new WebSocket(url);
+    ws = socket;
+    let opened = false;
+    setState("connecting", attempt ? `reconnecting (attempt ${attempt})` : "connecting");
+    socket.onopen = () => { opened = true; };
+    socket.onmessage = (event) => {
+      const data = JSON.parse(event.data);
+      if (data.type === "welcome") {
+        me = data.id;
+        if (attempt) write("info", `reconnected as ${me}`);
+        attempt = 0;
+        setState("open", `you are ${me}`);
+      } else if (data.type === "message") {
+        write(data.from === me ? "out" : "in", `${data.from === me ? "you" : data.from}: ${data.text}`);
+      } else if (data.type === "join" || data.type === "leave") {
+        if (data.id !== me) write("info", `${data.id} ${data.type === "join" ? "joined" : "left"}`);
+      } else if (data.type === "error") {
+        write("error", data.detail);
+      }
+    };
+    socket.onerror = () => { if (!opened && attempt === 0) write("error", unreachableHelp(url)); };
+    socket.onclose = (event) => {
+      if (ws !== socket || left) return;
+      if (opened) write("info", `closed: code ${event.code}${event.reason ? `, "${event.reason}"` : ""}`);
+      attempt += 1;
+      const wait = backoff(attempt);
+      setState("reconnecting", `disconnected; reconnecting in ${(wait / 1000).toFixed(1)} s`);
+      retry = setTimeout(connect, wait);
+    };
+  }
+
   const transmit = () => {
-    if (!input.value.trim() || ws.readyState !== WebSocket.OPEN) return;
+    if (!input.value.trim() || ws?.readyState !== WebSocket.OPEN) return;
     ws.send(JSON.stringify({ text: input.value }));
     input.value = "";
   };
   const offs = [on(send, "click", transmit), on(input, "keydown", (e) => { if (e.key === "Enter") transmit(); })];
+  connect();
   return {
     element,
-    teardown: () => { for (const off of offs) off(); ws.close(1000, "page left"); },
+    teardown: () => {
+      left = true;
+      clearTimeout(retry);
+      for (const off of offs) off();
+      ws?.close(1000, "page left");
+    },
   };
 }
 

@@ -2,11 +2,13 @@
 // Material's instant navigation shows, and tears down those of the page before.
 
 import { mountChatDemo } from "./chat-demo.js";
+import { mountEchoMinimal } from "./echo-minimal.js";
 import { mountLab } from "./lab.js";
+import { pointPlaygroundLinks } from "./playground-url.js";
 import { mountWsClient } from "./ws-client.js";
 
 /** @type {Record<string, (root: HTMLElement) => () => void>} */
-const WIDGETS = { "ws-client": mountWsClient, "chat-demo": mountChatDemo, lab: mountLab };
+const WIDGETS = { "ws-client": mountWsClient, "chat-demo": mountChatDemo, lab: mountLab, "echo-minimal": mountEchoMinimal };
 
 /** @type {(() => void)[]} */
 let teardowns = [];
@@ -14,6 +16,7 @@ let teardowns = [];
 function mountPage() {
   for (const teardown of teardowns) teardown();
   teardowns = [];
+  pointPlaygroundLinks(document);
   for (const root of document.querySelectorAll("[data-widget]")) {
     const mount = WIDGETS[/** @type {HTMLElement} */ (root).dataset.widget ?? ""];
     if (mount) teardowns.push(mount(/** @type {HTMLElement} */ (root)));

@@ -14,6 +14,25 @@ export function parseHex(hex) {
 /** @param {ArrayBuffer} buffer */
 const toHex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
 
+const SHOWN_CHARS = 200;  // a log line shows this much of a message; a 70 kB one is not echoed whole
+
+/**
+ * @param {string} text
+ * @param {number} bytes the message's real size, said when the text is cut
+ */
+export function shorten(text, bytes) {
+  return text.length <= SHOWN_CHARS ? text : `${text.slice(0, SHOWN_CHARS)}… [${bytes} bytes in all]`;
+}
+
+/** @param {string | Uint8Array | ArrayBuffer} payload */
+function describe(payload) {
+  if (typeof payload === "string") return shorten(payload, new TextEncoder().encode(payload).length);
+  const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(payload);
+  const shownBytes = Math.floor(SHOWN_CHARS / 3);
+  return `binary: ${toHex(bytes.slice(0, shownBytes).buffer)}` +
+    (bytes.length > shownBytes ? `… [${bytes.length} bytes in all]` : "");
+}
+
 /**
  * @param {HTMLElement} root
  * @returns {() => void} teardown
@@ -28,7 +47,8 @@ export function mountWsClient(root) {
   ]));
   const message = /** @type {HTMLInputElement} */ (h("input", { type: "text", class: "ws__message", value: "hello", "aria-label": "Message" }));
   const send = h("button", { type: "button", class: "runner__button", disabled: true }, ["Send"]);
-  const log = h("ol", { class: "ws__log", role: "log", "aria-live": "polite", "aria-label": "Websocket log" });
+  // A <div>, not an <ol>: role="log" is not allowed on a list, and would orphan its items.
+  const log = h("div", { class: "ws__log", role: "log", "aria-live": "polite", "aria-label": "Websocket log", tabindex: "0" });
   const clear = h("button", { type: "button", class: "runner__button" }, ["Clear log"]);
   root.replaceChildren(
     h("div", { class: "ws__row" }, [url, connect, disconnect, state]),
@@ -43,7 +63,7 @@ export function mountWsClient(root) {
 
   /** @param {"out" | "in" | "info" | "error"} kind @param {string} text */
   function write(kind, text) {
-    log.append(h("li", { class: `ws__entry ws__entry--${kind}` }, [h("time", {}, [clock()]), " ", text]));
+    log.append(h("p", { class: `ws__entry ws__entry--${kind}` }, [h("time", {}, [clock()]), " ", text]));
     log.scrollTop = log.scrollHeight;
   }
 
@@ -76,10 +96,9 @@ export function mountWsClient(root) {
     ws.onmessage = (event) => {
       const sent = pending.shift();
       const rtt = sent === undefined ? "" : ` (${(performance.now() - sent).toFixed(1)} ms)`;
-      const body = typeof event.data === "string" ? event.data : `binary: ${toHex(event.data)}`;
-      write("in", `← ${body}${rtt}`);
+      write("in", `← ${describe(event.data)}${rtt}`);
     };
-    ws.onerror = () => { if (!opened) write("error", unreachableHelp()); };
+    ws.onerror = () => { if (!opened) write("error", unreachableHelp(target.href)); };
     ws.onclose = (event) => {
       if (socket === ws) socket = null;
       setState("closed");
@@ -100,7 +119,7 @@ export function mountWsClient(root) {
     }
     pending.push(performance.now());
     socket.send(payload);
-    write("out", `→ ${typeof payload === "string" ? payload : `binary: ${toHex(payload.buffer)}`}`);
+    write("out", `→ ${describe(payload)}`);
   }
 
   const offs = [
