@@ -18,11 +18,13 @@ for name in ("ana", "ben", "cai"):
 clients["ben"].sendall(b"hello from ben")  # only ben and cai have sent anything
 clients["cai"].sendall(b"hi, cai here")
 
-for key, _events in sorted(selector.select(timeout=1), key=lambda item: item[0].data):
+ready = sorted(selector.select(timeout=1), key=lambda item: item[0].data)
+for key, _events in ready:
     print(f"ready: {key.data} -> {key.fileobj.recv(1024).decode()!r}")
 #> ready: ben -> 'hello from ben'
 #> ready: cai -> 'hi, cai here'
-print(f"nothing to read yet: {[k.data for k in selector.get_map().values() if k.data == 'ana']}")
+registered = {key.data for key in selector.get_map().values()}
+print(f"nothing to read yet: {sorted(registered - {key.data for key, _ in ready})}")
 #> nothing to read yet: ['ana']
 
 for key in list(selector.get_map().values()):
