@@ -78,14 +78,15 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[str], log: IO[s
 
 
 @contextlib.contextmanager
-def run_static_host(port: int, site_dir: Path) -> Iterator[str]:
-    """The built site on a plain static server that sends no COOP/COEP headers."""
+def run_static_host(port: int, site_dir: Path, host: str = "127.0.0.1") -> Iterator[str]:
+    """The built site on a plain static server that sends no COOP/COEP headers. Another
+    loopback address (127.0.0.2) gives a second origin that is not "localhost"."""
     log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
-        [PYTHON, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site_dir)],
+        [PYTHON, "-m", "http.server", str(port), "--bind", host, "--directory", str(site_dir)],
         stdout=log, stderr=subprocess.STDOUT, text=True,
     )
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:

@@ -10,7 +10,9 @@ KEYS = {"k-ada": "ada", "k-linus": "linus"}  # in real life: a database lookup
 async def current_user(x_api_key: Annotated[str | None, Header()] = None) -> str:
     """Declared once; FastAPI calls it for every endpoint that depends on it."""
     if x_api_key not in KEYS:
-        raise HTTPException(status_code=401, detail="missing or unknown API key")
+        # A 401 must say how to authenticate (RFC 9110, 15.5.2): FastAPI's own APIKeyHeader
+        # sends the same non-standard "APIKey" scheme.
+        raise HTTPException(401, "missing or unknown API key", headers={"WWW-Authenticate": "APIKey"})
     return KEYS[x_api_key]
 
 
@@ -27,10 +29,10 @@ async def main() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
         for headers in ({"X-API-Key": "k-ada"}, {"X-API-Key": "wrong"}, {}):
             response = await client.get("/me", headers=headers)
-            print(response.status_code, response.json())
+            print(response.status_code, response.json(), response.headers.get("www-authenticate", ""))
 
 
 asyncio.run(main())
 #> 200 {'user': 'ada'}
-#> 401 {'detail': 'missing or unknown API key'}
-#> 401 {'detail': 'missing or unknown API key'}
+#> 401 {'detail': 'missing or unknown API key'} APIKey
+#> 401 {'detail': 'missing or unknown API key'} APIKey

@@ -1,5 +1,10 @@
-"""Browsers cannot set headers on a websocket, and they send cookies cross-site: check the
-Origin, then authenticate with the first message (or a short-lived token in the query)."""
+"""Check the Origin, then authenticate with the first message.
+
+A browser sends the page's Origin with every websocket handshake, and JavaScript cannot set
+headers on it (no `Authorization`). Cookies do go along when the page and the server are the
+same site; a cookie marked SameSite=None goes along from *any* site. So: refuse origins you do
+not serve, then check a token the page sends as its first message.
+"""
 
 import asyncio
 import json
@@ -14,7 +19,7 @@ TOKENS = {"t-123": "ada"}  # real code: a signed, short-lived token from your HT
 @app.websocket("/ws")
 async def secured(websocket: WebSocket) -> None:
     if websocket.headers.get("origin") not in ALLOWED_ORIGINS:
-        await websocket.close(code=1008)  # before accept: the handshake fails with HTTP 403
+        await websocket.close(code=1008)  # before accept: the server answers HTTP 403
         return
     await websocket.accept()
     first = json.loads(await websocket.receive_text())  # the token travels as the first message,
@@ -27,19 +32,26 @@ async def secured(websocket: WebSocket) -> None:
 
 
 async def attempt(origin: str, token: str) -> None:
+    """Play the server: deliver the messages, and report what the client would see."""
     inbox: asyncio.Queue[dict] = asyncio.Queue()
     inbox.put_nowait({"type": "websocket.connect"})
     inbox.put_nowait({"type": "websocket.receive", "text": json.dumps({"token": token})})
-    replies: list[str] = []
+    seen: list[str] = []
 
     async def send(message: dict) -> None:
-        kind = message["type"].removeprefix("websocket.")
-        replies.append(message.get("text") or f"{kind} {message.get('code', '')}".strip())
+        if message["type"] == "websocket.close" and not seen:  # closed before accept
+            seen.append("HTTP 403, no websocket (a browser's close event says 1006)")
+        elif message["type"] == "websocket.accept":
+            seen.append("101")
+        elif message["type"] == "websocket.close":
+            seen.append(f"close {message['code']} {message['reason']}".strip())
+        else:
+            seen.append(message["text"])
 
     scope = {"type": "websocket", "path": "/ws", "query_string": b"",
              "headers": [(b"origin", origin.encode())]}
     await app(scope, inbox.get, send)
-    print(f"{origin:22} {token:6} -> {replies}")
+    print(f"{origin:20} {token}: {seen}")
 
 
 async def main() -> None:
@@ -49,6 +61,6 @@ async def main() -> None:
 
 
 asyncio.run(main())
-#> https://evil.example   t-123  -> ['close 1008']
-#> https://app.example    t-999  -> ['accept', 'close 1008']
-#> https://app.example    t-123  -> ['accept', 'welcome, ada', 'close 1000']
+#> https://evil.example t-123: ["HTTP 403, no websocket (a browser's close event says 1006)"]
+#> https://app.example  t-999: ['101', 'close 1008 invalid token']
+#> https://app.example  t-123: ['101', 'welcome, ada', 'close 1000']

@@ -38,14 +38,14 @@ class Broker:
 
 def chat(broker: Broker | None) -> None:
     one, two = Worker("worker 1", broker), Worker("worker 2", broker)
-    one.connect("ana")  # the load balancer sent ana to worker 1...
-    two.connect("ben")  # ...and ben to worker 2
+    one.connect("ana")  # the kernel handed ana's connection to worker 1 (whichever accepted)...
+    two.connect("ben")  # ...and ben's to worker 2: `--workers` balances nothing itself
     one.say("ana", "hi ben!")
     label = "with a broker   " if broker else "in-memory rooms "
     print(f"{label}: ben received {two.members['ben']}")
 
 
 chat(broker=None)
-chat(broker=Broker())
 #> in-memory rooms : ben received []
+chat(broker=Broker())
 #> with a broker   : ben received ['ana: hi ben!']

@@ -1,0 +1,77 @@
+"""What a client really receives when a websocket is refused before `accept`: an HTTP
+response, not a close frame. A real uvicorn on a free port, and a client that prints the bytes.
+
+A close (or WebSocketException) before accept becomes `403 Forbidden`: the code and reason are
+dropped. To say more, send a denial response: any HTTP status, headers and body. A browser shows
+neither: its close event says 1006 for every failed handshake.
+"""
+
+import asyncio
+import base64
+import os
+import socket
+
+import uvicorn
+from fastapi import FastAPI, Response, WebSocket, WebSocketException
+
+app = FastAPI()
+
+
+@app.websocket("/ws/closed")
+async def refuse_with_close(websocket: WebSocket) -> None:
+    raise WebSocketException(code=1008, reason="not signed in")  # closes before accept
+
+
+@app.websocket("/ws/denied")
+async def refuse_with_401(websocket: WebSocket) -> None:
+    challenge = {"WWW-Authenticate": 'Bearer realm="chat"'}  # a 401 must say how to authenticate
+    await websocket.send_denial_response(Response("sign in first", 401, headers=challenge))
+
+
+@app.websocket("/ws/open")
+async def welcome(websocket: WebSocket) -> None:
+    await websocket.accept()
+    await websocket.close()
+
+
+async def handshake(port: int, path: str) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    head = (await reader.readuntil(b"\r\n\r\n")).decode().split("\r\n")
+    wanted = {"upgrade", "connection", "www-authenticate", "content-length"}
+    shown = [line for line in head[1:] if line.split(":")[0].lower() in wanted]
+    print(f"{path:11} -> {head[0]}")
+    for line in shown:
+        print(f"{'':15}{line}")
+    writer.close()
+    await writer.wait_closed()
+
+
+async def main() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()  # listening now: clients may connect before the server starts accepting
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="critical"))
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    for path in ("/ws/open", "/ws/closed", "/ws/denied"):
+        await handshake(port, path)
+    server.should_exit = True
+    await serving
+
+
+asyncio.run(main())
+#> /ws/open    -> HTTP/1.1 101 Switching Protocols
+#>                Upgrade: websocket
+#>                Connection: Upgrade
+#> /ws/closed  -> HTTP/1.1 403 Forbidden
+#>                Connection: close
+#>                Content-Length: 0
+#> /ws/denied  -> HTTP/1.1 401 Unauthorized
+#>                www-authenticate: Bearer realm="chat"
+#>                content-length: 13
+#>                Connection: close

@@ -1,0 +1,93 @@
+"""The WebSockets page's echo box, from a copy of the site on a plain static host
+(`python -m http.server --directory site`), talking to a playground on another origin.
+
+The static host listens on 127.0.0.2: an origin the playground does not count as localhost, so
+its Origin check really applies. Without `--ws-allowed-origins` the handshake is refused (HTTP
+403) and the page sees close code 1006, as the page says; with the static origin listed, the
+echo answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.browser import launch
+from tests.conftest import free_port
+from tests.live_server import LiveServer, run_playground, run_static_host
+
+STATIC_HOST = "127.0.0.2"
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def static_host(built_site: Path) -> Iterator[str]:
+    with run_static_host(free_port(), built_site, host=STATIC_HOST) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launch() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def allowing_playground(built_site: Path, static_host: str) -> Iterator[LiveServer]:
+    with run_playground(free_port(), built_site, {"PLAYGROUND_WS_ALLOWED_ORIGINS": static_host}) as server:
+        yield server
+
+
+def send_once(browser: Browser, static_host: str, playground: str, until: str) -> list[str]:
+    """Open the WebSockets page from the static host, press Send, wait until the echo box logs
+    `until`; return its log lines. Any request beyond the two servers fails the test."""
+    context = browser.new_context(service_workers="block")
+    allowed = {urlsplit(static_host).netloc, urlsplit(playground).netloc}
+    refused: list[str] = []
+
+    def route(route: Route) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in {"data", "blob"} or parts.netloc in allowed:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    try:
+        page = context.new_page()
+        page.goto(f"{static_host}/websockets/?playground={playground}", wait_until="networkidle")
+        box = page.locator('[data-widget="echo-minimal"]')
+        page.wait_for_selector('[data-widget="echo-minimal"][data-state="ready"]')  # mounted
+        box.get_by_role("button", name="Send").click()
+        log = box.locator("ol")
+        try:
+            page.wait_for_function("([el, text]) => el.textContent.includes(text)",
+                                   arg=[log.element_handle(), until], timeout=TIMEOUT_MS)
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"the echo box never logged {until!r}; it logged {log.inner_text()!r}") from None
+        assert refused == [], f"requests to other hosts: {refused}"
+        return log.locator("li").all_inner_texts()
+    finally:
+        context.close()
+
+
+def test_static_copy_echoes_through_a_playground_that_allows_its_origin(
+    browser: Browser, static_host: str, allowing_playground: LiveServer
+) -> None:
+    lines = send_once(browser, static_host, allowing_playground.base_url, until="← hello")
+    websocket_url = allowing_playground.base_url.replace("http://", "ws://") + "/ws/echo"
+    assert lines == [f"open: {websocket_url}", "→ hello", "← hello"]
+
+
+def test_a_refused_origin_is_close_code_1006_in_the_page(
+    browser: Browser, static_host: str, live_playground: LiveServer
+) -> None:
+    """The shared playground lists no extra origins: 127.0.0.2 is refused before accept."""
+    lines = send_once(browser, static_host, live_playground.base_url, until="closed:")
+    assert lines == ["closed: code 1006"]
