@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,13 +25,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.ports import free_port  # noqa: E402
+
 LEVELS = (1, 10, 100, 500)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def baseline_server(port: int) -> None:
@@ -63,7 +61,8 @@ def start(kind: str, port: int) -> subprocess.Popen[bytes]:
         command = [sys.executable, __file__, "--baseline-server", str(port)]
         env = dict(os.environ)
     elif kind == "uvicorn":
-        command = [sys.executable, "-m", "uvicorn", "echo_throughput:bare_asgi_echo", "--app-dir", str(Path(__file__).parent),
+        command = [sys.executable, "-m", "uvicorn", "echo_throughput:bare_asgi_echo",
+                   "--app-dir", str(Path(__file__).parent),
                    "--port", str(port), "--log-level", "warning", "--ws-per-message-deflate", "false"]
         env = dict(os.environ)
     else:
@@ -119,7 +118,8 @@ async def measure(messages: int) -> None:
             await wait_up(url)
         print(f"websocket echo, loopback, 64-byte messages, ~{messages} round trips per level per server")
         print(f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | "
-              f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} | {'bare uvicorn msg/s':>18} {'ratio':>5}")
+              f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} | "
+              f"{'bare uvicorn msg/s':>18} {'ratio':>5}")
         for clients in LEVELS:
             per_client = max(10, messages // clients)
             # Rotate which server goes first, so none always meets a warmer (or busier) machine.
@@ -146,10 +146,8 @@ def main() -> None:
     parser.add_argument("--baseline-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_server:
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # stopped by the benchmark when it is done
             asyncio.run(baseline_server(args.baseline_server))
-        except KeyboardInterrupt:
-            pass
         return
     if not (ROOT / "site" / "index.html").is_file():
         print("note: the site is not built; the playground serves /ws/echo regardless", file=sys.stderr)

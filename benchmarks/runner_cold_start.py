@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Browser, Page  # noqa: E402
 
 from tests.browser import block_for, guarded_context, launch, wait_settled  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
 from tests.live_server import run_playground  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 
 ASYNCIO = ("/terminology/", "terminology/coroutine_object.py")  # prints at once: no sleep in the figure
 FASTAPI = ("/dependency-injection/", "dependency_injection/api_key_auth.py")
@@ -82,7 +82,9 @@ def main() -> None:
     print("in-page runner, headless Chromium, loopback, empty cache per cold row")
     print(f"  Run -> first output, asyncio snippet (cold):  {asyncio_ms:8.0f} ms   (aim <= 1500)")
     print(f"  Run -> first output, FastAPI snippet (cold):  {fastapi_ms:8.0f} ms   (aim <= 2500)")
-    print(f"  Run -> first output, FastAPI re-run (warm):   {statistics.median(warm):8.0f} ms   (aim <= 50; runs: {', '.join(f'{w:.0f}' for w in warm)})")
+    runs = ", ".join(f"{w:.0f}" for w in warm)
+    warm_ms = statistics.median(warm)
+    print(f"  Run -> first output, FastAPI re-run (warm):   {warm_ms:8.0f} ms   (aim <= 50; runs: {runs})")
     print(f"  bytes before the first Run:                    {before / 1e6:8.2f} MB")
     print(f"  bytes in total, asyncio page:                  {total_asyncio / 1e6:8.2f} MB")
     print(f"  bytes in total, FastAPI page:                  {total_fastapi / 1e6:8.2f} MB")

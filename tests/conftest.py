@@ -1,16 +1,21 @@
-"""Shared fixtures: a built site (once per run) and a real playground on a free loopback port."""
+"""Shared fixtures: a built site (once per run), a real playground on a free loopback port, and
+Debian's Chromium (one per test module)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
+from tests.browser import launch
 from tests.live_server import LiveServer, run_playground
 from tests.paths import BIN, PYTHON, ROOT
+from tests.ports import free_port
+
+__all__ = ["free_port"]  # still importable from here, for tests written before tests/ports.py
 
 
 def build_site(destination: Path) -> subprocess.CompletedProcess[str]:
@@ -35,16 +40,17 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return destination
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_playground(built_site: Path) -> Iterator[LiveServer]:
     with run_playground(port=free_port(), site_dir=built_site) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per test module (tests/browser.py says why never a downloaded one)."""
+    with launch() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import free_port
 from tests.live_server import LiveServer, run_playground
+from tests.ports import free_port
 
 pytestmark = pytest.mark.anyio
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.conftest import free_port
 from tests.live_server import run_playground
 from tests.paths import PYTHON, ROOT
+from tests.ports import free_port
 from tests.redis_server import run_redis
 
 pytestmark = pytest.mark.anyio

@@ -24,9 +24,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import free_port
 from tests.live_server import LiveServer, run_playground
 from tests.paths import ROOT
+from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
 
 pytestmark = pytest.mark.anyio

@@ -15,8 +15,8 @@ import pytest
 
 from playground.server.app import create_app
 from playground.server.settings import Settings
-from tests.conftest import free_port
 from tests.live_server import LiveServer, run_playground
+from tests.ports import free_port
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,7 @@ import pytest
 
 from playground.server.rooms import Limits, Member, Refused
 from playground.server.rooms_redis import RedisRooms
-from tests.conftest import free_port
+from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
 
 pytestmark = pytest.mark.anyio

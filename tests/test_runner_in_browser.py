@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page
 from playground.browser.recorded_output import compare, recorded_lines
 from playground.snippets.catalog import Kind, discover
 from tests.browser import (
-    RUN_TIMEOUT_MS, GuardedContext, block_for, guarded_context, launch, run_block, set_code,
+    RUN_TIMEOUT_MS, GuardedContext, block_for, guarded_context, run_block, set_code,
     stdout_of, wait_settled,
 )
 from tests.live_server import LiveServer

@@ -3,12 +3,10 @@ fits a 375-px screen, and follows the reader's colour scheme."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser import guarded_context, launch
+from tests.browser import guarded_context
 from tests.live_server import LiveServer
 
 PAGES = ["/", "/terminology/", "/async-io/", "/dependency-injection/", "/websockets/",

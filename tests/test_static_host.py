@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser import block_for, guarded_context, launch, run_block, set_code, stdout_of, wait_settled
+from tests.browser import block_for, guarded_context, run_block, set_code, stdout_of, wait_settled
 from tests.conftest import free_port
 from tests.live_server import run_static_host
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import GuardedContext, guarded_context, launch
+from tests.browser import GuardedContext, guarded_context
 from tests.conftest import free_port
 from tests.live_server import LiveServer, run_playground
 
