@@ -24,9 +24,13 @@ SEND_TIMEOUT = 2.0
 
 @pytest.fixture(scope="module")
 def chat_server(built_site: Path) -> Iterator[LiveServer]:
-    env = {"PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": "2", "PLAYGROUND_WS_SEND_TIMEOUT": str(SEND_TIMEOUT),
-           "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "50", "PLAYGROUND_WS_MESSAGES_PER_SECOND": "10000",
-           "PLAYGROUND_WS_MESSAGE_BURST": "10000"}
+    env = {
+        "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": "2",
+        "PLAYGROUND_WS_SEND_TIMEOUT": str(SEND_TIMEOUT),
+        "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "50",
+        "PLAYGROUND_WS_MESSAGES_PER_SECOND": "10000",
+        "PLAYGROUND_WS_MESSAGE_BURST": "10000",
+    }
     with run_playground(free_port(), built_site, env) as server:
         yield server
 
@@ -134,9 +138,11 @@ async def test_a_member_that_stops_reading_is_closed_1013_and_holds_up_nobody(ch
     slow = socket.socket()
     slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     slow.connect(("127.0.0.1", port))
-    slow.sendall(b"GET /ws/chat/slow-reader HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                 b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                 b"Sec-WebSocket-Version: 13\r\n\r\n")
+    slow.sendall(
+        b"GET /ws/chat/slow-reader HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        b"Sec-WebSocket-Version: 13\r\n\r\n"
+    )
     try:
         async with connect(url, max_queue=None) as talker, connect(url, max_queue=None) as reader:
             members = (await next_of(reader, "welcome"))["members"]

@@ -43,8 +43,11 @@ async def one_member_per_worker(url: str, workers: int) -> tuple[dict[int, tuple
 
 async def test_two_workers_share_rooms_through_redis(built_site: Path) -> None:
     with run_redis(free_port()) as redis:
-        env = {"PLAYGROUND_WORKERS": "2", "PLAYGROUND_REDIS_URL": redis.url,
-               "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100"}
+        env = {
+            "PLAYGROUND_WORKERS": "2",
+            "PLAYGROUND_REDIS_URL": redis.url,
+            "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100",
+        }
         with run_playground(free_port(), built_site, env) as server:
             url = server.base_url.replace("http://", "ws://") + "/ws/chat/workers-test"
             by_worker, spare = await one_member_per_worker(url, 2)
@@ -61,7 +64,10 @@ async def test_two_workers_share_rooms_through_redis(built_site: Path) -> None:
 def test_several_workers_without_redis_are_refused_with_a_reason(built_site: Path) -> None:
     result = subprocess.run(
         [PYTHON, "-m", "playground", "--workers", "2", "--port", str(free_port()), "--site-dir", str(built_site)],
-        cwd=ROOT, capture_output=True, text=True, timeout=30,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode != 0
     assert "--workers 2 needs --redis-url" in result.stderr

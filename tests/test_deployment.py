@@ -50,14 +50,24 @@ def run_nginx(prefix: Path, port: int, site_dir: Path, upstreams: list[str]) -> 
     for folder in ("logs", "temp"):
         (prefix / folder).mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
-    conf.write_text(render(TEMPLATE.read_text(), listen=f"127.0.0.1:{port}", site_dir=str(site_dir),
-                           playground_a=upstreams[0], playground_b=upstreams[1]))
+    conf.write_text(
+        render(
+            TEMPLATE.read_text(),
+            listen=f"127.0.0.1:{port}",
+            site_dir=str(site_dir),
+            playground_a=upstreams[0],
+            playground_b=upstreams[1],
+        )
+    )
     # As root, nginx's workers would switch to an unprivileged user that cannot read the test's files.
     extra = " user root;" if os.geteuid() == 0 else ""
     log = prefix / "logs" / "error.log"  # nginx writes its start-up errors to stderr, then here
     with open(prefix / "stderr.log", "w") as stderr:
-        process = subprocess.Popen([binary, "-p", f"{prefix}/", "-c", str(conf), "-g", f"daemon off;{extra}"],
-                                   stdout=subprocess.DEVNULL, stderr=stderr)
+        process = subprocess.Popen(
+            [binary, "-p", f"{prefix}/", "-c", str(conf), "-g", f"daemon off;{extra}"],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 10
@@ -117,8 +127,11 @@ async def closed_by_server(ws: ClientConnection) -> tuple[list[dict], int | None
 
 
 async def test_nginx_two_playgrounds_one_redis(built_site: Path, tmp_path: Path) -> None:
-    env_common = {"PLAYGROUND_FORWARDED_ALLOW_IPS": "127.0.0.1", "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": "1",
-                  "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100"}
+    env_common = {
+        "PLAYGROUND_FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": "1",
+        "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100",
+    }
     with contextlib.ExitStack() as stack:
         redis: RedisServer = stack.enter_context(run_redis(free_port()))
         env = {**env_common, "PLAYGROUND_REDIS_URL": redis.url}
@@ -141,8 +154,9 @@ async def test_nginx_two_playgrounds_one_redis(built_site: Path, tmp_path: Path)
         assert (event["from"], event["text"]) == (a_id, "from A")
 
         # The address is nginx's peer, not a header the reader wrote: one room per address here.
-        async with connect(base.replace("http://", "ws://") + "/ws/chat/another",
-                           additional_headers={"X-Forwarded-For": "203.0.113.9"}) as forged:
+        async with connect(
+            base.replace("http://", "ws://") + "/ws/chat/another", additional_headers={"X-Forwarded-For": "203.0.113.9"}
+        ) as forged:
             _, code, reason = await closed_by_server(forged)
         assert (code, reason) == (1013, "your address is in 1 room already: leave one first")
 

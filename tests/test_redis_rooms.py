@@ -76,6 +76,7 @@ async def test_caps_hold_across_processes_even_when_joins_race(redis_server: Red
     limits = Limits(max_rooms=3, max_members=5, max_rooms_per_address=1)
     one, other = await stores(redis_server.url, prefix, limits)
     try:
+
         async def join(store: RedisRooms, number: int) -> Member | str:
             try:
                 return (await store.join("crowded", f"10.0.1.{number}"))[0]

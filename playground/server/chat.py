@@ -50,7 +50,7 @@ def parse_chat_message(text: str, max_chars: int) -> str:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ValueError(f"expected JSON like {{\"text\": \"hi\"}}, got invalid JSON ({error.msg})") from None
+        raise ValueError(f'expected JSON like {{"text": "hi"}}, got invalid JSON ({error.msg})') from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise ValueError('expected an object with a string "text", like {"text": "hi"}')
     body: str = data["text"]
@@ -68,7 +68,7 @@ def parse_chat_message(text: str, max_chars: int) -> str:
 def make_router(settings: Settings) -> APIRouter:
     router = APIRouter()
     rooms = make_store(settings)
-    router.rooms = rooms  # type: ignore[attr-defined] - the app keeps it (tests, shutdown)
+    router.rooms = rooms  # type: ignore[attr-defined]  # the app keeps it (tests, shutdown)
     # A send waits at most half the websocket send timeout; the close frame gets the other half
     # before the websocket guard drops the connection.
     deadline = settings.ws_send_timeout / 2
@@ -87,8 +87,9 @@ def make_router(settings: Settings) -> APIRouter:
             return
         try:
             async with asyncio.timeout(deadline):
-                await websocket.send_json({"type": "welcome", "id": member.id, "room": room, "members": members,
-                                           "worker": os.getpid()})
+                await websocket.send_json(
+                    {"type": "welcome", "id": member.id, "room": room, "members": members, "worker": os.getpid()}
+                )
             async with asyncio.TaskGroup() as group:
                 group.create_task(_read(websocket, member, rooms, settings))
                 group.create_task(_write(websocket, member, deadline))
@@ -120,8 +121,14 @@ async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings
         except ValueError as error:
             _tell(member, {"type": "error", "detail": str(error)})
         except BrokerUnavailable:
-            _tell(member, {"type": "error", "reason": "broker unavailable",
-                           "detail": "not delivered: the chat broker is unavailable"})
+            _tell(
+                member,
+                {
+                    "type": "error",
+                    "reason": "broker unavailable",
+                    "detail": "not delivered: the chat broker is unavailable",
+                },
+            )
 
 
 def _tell(member: Member, event: dict[str, Any]) -> None:

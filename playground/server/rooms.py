@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import contextlib
 import json
 import secrets
 import time
@@ -58,13 +59,14 @@ def refusal(kind: RefusalKind, limits: Limits, room: str) -> str:
         "rooms": f"{limits.max_rooms} rooms are open already: try an existing room",
         "full": f"room {room!r} is full ({limits.max_members} members)",
         "address": f"your address is in {limits.max_rooms_per_address} room"
-                   f"{'s' if limits.max_rooms_per_address != 1 else ''} already: leave one first",
+        f"{'s' if limits.max_rooms_per_address != 1 else ''} already: leave one first",
         "broker": "chat broker unavailable: try again later",
     }[kind]
 
 
 BROKER_LOST_NOTICE = {
-    "type": "error", "reason": "broker unavailable",
+    "type": "error",
+    "reason": "broker unavailable",
     "detail": "the chat broker is unavailable: messages sent since may be lost; reconnect later",
 }
 
@@ -81,6 +83,7 @@ class Member:
     end_code: int = 0
     end_reason: str = ""
     last_words: str | None = None  # sent before the close frame, if the client still reads
+    seated: bool = False  # admitted: it holds a seat (until then it only listens)
 
     def deliver(self, text: str) -> None:
         """Queue one event without waiting; a member too far behind is ended, never waited for."""
@@ -124,12 +127,15 @@ class RoomStore(abc.ABC):
         self.local.setdefault(room, {})[member.id] = member  # listening before its join is announced
         try:
             members = await self._admit(member)
+            member.seated = True
             await self.broadcast(room, {"type": "join", "id": member.id})
-        except BrokerUnavailable:
+        except BaseException as error:
             self._forget(member)
-            raise Refused("broker", self.limits, room) from None
-        except BaseException:
-            self._forget(member)
+            if member.seated:  # admitted, but its join could not be announced: give the seat back
+                with contextlib.suppress(BrokerUnavailable):  # (else it expires with its time-to-live)
+                    await self._release(member)
+            if isinstance(error, BrokerUnavailable):
+                raise Refused("broker", self.limits, room) from None
             raise
         return member, members
 
@@ -163,8 +169,9 @@ class RoomStore(abc.ABC):
         if not members:
             self.local.pop(member.room, None)
 
+    @abc.abstractmethod
     async def close(self) -> None:
-        """Release what the store holds (connections, tasks). The default holds nothing."""
+        """Release what the store holds (connections, tasks), at shutdown."""
 
     @abc.abstractmethod
     async def _admit(self, member: Member) -> list[str]:

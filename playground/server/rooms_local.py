@@ -52,3 +52,6 @@ class LocalRooms(RoomStore):
 
     async def _publish(self, room: str, text: str) -> None:
         self.deliver(room, text)
+
+    async def close(self) -> None:
+        """Nothing to release: the rooms go with the process."""

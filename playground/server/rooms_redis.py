@@ -38,7 +38,13 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from playground.server.rooms import (
-    BROKER_LOST_NOTICE, CLOSE_TRY_LATER, BrokerUnavailable, Limits, Member, Refused, RoomStore,
+    BROKER_LOST_NOTICE,
+    CLOSE_TRY_LATER,
+    BrokerUnavailable,
+    Limits,
+    Member,
+    Refused,
+    RoomStore,
 )
 
 log = logging.getLogger("playground.chat")
@@ -53,7 +59,9 @@ local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 """
 
 # KEYS: rooms, room, address. ARGV: room, member, max_rooms, max_members, max_per_address, ttl.
-ADMIT = _EXPIRE + """
+ADMIT = (
+    _EXPIRE
+    + """
 local room, member = ARGV[1], ARGV[2]
 local deadline = now + tonumber(ARGV[6])
 for _, key in ipairs(KEYS) do redis.call('ZREMRANGEBYSCORE', key, '-inf', now) end
@@ -78,18 +86,24 @@ local seated = redis.call('ZRANGE', KEYS[2], 0, -1)
 table.insert(seated, 1, 'ok')
 return seated
 """
+)
 
 # KEYS: rooms, room, address. ARGV: room, member.
-RELEASE = _EXPIRE + """
+RELEASE = (
+    _EXPIRE
+    + """
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', KEYS[3], ARGV[2] .. ':' .. ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('ZREM', KEYS[1], ARGV[1]) end
 return 0
 """
+)
 
 # KEYS: rooms, then (room, address) per seat. ARGV: ttl, then (room, member) per seat.
-REFRESH = _EXPIRE + """
+REFRESH = (
+    _EXPIRE
+    + """
 local deadline = now + tonumber(ARGV[1])
 for i = 2, #KEYS, 2 do
   local room, member = ARGV[i], ARGV[i + 1]
@@ -101,17 +115,28 @@ end
 expire(KEYS[1])
 return 0
 """
+)
 
 REFRESH_BATCH = 200  # seats per heartbeat call: bounded script run time
 
 
 class RedisRooms(RoomStore):
-    def __init__(self, url: str, limits: Limits, *, prefix: str = "playground:chat:",
-                 member_ttl: float = 15.0, timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        limits: Limits,
+        *,
+        prefix: str = "playground:chat:",
+        member_ttl: float = 15.0,
+        timeout: float = 2.0,
+    ) -> None:
         super().__init__(limits)
         self.prefix, self.member_ttl, self.timeout = prefix, member_ttl, timeout
         self.client = redis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=timeout, socket_connect_timeout=timeout,
+            url,
+            decode_responses=True,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),  # no silent reconnect: a lost connection is reported
         )
         self._admit_script = self.client.register_script(ADMIT)
@@ -136,15 +161,26 @@ class RedisRooms(RoomStore):
     async def _admit(self, member: Member) -> list[str]:
         await self._ready()
         limits = self.limits
-        reply = await self._call(self._admit_script(
-            keys=self._keys(member),
-            args=[member.room, member.id, limits.max_rooms, limits.max_members,
-                  limits.max_rooms_per_address, self.member_ttl]))
+        reply = await self._call(
+            self._admit_script(
+                keys=self._keys(member),
+                args=[
+                    member.room,
+                    member.id,
+                    limits.max_rooms,
+                    limits.max_members,
+                    limits.max_rooms_per_address,
+                    self.member_ttl,
+                ],
+            )
+        )
         if reply[0] != "ok":
             raise Refused(reply[0], limits, member.room)
         return sorted(reply[1:])
 
     async def _release(self, member: Member) -> None:
+        if not self.available.is_set():
+            raise BrokerUnavailable("not subscribed")  # the seat expires with its time-to-live
         await self._call(self._release_script(keys=self._keys(member), args=[member.room, member.id]))
 
     async def _publish(self, room: str, text: str) -> None:
@@ -182,7 +218,7 @@ class RedisRooms(RoomStore):
             try:
                 await self._connected
             except asyncio.CancelledError:
-                if asyncio.current_task().cancelling():  # type: ignore[union-attr] - close()
+                if self._supervisor is not None and self._supervisor.cancelling():  # by close()
                     raise
                 # else `_lost` cancelled the connection: it has told the members already
             except Exception as error:  # noqa: BLE001 - whatever broke the subscription, retry it
@@ -211,7 +247,7 @@ class RedisRooms(RoomStore):
         finally:
             self.available.clear()
             with contextlib.suppress(Exception):
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def _listen(self, pubsub: Any) -> None:
         start = len(self._channel(""))
@@ -223,10 +259,11 @@ class RedisRooms(RoomStore):
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(self.member_ttl / 3)
-            seats = [m for members in list(self.local.values()) for m in members.values()]
+            seats = [m for members in list(self.local.values()) for m in members.values() if m.seated]
             for first in range(0, len(seats), REFRESH_BATCH):
-                batch = seats[first:first + REFRESH_BATCH]
-                keys, args = [self.prefix + "rooms"], [self.member_ttl]
+                batch = seats[first : first + REFRESH_BATCH]
+                keys: list[str] = [self.prefix + "rooms"]
+                args: list[str | float] = [self.member_ttl]
                 for member in batch:
                     keys += self._keys(member)[1:]
                     args += [member.room, member.id]
