@@ -30,12 +30,6 @@ def page_of(relative: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
 def guard(browser: Browser, live_playground: LiveServer) -> Iterator[GuardedContext]:
     guard = guarded_context(browser, live_playground.base_url)
     yield guard

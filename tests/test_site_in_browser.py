@@ -13,12 +13,6 @@ PAGES = ["/", "/terminology/", "/async-io/", "/dependency-injection/", "/websock
          "/playground/", "/lab/", "/glossary/"]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as browser:
-        yield browser
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_isolated_and_offline(browser: Browser, live_playground: LiveServer, path: str) -> None:
     guard = guarded_context(browser, live_playground.base_url)

@@ -10,16 +10,10 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser import block_for, guarded_context, run_block, set_code, stdout_of, wait_settled
-from tests.conftest import free_port
 from tests.live_server import run_static_host
+from tests.ports import free_port
 
 CPU_LOOP = "n = 0\nwhile True:\n    n += 1\n"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

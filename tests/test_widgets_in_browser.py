@@ -14,14 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import GuardedContext, guarded_context
-from tests.conftest import free_port
 from tests.live_server import LiveServer, run_playground
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as browser:
-        yield browser
+from tests.ports import free_port
 
 
 @pytest.fixture
