@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import importlib.abc
 import importlib.util
 import inspect
@@ -85,8 +86,10 @@ def _asyncio_aliases(tree: ast.Module) -> tuple[set[str], set[str]]:
     return run_names, asyncio_names
 
 
+@functools.lru_cache(maxsize=4)
 def prepare(source: str, filename: str) -> CodeType:
-    """Compile a snippet for the browser: top-level ``asyncio.run(x)`` becomes ``await x``."""
+    """Compile a snippet for the browser: top-level ``asyncio.run(x)`` becomes ``await x``.
+    Cached: the loop picture compiles first (loop-stream.js), so its first step is the program's."""
     tree = ast.parse(source, filename=filename)
     run_names, asyncio_names = _asyncio_aliases(tree)
     transformer = _AsyncioRunToAwait(run_names, asyncio_names)

@@ -2,7 +2,7 @@
 
 /**
  * @typedef {{ type: "init", interrupt: SharedArrayBuffer | null, playground: string }
- *   | { type: "run", id: number, source: string, filename: string }
+ *   | { type: "run", id: number, source: string, filename: string, trace?: boolean }
  *   | { type: "stop", id: number }} ToWorker
  */
 
@@ -14,6 +14,7 @@
  *   | { type: "stopping", id: number }
  *   | { type: "stream", id: number, stream: "stdout" | "stderr", text: string }
  *   | { type: "notice", id: number, text: string }
+ *   | { type: "loop", id: number, batch: string }
  *   | { type: "done", id: number, status: "ok" | "error" | "stopped", error: string, elapsed: number,
  *       verdict: [string, string] | null }} FromWorker
  */
@@ -25,6 +26,7 @@
  *   onRunning?: () => void,
  *   onStream?: (stream: "stdout" | "stderr", text: string) => void,
  *   onNotice?: (text: string) => void,
+ *   onLoop?: (batch: string) => void,
  * }} RunCallbacks
  */
 

@@ -4,6 +4,7 @@
 
 import { OutputLog } from "./output-log.js";
 import { clearEdit, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
+import { LoopPicture } from "./loop-picture.js";
 import { whenNear } from "./lazy-mount.js";
 import { kindOf } from "./snippet-kind.js";
 
@@ -88,6 +89,9 @@ export function mountRunnable(block, client) {
   const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, tabindex: "0", hidden: "" }));
   pre.after(editorHost);
   editorHost.after(hint, toolbar, log.element);
+  const picture = new LoopPicture(name); // "Show the loop": its button and its figure
+  toolbar.insertBefore(picture.toggle, sourceLink);
+  log.element.after(picture.element);
 
   /** @type {Editor | null} */
   let editor = null;
@@ -172,11 +176,13 @@ export function mountRunnable(block, client) {
       },
       onStream: (stream, text) => log.write(stream, text),
       onNotice: (text) => log.notice(text),
-    });
+      onLoop: (batch) => picture.add(batch),
+    }, { trace: picture.begin() });
     runId = id;
     const result = await done;
     runId = null;
     if (destroyed) return;
+    picture.end(result.status);
     bar.hidden = true;
     runButton.disabled = false;
     const onStop = document.activeElement === stopButton; // not if the reader moved on
@@ -294,6 +300,7 @@ export function mountRunnable(block, client) {
     for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
     editor?.destroy();
     log.destroy();
+    picture.destroy();
     delete (/** @type {any} */ (root)).runnerSource;
   };
 }

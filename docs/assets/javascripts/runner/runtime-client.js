@@ -124,6 +124,7 @@ export class RuntimeClient {
     else if (message.type === "stopping") run.cancelled = true;
     else if (message.type === "stream") run.callbacks.onStream?.(message.stream, message.text);
     else if (message.type === "notice") run.callbacks.onNotice?.(message.text);
+    else if (message.type === "loop") run.callbacks.onLoop?.(message.batch);
     else if (message.type === "done") {
       this.runs.delete(message.id);
       run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed, verdict: message.verdict });
@@ -133,9 +134,10 @@ export class RuntimeClient {
   /**
    * Run a snippet; resolves when it ends (ok, error, stopped). Only one run at a time.
    * @param {string} source @param {string} filename @param {RunCallbacks} callbacks
+   * @param {{ trace?: boolean }} [options] trace: stream the event loop's picture (onLoop)
    * @returns {{ id: number, done: Promise<RunResult> }}
    */
-  run(source, filename, callbacks) {
+  run(source, filename, callbacks, options = {}) {
     const id = this.nextId++;
     const done = new Promise((resolve) => {
       this.loadingListener = callbacks;
@@ -143,7 +145,7 @@ export class RuntimeClient {
         .then(() => {
           this.loadingListener = null;
           this.runs.set(id, { callbacks, resolve });
-          this.worker?.postMessage({ type: "run", id, source, filename });
+          this.worker?.postMessage({ type: "run", id, source, filename, trace: Boolean(options.trace) });
         })
         .catch((/** @type {Error} */ error) => {
           this.loadingListener = null;

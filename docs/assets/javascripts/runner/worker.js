@@ -4,6 +4,8 @@
 // Loaded as a module worker from runtime-client.js. `?jspi=off` in its URL hides JSPI before
 // Pyodide loads: the test suite uses it to prove snippets run in browsers without JSPI.
 
+import { startLoopTrace } from "./loop-stream.js";
+
 /** @typedef {import("./protocol.js").ToWorker} ToWorker */
 /** @typedef {import("./protocol.js").FromWorker} FromWorker */
 
@@ -194,17 +196,21 @@ async function loadWheelsFor(source) {
  * @param {number} id
  * @param {string} source
  * @param {string} filename
+ * @param {boolean} [trace] record the event loop for the picture (loop-stream.js)
  */
-async function run(id, source, filename) {
+async function run(id, source, filename, trace = false) {
   currentRun = id;
   runStdout = "";
   const started = performance.now();
   /** @type {"ok" | "error" | "stopped"} */
   let status = "ok";
   let error = "";
+  /** @type {{ finish(): void } | null} */
+  let loop = null;
   try {
     await loadWheelsFor(source);
     post({ type: "running", id });
+    if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
     currentTask = runner.start(source, filename);
     const outcome = await currentTask;
     [status, error] = outcome.toJs();
@@ -215,6 +221,7 @@ async function run(id, source, filename) {
     status = "error";
     error = failure instanceof Error ? failure.message : String(failure);
   } finally {
+    loop?.finish(); // before leftovers are cancelled: the picture ends where the run did
     currentTask?.destroy?.();
     currentTask = null;
     runner?.cancel_leftover_tasks();
@@ -244,7 +251,7 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
       post({ type: "fatal", error: failure instanceof Error ? failure.message : String(failure) });
     }
   } else if (message.type === "run") {
-    await run(message.id, message.source, message.filename);
+    await run(message.id, message.source, message.filename, message.trace);
   } else if (message.type === "stop") {
     // Reached here only while Python awaits (a busy loop keeps this handler from running; the
     // page then sets the interrupt buffer). Clear the buffer, so a KeyboardInterrupt does not

@@ -1,0 +1,75 @@
+// The text alternative of the event-loop picture: the same events as a table, in time order.
+// Written with textContent only (names and labels come from the reader's program).
+
+/** @typedef {import("./loop-model.js").LoopModel} LoopModel */
+/** @typedef {import("./loop-model.js").TraceEvent} TraceEvent */
+
+const MAX_ROWS = 2_000;
+
+/** @param {number} us */
+const ms = (us) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
+
+/**
+ * What one event says, in words.
+ * @param {TraceEvent} event
+ * @returns {[string, string]} what, detail
+ */
+function describe(event) {
+  const args = event.args ?? {};
+  if (event.ph === "i") return [event.name, args.error ?? args.coroutine ?? args.callback ?? ""];
+  if (event.cat === "wait") return [args.open ? "waits (still, at the end)" : "waits", `on ${event.name}`];
+  if (event.cat === "idle") {
+    const timeout = args.timeout === undefined ? "" : `, timeout ${args.timeout === "none" ? "none" : `${ms(args.timeout * 1e6)} ms`}`;
+    return ["loop idle", `${event.name}${timeout}`];
+  }
+  if (event.tid === 0) return [event.cat === "blocking" ? "BLOCKED" : "callback", event.name];
+  const line = args.line ? `ran to line ${args.line}` : "";
+  if (event.cat === "blocking") {
+    return [`step ${args.step} BLOCKING`, `line ${args.blocked_at}${args.blocking_call ? `: ${args.blocking_call}` : ""}; then waits on ${args.awaits}`];
+  }
+  return [`step ${args.step}`, `${line}; then waits on ${args.awaits}`];
+}
+
+/**
+ * @param {HTMLTableElement} table
+ * @param {LoopModel} model
+ * @param {HTMLElement} note where "N more rows not shown" goes
+ */
+export function fillTable(table, model, note) {
+  const rows = model.events
+    .filter((event) => event.ph === "X" || event.ph === "i")
+    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+  const body = document.createElement("tbody");
+  for (const event of rows.slice(0, MAX_ROWS)) {
+    const [what, detail] = describe(event);
+    const row = document.createElement("tr");
+    if (event.cat === "blocking") row.className = "loop__row--blocking";
+    const lane = event.tid ? model.lanes.get(event.tid)?.name ?? `task ${event.tid}` : "event loop";
+    for (const text of [ms(event.ts ?? 0), lane, what, event.ph === "X" ? ms(event.dur ?? 0) : "", detail]) {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      row.append(cell);
+    }
+    body.append(row);
+  }
+  table.tBodies[0]?.remove();
+  table.append(body);
+  const hidden = rows.length - MAX_ROWS + model.dropped;
+  note.textContent = hidden > 0 ? `${hidden} more events are not listed.` : "";
+}
+
+/** @param {string} caption */
+export function emptyTable(caption) {
+  const table = document.createElement("table");
+  table.className = "loop__table";
+  const head = table.createTHead().insertRow();
+  for (const title of ["time (ms)", "lane", "what", "duration (ms)", "detail"]) {
+    const cell = document.createElement("th");
+    cell.scope = "col";
+    cell.textContent = title;
+    head.append(cell);
+  }
+  table.createCaption().textContent = caption;
+  table.append(document.createElement("tbody"));
+  return table;
+}

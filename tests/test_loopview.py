@@ -1,0 +1,220 @@
+"""The loop tracer under CPython: `python -m playground.loopview` writes a Chrome trace that loads
+back with the right lanes and events; tracing changes neither what a program prints nor in what
+order; a blocking call shows as blocking and `sleep(0)` does not; each kind of wait is named;
+a run stopped mid-way (its main task cancelled) leaves every wait closed; 3.12 and 3.13 record
+the same structure as this interpreter."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from playground.browser.loop_trace import LoopTrace
+from playground.browser.recorded_output import compare, recorded_lines
+from playground.loopview.structure import outline, steps
+from tests.paths import PYTHON, ROOT, SNIPPETS
+
+# The snippets whose pictures the pages talk about (tests/test_loopview_in_browser.py runs the
+# browser ones in Chromium and compares the structure with CPython's).
+PICTURED = [
+    "terminology/gather_runs_concurrently.py",
+    "terminology/await_coroutine_vs_task.py",
+    "terminology/taskgroup_fails_together.py",
+    "terminology/cancellation.py",
+    "async_io/blocking_call_stalls_loop.py",
+]
+TERMINAL_PICTURED = ["async_io/run_in_threadpool_terminal.py"]
+# Printing no durations: tracing must leave their output byte for byte the same.
+EXACT = {"terminology/await_coroutine_vs_task.py", "terminology/taskgroup_fails_together.py", "terminology/cancellation.py"}
+
+
+def loopview(snippet: Path, output: Path, python: str = PYTHON) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [python, "-m", "playground.loopview", str(snippet), "-o", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def cpython_trace(relative: str, tmp_path: Path, python: str = PYTHON) -> list[dict]:
+    """The trace `python -m playground.loopview` writes for a snippet (tests/test_loopview_in_browser.py too)."""
+    output = tmp_path / (relative.replace("/", "_") + ".json")
+    result = loopview(SNIPPETS / relative, output, python)
+    assert result.returncode == 0, result.stderr
+    return json.loads(output.read_text())["traceEvents"]
+
+
+def trace_of(source: str, tmp_path: Path) -> list[dict]:
+    """Trace a small program in-process, as the terminal command would."""
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent(source))
+    trace = LoopTrace(filename=str(path))
+
+    def loop_factory() -> asyncio.AbstractEventLoop:
+        return trace.attach(asyncio.new_event_loop()).loop
+
+    namespace: dict = {"__name__": "program"}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - the test's own program
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(namespace["main"]())
+    trace.finish()
+    return trace.events
+
+
+def test_loopview_writes_a_chrome_trace_that_loads_back(tmp_path: Path) -> None:
+    events = cpython_trace("terminology/gather_runs_concurrently.py", tmp_path)
+    lanes = {e["tid"]: e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name"}
+    assert lanes[0] == "event loop"
+    assert lanes[1] == "Task-1 main()"
+    assert [lanes[tid] for tid in (2, 3, 4)] == [f"Task-{n} fetch() · created by Task-1" for n in (2, 3, 4)]
+    assert len(lanes) == 5
+    for event in events:
+        assert event["ph"] in {"M", "X", "i", "C"}, event
+        if event["ph"] != "M":
+            assert event["ts"] >= 0 and event["pid"] == 1 and event["tid"] in lanes, event
+        if event["ph"] == "X":
+            assert event["dur"] >= 0, event
+    waits = {e["name"] for e in events if e["ph"] == "X" and e["cat"] == "wait"}
+    assert {"a timer: sleep(0.3)", "gather of 3", "its first turn"} <= waits
+    assert any(e["ph"] == "X" and e["name"] == "select" and e["args"]["timeout"] != "none" for e in events)
+    assert any(e["ph"] == "C" and e["name"] == "ready queue" for e in events)
+    # Sequential: main steps four times on its own; then gather: three tasks that finish together.
+    assert outline(events).splitlines() == [
+        "root step 1 @6 -> timer", "root step 2 @6 -> timer", "root step 3 @6 -> timer",
+        "root step 4 @15 -> gather",
+        "fetch#1 step 1 @6 -> timer", "fetch#2 step 1 @6 -> timer", "fetch#3 step 1 @6 -> timer",
+        "fetch#1 step 2 -> done", "fetch#2 step 2 -> done", "fetch#3 step 2 -> done",
+        "root step 5 -> done",
+    ]
+
+
+@pytest.mark.parametrize("relative", PICTURED + TERMINAL_PICTURED)
+def test_tracing_changes_neither_output_nor_order(relative: str, tmp_path: Path) -> None:
+    snippet = SNIPPETS / relative
+    plain = subprocess.run([PYTHON, str(snippet)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    traced = loopview(snippet, tmp_path / "trace.json")
+    assert plain.returncode == traced.returncode == 0, traced.stderr
+    for run in (plain, traced):
+        comparison = compare(recorded_lines(snippet.read_text()), run.stdout)
+        assert comparison.ok, comparison.diff
+    if relative in EXACT:
+        assert traced.stdout == plain.stdout
+
+
+def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) -> None:
+    events = trace_of("""
+        import asyncio
+        import time
+
+
+        async def blocker():
+            await asyncio.sleep(0)
+            time.sleep(0.05)
+            await asyncio.sleep(0)
+
+
+        async def polite():
+            for _ in range(3):
+                await asyncio.sleep(0)
+
+
+        async def main():
+            await asyncio.gather(blocker(), polite())
+    """, tmp_path)
+    found = steps(events)
+    blocking = [step for step in found if step.blocking]
+    assert [str(step) for step in blocking] == ["blocker#1 step 2 @9 -> yield BLOCKING"]
+    polite = [step for step in found if step.lane == "polite#1"]
+    assert [step.waits_on for step in polite] == ["yield", "yield", "yield", "done"]
+    assert not any(step.blocking for step in polite)
+    [bar] = [e for e in events if e["ph"] == "X" and e["tid"] == 0 and e["cat"] == "blocking"]
+    assert bar["name"] == "blocked by Task-2 at line 8" and bar["dur"] >= 50_000
+    [step] = [e for e in events if e["ph"] == "X" and e["cat"] == "blocking" and e["tid"] != 0]
+    assert step["args"]["blocked_at"] == 8 and step["args"]["blocking_call"] == "time.sleep(0.05)"
+
+
+def test_each_kind_of_wait_is_named(tmp_path: Path) -> None:
+    events = trace_of("""
+        import asyncio
+
+
+        def work():
+            return 1
+
+
+        async def consumer(queue, ready, lock):
+            await ready.wait()
+            async with lock:
+                return await queue.get()
+
+
+        async def main():
+            queue, ready, lock = asyncio.Queue(), asyncio.Event(), asyncio.Lock()
+            task = asyncio.create_task(consumer(queue, ready, lock))
+            await asyncio.sleep(0.01)
+            async with lock:
+                ready.set()
+                await asyncio.sleep(0)
+            await asyncio.sleep(0.01)  # the consumer gets the lock, then waits on the queue
+            await queue.put("item")
+            await task
+            await asyncio.to_thread(work)
+    """, tmp_path)
+    waits = [(e["tid"], e["args"]["kind"], e["name"]) for e in events if e["ph"] == "X" and e["cat"] == "wait"]
+    kinds = {(tid, kind) for tid, kind, _ in waits}
+    assert {(1, "timer"), (1, "yield"), (1, "task"), (1, "thread")} <= kinds, waits
+    assert {(2, "event"), (2, "lock"), (2, "queue")} <= kinds, waits
+    labels = {name for _, _, name in waits}
+    assert {"Event.wait()", "Lock.acquire()", "Queue.get()", "a thread running work()"} <= labels, labels
+
+
+def test_stop_mid_run_closes_every_wait(tmp_path: Path) -> None:
+    """What Stop does in the page: the run's main task is cancelled while tasks still wait."""
+    events = trace_of("""
+        import asyncio
+
+
+        async def forever():
+            await asyncio.sleep(3600)
+
+
+        async def main():
+            asyncio.create_task(forever())
+            me = asyncio.current_task()
+            asyncio.get_running_loop().call_later(0.05, me.cancel)
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                return
+    """, tmp_path)
+    end = max(e["ts"] + e.get("dur", 0) for e in events if e["ph"] in "Xi")
+    [open_wait] = [e for e in events if e["ph"] == "X" and e["cat"] == "wait" and e["args"].get("open")]
+    assert open_wait["tid"] == 2 and open_wait["name"] == "a timer: sleep(3600)"
+    assert open_wait["ts"] + open_wait["dur"] == pytest.approx(end, abs=1000)
+    assert any(e["ph"] == "i" and e["tid"] == 2 and e["name"] == "still pending at the end" for e in events)
+    # Every step of every lane is followed by a wait or the task's end: nothing is left dangling.
+    for tid in {e["tid"] for e in events if e["ph"] == "X" and e["tid"]}:
+        last = max((e for e in events if e["ph"] == "X" and e["tid"] == tid), key=lambda e: e["ts"] + e["dur"])
+        assert last["cat"] == "wait" or last["args"]["kind"] == "done", last
+
+
+def test_taskgroup_marks_the_exception_and_the_cancellation(tmp_path: Path) -> None:
+    events = cpython_trace("terminology/taskgroup_fails_together.py", tmp_path)
+    names = {e["tid"]: e["args"]["coroutine"] for e in events if e["ph"] == "i" and e["name"] == "created"}
+    marks = {(e["name"], e["args"].get("error")) for e in events if e["ph"] == "i" and e["tid"] in (3, 4)}
+    assert names[3] == names[4] == "fetch"
+    assert ("exception", "ValueError: broken failed") in marks and ("cancelled", None) in marks
+    root_waits = [e["name"] for e in events if e["ph"] == "X" and e["cat"] == "wait" and e["tid"] == 1]
+    assert "the tasks of its TaskGroup" in root_waits
+
+
+@pytest.mark.parametrize("version", ["3.12.1", "3.13.0"])
+def test_other_pythons_record_the_same_structure(version: str, tmp_path: Path) -> None:
+    python = f"/root/.pyenv/versions/{version}/bin/python"
+    assert Path(python).exists(), f"{python} is missing: the 3.12/3.13 check cannot run"
+    for relative in ("terminology/await_coroutine_vs_task.py", "async_io/blocking_call_stalls_loop.py"):
+        assert outline(cpython_trace(relative, tmp_path, python)) == outline(cpython_trace(relative, tmp_path))
