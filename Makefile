@@ -13,7 +13,7 @@ SITE_STAMP := site/.built
 
 SITE_SOURCES := mkdocs.yml browser-pins.toml $(shell find docs snippets frontend playground -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: serve test site clean check-python check-node
+.PHONY: serve test site lint lock clean check-python check-node
 .DEFAULT_GOAL := serve
 
 check-python:
@@ -23,12 +23,15 @@ check-python:
 check-node:
 	@command -v npm >/dev/null || { echo "Node.js and npm are needed to build the site's runtime: apt-get install -y nodejs npm"; exit 1; }
 
-$(STAMP): requirements.txt | check-python
+# requirements.txt is the lock: every package at one version with its sha256 (pip refuses any
+# other). It is generated from pyproject.toml by `make lock`, never written by hand.
+$(STAMP): requirements.txt pyproject.toml | check-python
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	# Put this checkout on the venv's path, so `python snippets/…_client.py` finds `playground`
-	# (what `pip install -e .` would do, without fetching a build backend).
-	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/async_fastapi_live.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	# The project itself, editable and without dependencies (the lock has them): the `playground`
+	# command, and `playground` importable from anywhere (`python snippets/…_client.py`). pip
+	# builds it with the setuptools that pyproject.toml's build-system names, in an isolated env.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 # npm ci verifies every package against package-lock.json's integrity hashes.
@@ -49,6 +52,24 @@ serve: $(SITE_STAMP)
 
 test: $(SITE_STAMP)
 	$(BIN)/python -m pytest
+
+# ruff (lint and format), mypy on playground/, and the site's JavaScript checked from its JSDoc.
+lint: $(STAMP) $(NODE_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	npm run --silent typecheck
+
+# Regenerate the lock from pyproject.toml: versions already locked stay unless a range excludes
+# them (`make lock LOCK_FLAGS=--upgrade` takes the newest allowed), for Python 3.11.5+ (the
+# oldest pymdown-extensions allows) on any platform. uv resolves and hashes; it is
+# a maintainer's tool, so it is installed here rather than locked.
+UV_VERSION := 0.13.8
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra docs --extra lint --universal \
+		--python-version 3.11.5 --generate-hashes --custom-compile-command "make lock" \
+		--quiet $(LOCK_FLAGS) -o requirements.txt
 
 clean:
 	rm -rf site .pytest_cache

@@ -8,7 +8,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from playground.locations import project_dir
+
+ROOT = project_dir()  # the runtime is built from a checkout (or the current directory)
 PINS_FILE = ROOT / "browser-pins.toml"
 NODE_MODULES = ROOT / "node_modules"
 STDLIB = "python_stdlib.zip"

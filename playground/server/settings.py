@@ -20,8 +20,10 @@ from pydantic import Field, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
+from playground.locations import described, project_dir
+
 ENV_PREFIX = "PLAYGROUND_"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = project_dir()  # a checkout's root, or the current directory once installed
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
@@ -201,7 +203,7 @@ def build_parser(defaults: Settings | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m playground",
         description="Serve the built site and the playground endpoints.",
-        epilog=f"Every flag can also be set as an environment variable {ENV_PREFIX}<NAME>.",
+        epilog=f"Every flag can also be set as an environment variable {ENV_PREFIX}<NAME>. {described()}",
         argument_default=argparse.SUPPRESS,
     )
     for name, field in Settings.fields().items():
