@@ -33,7 +33,11 @@ def test_an_installed_package_looks_in_the_current_directory(tmp_path: Path) -> 
         "print(' '.join(build_parser().format_help().split()))\n"
     )
     result = subprocess.run(
-        [PYTHON, "-c", probe], cwd=workdir, capture_output=True, text=True, timeout=60,
+        [PYTHON, "-c", probe],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": str(installed)},
     )
     assert result.returncode == 0, result.stderr

@@ -58,8 +58,11 @@ def test_a_wrong_recorded_output_fails_the_snippet_suite(tmp_path: Path) -> None
 
     result = subprocess.run(
         [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_snippets.py"],
-        cwd=ROOT, env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(broken)},
-        capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(broken)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "1 failed" in result.stdout
@@ -129,8 +132,10 @@ def test_update_mode_rewrites_the_lines_from_a_real_run(tmp_path: Path) -> None:
     assert before.returncode == 1 and "differs" in before.stdout, before.stdout + before.stderr
     update = subprocess.run([*command, "--update", str(snippet)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert update.returncode == 0 and "updated" in update.stdout, update.stdout + update.stderr
-    assert snippet.read_text().endswith("    print('in main')\n    #> in main\n    await asyncio.sleep(0)\n"
-                                        "    print('done')\n\n\nasyncio.run(main())\n#> done\n")
+    assert snippet.read_text().endswith(
+        "    print('in main')\n    #> in main\n    await asyncio.sleep(0)\n"
+        "    print('done')\n\n\nasyncio.run(main())\n#> done\n"
+    )
     assert run_traced(snippet).check(snippet.read_text()).ok
 
 
@@ -147,10 +152,22 @@ def test_a_recorded_line_under_the_wrong_statement_fails_the_snippet_suite(tmp_p
     victim.write_text(moved)
 
     result = subprocess.run(
-        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_snippets.py",
-         "-k", "test_snippet_prints_what_it_records and terminology"],
-        cwd=ROOT, env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(broken)},
-        capture_output=True, text=True, timeout=300,
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_snippets.py",
+            "-k",
+            "test_snippet_prints_what_it_records and terminology",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(broken)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "1 failed" in result.stdout

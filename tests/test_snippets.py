@@ -28,8 +28,12 @@ def snippet_env(playground_url: str | None = None) -> dict[str, str]:
 
 def run_snippet(snippet: Snippet, playground_url: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [PYTHON, str(snippet.path)], cwd=snippet.path.parent, env=snippet_env(playground_url),
-        capture_output=True, text=True, timeout=SNIPPET_TIMEOUT_S,
+        [PYTHON, str(snippet.path)],
+        cwd=snippet.path.parent,
+        env=snippet_env(playground_url),
+        capture_output=True,
+        text=True,
+        timeout=SNIPPET_TIMEOUT_S,
     )
 
 
@@ -65,9 +69,7 @@ def test_client_snippet_says_how_to_start_a_missing_playground() -> None:
     assert "make serve" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "snippet", [s for s in ALL if s.kind is Kind.SERVER], ids=lambda s: s.relative
-)
+@pytest.mark.parametrize("snippet", [s for s in ALL if s.kind is Kind.SERVER], ids=lambda s: s.relative)
 def test_server_snippet_defines_an_app(snippet: Snippet) -> None:
     """A server snippet is mounted by the playground: it must expose `app` and print nothing."""
     namespace: dict[str, object] = {"__name__": "snippet_under_test"}

@@ -110,7 +110,7 @@ async def run(source: str, filename: str) -> None:
     sys.modules["__main__"] = main  # pydantic and dataclasses look classes up here
     recorder = StdoutRecorder(sys.stdout, filename)  # who printed what, for `verdict`
     _last_output[:] = [(source, recorder)]
-    sys.stdout = recorder  # type: ignore[assignment]
+    sys.stdout = recorder
     try:
         result = eval(code, main.__dict__)  # noqa: S307 - the reader's own code, in their browser
         if inspect.iscoroutine(result):

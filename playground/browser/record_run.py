@@ -40,8 +40,10 @@ class TracedRun:
         if self.chunks is None:
             return "the run left no trace (did it end with os._exit?)"
         if "".join(chunk.text for chunk in self.chunks) != self.stdout:
-            return ("stdout holds text that did not pass through sys.stdout (a child process, or a "
-                    "write to the file descriptor): print it from the snippet's own process")
+            return (
+                "stdout holds text that did not pass through sys.stdout (a child process, or a "
+                "write to the file descriptor): print it from the snippet's own process"
+            )
         return None
 
     def check(self, source: str) -> Comparison:
@@ -63,7 +65,11 @@ def run_traced(
         trace = Path(scratch) / "trace.json"
         result = subprocess.run(
             [python, "-m", "playground.browser.output_trace", str(trace), str(path.resolve())],
-            cwd=path.resolve().parent, env=environment, capture_output=True, text=True, timeout=timeout,
+            cwd=path.resolve().parent,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         chunks = chunks_from_json(trace.read_text(encoding="utf-8")) if trace.exists() else None
     return TracedRun(result.returncode, result.stdout, result.stderr, chunks)

@@ -70,11 +70,8 @@ def lines_match(recorded: str, actual: str) -> bool:
     # Same text once durations are masked, then each duration pair within the tolerance.
     if _DURATION.sub("<t>", recorded) != _DURATION.sub("<t>", actual):
         return False
-    pairs = zip(_DURATION.finditer(recorded), _DURATION.finditer(actual))
-    return all(
-        abs(_seconds(*want.groups()) - _seconds(*got.groups())) <= DURATION_TOLERANCE_S
-        for want, got in pairs
-    )
+    pairs = zip(_DURATION.finditer(recorded), _DURATION.finditer(actual), strict=True)  # same count: masked alike
+    return all(abs(_seconds(*want.groups()) - _seconds(*got.groups())) <= DURATION_TOLERANCE_S for want, got in pairs)
 
 
 def _groups_match(recorded: Sequence[str], actual: Sequence[str]) -> bool:
@@ -98,8 +95,11 @@ def compare(recorded: list[str], actual_stdout: str) -> Comparison:
     if _groups_match(recorded, actual):
         return Comparison(True, "")
     diff = difflib.unified_diff(
-        _as_markers(recorded), _as_markers(actual),
-        fromfile="recorded in the snippet", tofile="printed by a real run", lineterm="",
+        _as_markers(recorded),
+        _as_markers(actual),
+        fromfile="recorded in the snippet",
+        tofile="printed by a real run",
+        lineterm="",
     )
     return Comparison(False, "\n".join(diff))
 
@@ -195,10 +195,15 @@ class Tied:
         return "\n".join(out) + "\n"
 
     def diff(self) -> str:
-        return "\n".join(difflib.unified_diff(
-            self.source.splitlines(), self.rewritten().splitlines(),
-            fromfile="recorded in the snippet", tofile="printed by a real run", lineterm="",
-        ))
+        return "\n".join(
+            difflib.unified_diff(
+                self.source.splitlines(),
+                self.rewritten().splitlines(),
+                fromfile="recorded in the snippet",
+                tofile="printed by a real run",
+                lineterm="",
+            )
+        )
 
 
 def _keep_matching(recorded: list[str], printed: list[str]) -> list[str]:
@@ -206,7 +211,7 @@ def _keep_matching(recorded: list[str], printed: list[str]) -> list[str]:
     accepts (a duration within the tolerance) stays as it was."""
     if len(recorded) != len(printed):
         return printed
-    return [want if lines_match(want, got) else got for want, got in zip(recorded, printed)]
+    return [want if lines_match(want, got) else got for want, got in zip(recorded, printed, strict=True)]
 
 
 def _lines_with_owners(chunks: Sequence[Chunk]) -> list[tuple[str, tuple[int, ...]]]:
@@ -254,9 +259,7 @@ def check(source: str, chunks: Sequence[Chunk]) -> Comparison:
     if tied.ok:
         return Comparison(True, "")
     loose = [group.first for group in tied.groups if group.recorded and not group.end]
-    note = "".join(
-        f"line {first}: a #> group must sit right under the statement that prints it\n" for first in loose
-    )
+    note = "".join(f"line {first}: a #> group must sit right under the statement that prints it\n" for first in loose)
     return Comparison(False, note + tied.diff())
 
 
