@@ -67,7 +67,7 @@ lint: $(STAMP) $(NODE_STAMP)
 UV_VERSION := 0.13.8
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra docs --extra lint --universal \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra docs --extra lint --extra bench --universal \
 		--python-version 3.11.5 --generate-hashes --custom-compile-command "make lock" \
 		--quiet $(LOCK_FLAGS) -o requirements.txt
 
