@@ -282,6 +282,6 @@ class RedisRooms(RoomStore):
         for task in (self._connected, self._supervisor):
             if task is not None:
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, RedisError, OSError):
+                with contextlib.suppress(asyncio.CancelledError, Exception):  # shutting down: it is over
                     await task
         await self.client.aclose()
