@@ -263,7 +263,11 @@ class LoopTrace:
         if self.root is None:
             self.root = lane
             what = self.root_label or what
-        label = what if lane is self.root and self.root_label else f"{lane.name} {what}()"
+        if lane is self.root and self.root_label:  # the page's top level, not "Task-7"
+            label = what
+            lane.name = what.split(" · ", 1)[0]
+        else:
+            label = f"{lane.name} {what}()"
         label += f" · created by {parent.name}" if parent else ""
         self.lanes[task] = lane
         self.task_types.add(type(task))

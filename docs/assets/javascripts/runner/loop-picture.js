@@ -273,7 +273,10 @@ export class LoopPicture {
     const box = target.getBoundingClientRect();
     const frame = this.element.getBoundingClientRect();
     this.tip.style.left = `${Math.min(Math.max(0, box.left - frame.left), frame.width - 260)}px`;
-    this.tip.style.top = `${box.bottom - frame.top + 4}px`;
+    // Below the step, or above it in the lower half, so the lanes under it stay in view.
+    const below = box.top - frame.top < frame.height / 2;
+    this.tip.style.top = below ? `${box.bottom - frame.top + 4}px` : "";
+    this.tip.style.bottom = below ? "" : `${frame.bottom - box.top + 4}px`;
     target.setAttribute("aria-describedby", this.tip.id);
   }
 
