@@ -76,6 +76,8 @@ def guarded_context(browser: Browser, base_url: str, **options: object) -> Guard
 
 def block_for(page: Page, relative: str) -> Locator:
     block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
+    # The editor is made when the reader reaches for a block (pointer over it, focus in it).
+    block.dispatch_event("pointerenter")
     block.locator(".cm-content").wait_for()
     return block
 

@@ -3,7 +3,10 @@ snippet records; Stop always works; editing, Reset and the keyboard work; no JSP
 
 from __future__ import annotations
 
+import json
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -15,7 +18,7 @@ from tests.browser import (
     stdout_of, wait_settled,
 )
 from tests.live_server import LiveServer
-from tests.paths import DOCS, SNIPPETS
+from tests.paths import DOCS, ROOT, SNIPPETS
 
 BROWSER_SNIPPETS = [s for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Kind.CLIENT)]
 
@@ -73,6 +76,20 @@ STOPPABLE = {
         "import asyncio\n\n\nasync def main():\n    print('waiting', flush=True)\n"
         "    await asyncio.sleep(3600)\n\n\nasyncio.run(main())\n"
     ),
+    # Timers keep firing into Python while it awaits: an interrupt must not land in the loop.
+    "await loop": (
+        "import asyncio\n\n\nasync def main():\n    while True:\n        await asyncio.sleep(0.2)\n"
+        "        print('tick')\n\n\nasyncio.run(main())\n"
+    ),
+    "gather of endless tasks": (
+        "import asyncio\n\n\nasync def forever(i):\n    while True:\n        await asyncio.sleep(0.05 * (i + 1))\n\n\n"
+        "async def main():\n    await asyncio.gather(*(forever(i) for i in range(5)))\n\n\nasyncio.run(main())\n"
+    ),
+}
+# What the output must say happened, by how the program was spending its time.
+STOP_SAYS = {
+    "cpu loop": "KeyboardInterrupt", "time.sleep": "KeyboardInterrupt", "await sleep": "cancelled",
+    "await loop": "cancelled", "gather of endless tasks": "cancelled",
 }
 
 LONG_TASKS = """() => {
@@ -83,10 +100,11 @@ LONG_TASKS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("code", STOPPABLE.values(), ids=STOPPABLE.keys())
+@pytest.mark.parametrize("name", STOPPABLE.keys())
 def test_stop_interrupts_in_place_and_the_page_stays_responsive(
-    shared_page: Page, live_playground: LiveServer, code: str
+    shared_page: Page, live_playground: LiveServer, name: str
 ) -> None:
+    code = STOPPABLE[name]
     page = shared_page
     open_page(page, live_playground.base_url, "/terminology/")
     block = block_for(page, "terminology/tiny_event_loop.py")
@@ -103,8 +121,10 @@ def test_stop_interrupts_in_place_and_the_page_stays_responsive(
     block.get_by_role("button", name="Stop", exact=True).click()
     state = wait_settled(page, block)
 
-    assert state == "stopped", block.locator(".runner__output").inner_text()
-    assert "Stopped" in block.locator(".runner__output").inner_text()
+    output = block.locator(".runner__output").inner_text()
+    assert state == "stopped", output
+    assert "Stopped" in output and STOP_SAYS[name] in output, output
+    assert "not cross-origin isolated" not in output, "the page is isolated: the message must not say otherwise"
     assert page.evaluate("asyncFastapiLive.runtime.starts") == max(starts_before, 1), "Stop replaced the worker"
     longest = page.evaluate("window.__longest")
     assert longest < 100, f"a main-thread task took {longest} ms while Python ran"
@@ -187,6 +207,9 @@ def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_pl
     assert page.evaluate("asyncFastapiLive.runtime.state") == "ready"
     assert run_block(page, block) == "ok"
     assert page.evaluate("asyncFastapiLive.runtime.starts") == starts
+    for runner in page.locator(".runner").all():  # each editor is made when the reader reaches for it
+        runner.dispatch_event("pointerenter")
+        runner.locator(".cm-editor").wait_for()
     assert page.locator(".runner").count() == page.locator(".md-content .cm-editor").count()
 
 
@@ -266,13 +289,247 @@ def test_keyboard_reaches_every_control_and_leaves_the_editor(browser: Browser, 
         assert block.evaluate("el => el.runnerSource()") != original
         page.keyboard.press("Control+z")
         assert block.evaluate("el => el.runnerSource()") == original
+        hint = block.locator(".runner__hint")
+        assert hint.is_visible() and "Escape, then Tab" in hint.inner_text(), "nothing says how to leave"
+        ring = block.locator(".cm-editor").evaluate(
+            "el => { const s = getComputedStyle(el); return [s.outlineStyle, parseFloat(s.outlineWidth), parseFloat(s.outlineOffset)]; }"
+        )
+        assert ring[0] == "solid" and ring[1] >= 2 and ring[2] <= -ring[1], f"no focus ring inside the editor's box: {ring}"
         page.keyboard.press("Escape")  # ...and Escape, then Tab, moves on (no keyboard trap)
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Run"
+        set_code(page, block, "import asyncio\nawait asyncio.sleep(3600)\n")
+        block.get_by_role("button", name="Run", exact=True).focus()
+        page.keyboard.press("Enter")  # Run is disabled while it runs: focus goes to Stop, not <body>
+        page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS)
+        assert page.evaluate("document.activeElement.textContent") == "Stop"
+        page.keyboard.press("Enter")
+        assert wait_settled(page, block) == "stopped"
+        assert page.evaluate("document.activeElement.textContent") == "Run", "focus fell off the block"
+        block.get_by_role("button", name="Reset").click()
+        page.keyboard.press("Escape")
+        block.get_by_role("button", name="Run", exact=True).focus()
         page.keyboard.press("Enter")
         assert wait_settled(page, block) == "ok"
+        assert page.evaluate("document.activeElement.textContent") == "Run"
         block.get_by_role("button", name="Reset").click()
-        block.get_by_role("button", name="Copy").click()
+        block.get_by_role("button", name="Copy", exact=True).click()
         assert page.evaluate("navigator.clipboard.readText()") == original
     finally:
         guard.context.close()
+
+
+# ---- reading and keeping code, following output ----------------------------------------------
+
+LONG_SNIPPET = "websocket/send_and_receive_at_once.py"
+
+
+def test_the_whole_snippet_shows_without_an_inner_scroll(shared_page: Page, live_playground: LiveServer) -> None:
+    open_page(shared_page, live_playground.base_url, page_of(LONG_SNIPPET))
+    block = block_for(shared_page, LONG_SNIPPET)
+    lines = (SNIPPETS / LONG_SNIPPET).read_text().rstrip("\n").count("\n") + 1
+    assert lines > 40, "pick a snippet long enough to have been cut"
+    hidden = block.locator(".cm-scroller").evaluate("el => el.scrollHeight - el.clientHeight")
+    assert hidden <= 1, f"{hidden}px of {LONG_SNIPPET}'s {lines} lines hide in an inner scroll"
+
+
+def test_output_follows_new_lines_and_a_new_run_starts_clean(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = guard.new_page()
+        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+        block = block_for(page, "terminology/coroutine_object.py")
+        output = block.locator(".runner__output")
+        # More than the panel keeps (200,000 characters): the first lines are trimmed.
+        set_code(page, block, "for i in range(3000):\n    print(i, 'x' * 80)\n")
+        assert run_block(page, block) == "ok"
+        assert output.get_attribute("data-trimmed"), "the cap did not trim: the test proves nothing"
+        gap = output.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight")
+        assert gap < 8, f"the panel did not follow the output: {gap}px below the view"
+
+        set_code(page, block, "print('short')\n")
+        assert run_block(page, block) == "ok"
+        assert output.get_attribute("data-trimmed") is None, "a new run still says earlier output was trimmed"
+
+        block.get_by_role("button", name="Copy output").click()
+        assert page.evaluate("navigator.clipboard.readText()").startswith("short\n")
+    finally:
+        guard.context.close()
+
+
+def test_output_stays_put_when_the_reader_scrolled_up(shared_page: Page, live_playground: LiveServer) -> None:
+    page = shared_page
+    open_page(page, live_playground.base_url, "/terminology/")
+    block = block_for(page, "terminology/coroutine_object.py")
+    output = block.locator(".runner__output")
+    set_code(page, block, "import asyncio\nfor i in range(60):\n    print(i)\nwhile True:\n    await asyncio.sleep(0.05)\n    print('more')\n")
+    block.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function("el => el.querySelector('.runner__output').scrollTop > 0", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS)
+    output.evaluate("el => { el.scrollTop = 0; }")  # the reader scrolls back to read
+    page.wait_for_function(  # more output arrives...
+        "el => (el.querySelector('.runner__output').textContent.match(/more/g) || []).length > 5",
+        arg=block.element_handle(), timeout=RUN_TIMEOUT_MS,
+    )
+    assert output.evaluate("el => el.scrollTop") == 0, "the panel yanked the reader back down"
+    block.get_by_role("button", name="Stop", exact=True).click()
+    assert wait_settled(page, block) == "stopped"
+    block.get_by_role("button", name="Reset").click()
+
+
+ERRORS = {
+    "syntax": ("print('unclosed'\n", "Line 1 is not valid Python", "SyntaxError"),
+    "input": ("name = input('name? ')\n", "input() has no keyboard", "EOFError: EOF when reading a line"),
+    "sync httpx": ("import httpx\nhttpx.get('http://127.0.0.1:9/')\n", "A browser gives Python no sockets", "httpx.ConnectError"),
+    "numpy": ("import numpy\n", "numpy is not available in the page", "ModuleNotFoundError"),
+    "missing file": ("open('data.csv')\n", "No such file (errno 2, ENOENT)", "[Errno 2] No such file or directory"),
+}
+
+
+@pytest.mark.parametrize("case", ERRORS.keys())
+def test_errors_open_with_a_sentence_and_a_trimmed_traceback(shared_page: Page, live_playground: LiveServer, case: str) -> None:
+    page = shared_page
+    open_page(page, live_playground.base_url, "/terminology/")
+    block = block_for(page, "terminology/coroutine_object.py")
+    code, sentence, last = ERRORS[case]
+    set_code(page, block, code)
+    assert run_block(page, block) == "error"
+    stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
+    assert stderr.startswith(sentence), stderr
+    assert last in stderr.strip().splitlines()[-1]
+    assert "in_browser.py" not in stderr and "explain.py" not in stderr and "ast.py" not in stderr
+    assert len(stderr.splitlines()) < 12, f"the traceback is not trimmed:\n{stderr}"
+    if case != "syntax":  # the snippet's own line, read back from the code that ran
+        assert f"    {code.strip().splitlines()[-1]}" in stderr
+    block.get_by_role("button", name="Reset").click()
+
+
+def mounted(page: Page, relative: str) -> None:
+    """Wait until the block of ``relative`` on the current page is mounted by the runner."""
+    page.wait_for_function(
+        """(relative) => [...document.querySelectorAll('.md-content .runner')].some(
+             (b) => b.querySelector('.filename')?.textContent.includes(relative) && typeof b.runnerSource === 'function')""",
+        arg=relative, timeout=RUN_TIMEOUT_MS,
+    )
+
+
+def test_edits_survive_navigation_and_a_shared_link_carries_them(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = guard.new_page()
+        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+        block = block_for(page, "terminology/coroutine_object.py")
+        edited = "print('kept across pages')\n"
+        set_code(page, block, edited)
+        page.get_by_role("link", name="Async I/O", exact=True).first.click()  # instant navigation
+        page.wait_for_url("**/async-io/")
+        page.go_back()
+        page.wait_for_url("**/terminology/")
+        mounted(page, "terminology/coroutine_object.py")  # instant navigation swaps content later
+        block = block_for(page, "terminology/coroutine_object.py")
+        assert block.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
+
+        block.get_by_role("button", name="Share").click()
+        link = page.evaluate("navigator.clipboard.readText()")
+        other = guard.context.browser.new_context() if guard.context.browser else None  # a fresh visit: no sessionStorage
+        assert other is not None
+        try:
+            fresh = other.new_page()
+            fresh.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_playground.base_url) else route.abort())
+            fresh.goto(link, wait_until="networkidle")
+            mounted(fresh, "terminology/coroutine_object.py")
+            shared = block_for(fresh, "terminology/coroutine_object.py")
+            assert shared.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
+        finally:
+            other.close()
+
+        block.get_by_role("button", name="Reset").click()
+        page.reload(wait_until="networkidle")
+        original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
+        assert block_for(page, "terminology/coroutine_object.py").evaluate("el => el.runnerSource()") == original
+    finally:
+        guard.context.close()
+
+
+def test_navigating_away_during_a_run_throws_nothing(browser: Browser, live_playground: LiveServer) -> None:
+    guard = guarded_context(browser, live_playground.base_url)
+    try:
+        page = guard.new_page()
+        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+        block = block_for(page, "terminology/coroutine_object.py")
+        set_code(page, block, "import asyncio\nwhile True:\n    await asyncio.sleep(0.1)\n    print('tick')\n")
+        block.get_by_role("button", name="Run", exact=True).click()
+        page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS)
+        page.get_by_role("link", name="Async I/O", exact=True).first.click()
+        page.wait_for_url("**/async-io/")
+        after = block_for(page, "async_io/event_loop_server_sim.py")
+        assert run_block(page, after) == "ok", after.locator(".runner__output").inner_text()
+        assert page.evaluate("asyncFastapiLive.runtime.starts") == 1, "leaving a run restarted Python"
+        assert guard.console_errors == [], guard.console_errors
+    finally:
+        guard.context.close()
+
+
+def test_each_block_links_to_its_snippet_file(shared_page: Page, live_playground: LiveServer) -> None:
+    open_page(shared_page, live_playground.base_url, "/terminology/")
+    block = block_for(shared_page, "terminology/coroutine_object.py")
+    href = block.get_by_role("link", name="Source file").get_attribute("href") or ""
+    served = shared_page.request.get(href if "://" in href else live_playground.base_url + href)
+    assert served.ok and served.text() == (SNIPPETS / "terminology/coroutine_object.py").read_text()
+
+
+def test_the_runner_adds_no_long_task_to_a_page_load(browser: Browser, live_playground: LiveServer) -> None:
+    """The page's own load has long tasks (Material, layout: they stay with the runner switched
+    off); the runner's share, measured by its own performance marks, must stay under 50 ms, and
+    no editor is built until the reader reaches for a block."""
+    guard = guarded_context(browser, live_playground.base_url)
+    try:
+        page = guard.new_page()
+        page.goto(live_playground.base_url + "/async-io/", wait_until="networkidle")
+        for runner in page.locator(".runner").all():  # the reader scrolls through every block
+            runner.scroll_into_view_if_needed()
+        assert page.locator(".runner").count() > 5
+        assert page.locator(".cm-editor").count() == 0, "editors were built without the reader asking"
+        mounts = page.evaluate("performance.getEntriesByName('runner:mount').map(e => e.duration)")
+        assert mounts and max(mounts) < 50, f"mounting the page's blocks took {mounts} ms"
+        block = page.locator(".runner").nth(2)
+        height = block.evaluate("el => el.offsetHeight")
+        block.dispatch_event("pointerenter")  # reaching for one block builds its editor, and only its
+        block.locator(".cm-editor").wait_for()
+        assert page.locator(".cm-editor").count() == 1
+        assert block.evaluate("el => el.offsetHeight") == height, "the editor moved what is below it"
+        assert len(page.evaluate("performance.getEntriesByName('runner:editor')")) == 1
+    finally:
+        guard.context.close()
+
+
+def test_home_page_states_the_real_download_sizes_and_pinned_versions(built_site: Path) -> None:
+    """The figures on the home page are the build's, recomputed here from its manifest."""
+    runtime = built_site / "runtime"
+    manifest = json.loads((runtime / "manifest.json").read_text())
+    packages = json.loads((runtime / "packages.json").read_text())
+    sizes: dict[str, int] = manifest["sizes"]
+    core = [name for name in sizes if name.startswith(manifest["pyodide_dir"]) or name == manifest["stdlib"]]
+
+    def over_the_wire(name: str) -> int:
+        twin = runtime / f"{name}.gz"
+        return (twin if twin.is_file() else runtime / name).stat().st_size
+
+    wanted = [w for w in packages if w.startswith(("fastapi-", "httpx-"))]
+    closure: set[str] = set()
+    while wanted:
+        wheel = wanted.pop()
+        if wheel not in closure:
+            closure.add(wheel)
+            wanted.extend(packages[wheel]["depends"])
+    fastapi_bytes = sum(sizes[manifest["wheels"][w]] for w in closure)
+
+    home = (DOCS / "index.md").read_text()
+    flat = " ".join(home.split())
+    assert f"{sum(sizes[n] for n in core) / 1e6:.1f} MB ({sum(over_the_wire(n) for n in core) / 1e6:.1f} MB over the wire" in flat
+    assert f"{fastapi_bytes / 1e6:.1f} MB more for the first block that imports FastAPI and httpx" in flat
+
+    pins = tomllib.loads((ROOT / "browser-pins.toml").read_text())
+    wheels = {name.split("-")[0]: name.split("-")[1] for name in pins["wheels"]["files"]}
+    stated = (f"Python {pins['wheels']['python_version']} (Pyodide {pins['pyodide']['version']}) with FastAPI "
+              f"{wheels['fastapi']}, Starlette {wheels['starlette']} and Pydantic {wheels['pydantic']}")
+    assert stated in flat, f"the home page does not say: {stated}"

@@ -5,7 +5,6 @@
 import { OutputLog } from "./output-log.js";
 import { clearEdit, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
 import { LoopPicture } from "./loop-picture.js";
-import { whenNear } from "./lazy-mount.js";
 import { kindOf } from "./snippet-kind.js";
 
 /** @typedef {import("./runtime-client.js").RuntimeClient} RuntimeClient */
@@ -111,8 +110,10 @@ export function mountRunnable(block, client) {
 
   if (initial !== original) say("Your edits from earlier in this visit are back. Reset restores the file.");
 
-  // The editor is made when the block nears the viewport or the reader reaches for it, one block
-  // at a time: creating every editor of a page at load was one long task (127–199 ms).
+  // The editor is made when the reader reaches for the block (pointer over it, focus in it), one
+  // block at a time: until then the page shows the built, highlighted code. Creating every editor
+  // at load was one long task (127–199 ms); creating them as they scroll near still made tasks
+  // over 50 ms (the first includes evaluating the editor bundle).
   function makeEditor() {
     if (editor || destroyed || root.dataset.runnerEditor) return;
     root.dataset.runnerEditor = "loading";
@@ -121,6 +122,7 @@ export function mountRunnable(block, client) {
       .then((module) => new Promise((resolve) => setTimeout(() => resolve(module), 0)))
       .then(({ createEditor }) => {
         if (destroyed) return;
+        const start = performance.now();
         editor = createEditor(editorHost, initial, {
           onRun: () => run(),
           label: `Code of ${name}, editable`,
@@ -129,6 +131,7 @@ export function mountRunnable(block, client) {
         });
         pre.hidden = true;
         root.dataset.runnerEditor = "ready";
+        performance.measure("runner:editor", { start });
       })
       .catch(() => {
         // Without the editor the block still runs its original code; say why it cannot be edited.
@@ -136,7 +139,6 @@ export function mountRunnable(block, client) {
         say("The editor could not be loaded: the code runs as shown.");
       });
   }
-  const stopWatching = whenNear(root, makeEditor);
 
   function warm() {
     makeEditor();
@@ -295,7 +297,6 @@ export function mountRunnable(block, client) {
 
   return () => {
     destroyed = true;
-    stopWatching();
     if (runId !== null) client.stop(runId);
     for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
     editor?.destroy();

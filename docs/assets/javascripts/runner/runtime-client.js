@@ -15,6 +15,8 @@ const STOP_GRACE_MS = 1500;
  * loop answers in a few milliseconds; the interrupt must not land there, in asyncio's internals.
  */
 const INTERRUPT_AFTER_MS = 30;
+/** Without an interrupt buffer, a run that has not answered Stop by then is busy: restart. */
+const RESTART_AFTER_MS = 300;
 
 export class RuntimeClient {
   /** @param {{ workerUrl: URL }} options */
@@ -58,7 +60,9 @@ export class RuntimeClient {
     if (this.ready) return this.ready;
     this.setState("loading");
     // Stop interrupts in place only with SharedArrayBuffer, i.e. in a cross-origin isolated page.
-    this.interrupt = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    // [0]: the interrupt signal Pyodide polls; [1]: the id of the last run the worker cancelled,
+    // read by Stop without waiting for a message (one can queue behind a busy page's timers).
+    this.interrupt = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(8)) : null;
     const worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
     this.worker = worker;
     this.starts += 1;
@@ -167,15 +171,21 @@ export class RuntimeClient {
     const run = this.runs.get(id);
     if (!run) return;
     this.worker?.postMessage({ type: "stop", id });
+    const cancelled = () => run.cancelled || (this.interrupt !== null && Atomics.load(this.interrupt, 1) === id);
     setTimeout(() => {
-      if (!this.runs.has(id) || run.cancelled) return;
-      if (!this.interrupt) return this.restart(id, "not-isolated"); // busy, and no way in
+      if (!this.runs.has(id) || cancelled()) return;
+      if (!this.interrupt) return; // busy, and no way in: see below
       Atomics.store(this.interrupt, 0, 2); // 2 = SIGINT
       Atomics.notify(this.interrupt, 0); // wakes a time.sleep in progress
     }, INTERRUPT_AFTER_MS);
+    if (!this.interrupt) {
+      setTimeout(() => {
+        if (this.runs.has(id) && !cancelled()) this.restart(id, "not-isolated");
+      }, RESTART_AFTER_MS);
+    }
     setTimeout(() => {
       if (!this.runs.has(id)) return;
-      this.restart(id, run.cancelled ? "ignored-cancel" : this.interrupt ? "no-effect" : "not-isolated");
+      this.restart(id, cancelled() ? "ignored-cancel" : this.interrupt ? "no-effect" : "not-isolated");
     }, STOP_GRACE_MS);
   }
 

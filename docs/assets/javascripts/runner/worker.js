@@ -143,7 +143,7 @@ async function start() {
   const { loadPyodide } = await import(new URL("pyodide.mjs", core).href);
   // The standard library comes precompiled to bytecode (see playground/runtime/precompile.py).
   pyodide = await loadPyodide({ indexURL: core.href, stdLibURL: new URL(manifest?.stdlib ?? "", RUNTIME).href });
-  if (interrupt) pyodide.setInterruptBuffer(interrupt);
+  if (interrupt) pyodide.setInterruptBuffer(interrupt.subarray(0, 1)); // [1] is Stop's, see below
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
 
@@ -258,6 +258,9 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
     // land in the event loop's internals, then cancel the snippet's task in Python: the task's
     // JS proxy is gone once awaited ("Object has already been destroyed"), so not through it.
     if (interrupt) interrupt[0] = 0;
-    if (currentRun === message.id && runner?.cancel_current()) post({ type: "stopping", id: message.id });
+    if (currentRun === message.id && runner?.cancel_current()) {
+      if (interrupt) Atomics.store(interrupt, 1, message.id); // seen by the page at once
+      post({ type: "stopping", id: message.id });
+    }
   }
 };
