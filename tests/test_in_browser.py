@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from playground.browser import in_browser
+from playground.browser import in_browser, output_trace
 
 
 def run_source(source: str, capsys: pytest.CaptureFixture[str]) -> tuple[list[str], str]:
@@ -127,6 +127,15 @@ def test_verdict_ties_each_group_to_the_statement_above_it(capsys: pytest.Captur
     assert outcome == "differ", diff
     assert "-    #> main starts" in diff and "+    #> from a task" in diff  # under the task's print
     assert "-#> from a task" in diff and "+#> main starts" in diff  # under asyncio.run(main())
+
+
+def test_a_run_that_prints_too_often_is_checked_as_a_whole(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(output_trace, "MAX_CHUNKS", 4)  # print() writes twice: text, then newline
+    source = "for n in range(3):\n    print(n)\n#> 0\n#> 1\n#> 2\n"
+    outcome, note = in_browser.verdict(source, run_source(source, capsys)[1])
+    assert outcome == "match" and "in file order" in note and "printed more than" in note
 
 
 def test_verdict_without_a_trace_checks_the_whole_file_and_says_so() -> None:

@@ -34,7 +34,7 @@ from types import CodeType, ModuleType
 from typing import Any
 
 from playground.browser import explain
-from playground.browser.output_trace import StdoutRecorder
+from playground.browser.output_trace import MAX_CHUNKS, StdoutRecorder
 
 TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
@@ -163,9 +163,12 @@ def verdict(source: str, stdout: str) -> list[str] | None:
     if traced is not None and traced[0] == source and traced[1].text() == stdout:
         result = check(source, traced[1].chunks)
         return ["match", ""] if result.ok else ["differ", result.diff]
-    why = "no run of this code was traced" if traced is None or traced[0] != source else (
-        "some output did not pass through sys.stdout"
-    )
+    if traced is None or traced[0] != source:
+        why = "no run of this code was traced"
+    elif traced[1].overflowed:
+        why = f"it printed more than {MAX_CHUNKS:,} times"
+    else:
+        why = "some output did not pass through sys.stdout"
     note = f"Checked as a whole, in file order, not statement by statement: {why}."
     result = compare(recorded, stdout)
     return ["match", note] if result.ok else ["differ", f"{note}\n{result.diff}"]

@@ -38,6 +38,11 @@ class Chunk:
     lines: tuple[int, ...]
 
 
+# More writes than any snippet with recorded output makes; past it, stop noting (a print loop left
+# running in the page must not grow memory without bound) and say so: the tie is then impossible.
+MAX_CHUNKS = 100_000
+
+
 class StdoutRecorder:
     """Stands in for ``sys.stdout``: passes every write on unchanged and notes who made it.
     Not an ``io.TextIOBase``: its defaults (``encoding`` None, ``fileno`` unsupported) would
@@ -47,12 +52,16 @@ class StdoutRecorder:
         self.stream = stream
         self.filename = filename
         self.chunks: list[Chunk] = []
+        self.overflowed = False
         self.module_frame: FrameType | None = None  # set when the module runs as a coroutine
         self._main_thread = threading.main_thread()
 
     def write(self, text: str) -> int:
-        if text:
-            self.chunks.append(Chunk(text, self.running_lines(sys._getframe(1))))
+        if text and not self.overflowed:
+            if len(self.chunks) < MAX_CHUNKS:
+                self.chunks.append(Chunk(text, self.running_lines(sys._getframe(1))))
+            else:
+                self.overflowed = True
         return self.stream.write(text)
 
     def writelines(self, lines: Iterable[str]) -> None:

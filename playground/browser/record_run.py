@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from playground.browser.output_trace import Chunk, chunks_from_json
+from playground.browser.output_trace import MAX_CHUNKS, Chunk, chunks_from_json
 from playground.browser.recorded_output import Comparison, check, recorded_lines, tie
 
 # The directory holding the `playground` package: a checkout's root, or site-packages.
@@ -39,6 +39,8 @@ class TracedRun:
         """Why the trace cannot tie this run's stdout to statements, or None when it can."""
         if self.chunks is None:
             return "the run left no trace (did it end with os._exit?)"
+        if len(self.chunks) >= MAX_CHUNKS:
+            return f"it printed more than {MAX_CHUNKS:,} times"
         if "".join(chunk.text for chunk in self.chunks) != self.stdout:
             return (
                 "stdout holds text that did not pass through sys.stdout (a child process, or a "
