@@ -9,8 +9,9 @@ Seats: the caps hold for every process because they are counted in Redis, by Lua
 Redis runs atomically — two processes admitting the last seat at once cannot both win. A seat is
 a sorted-set entry whose score is its expiry on Redis's clock (`TIME`), refreshed by its process
 every `member_ttl / 3` seconds: a process that crashes stops refreshing and its seats expire
-after `member_ttl`, so no count leaks. Keys carry a matching expiry too, so a room nobody
-refreshes disappears from Redis entirely.
+after `member_ttl`, so no count leaks; the script that drops an expired seat (the next join or
+refresh of its room) publishes its `leave` (with `"expired": true`) to the room. Keys carry a
+matching expiry too, so a room nobody refreshes disappears from Redis entirely.
 
     <prefix>rooms            zset  room -> expiry of its latest seat
     <prefix>room:<room>      zset  member id -> expiry
@@ -56,15 +57,28 @@ local function expire(key)
 end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+-- Drop a room's expired seats and announce each as a leave: their process stopped refreshing them.
+local function prune(key, room, channel)
+  local gone = redis.call('ZRANGEBYSCORE', key, '-inf', now)
+  if #gone == 0 then return end
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  local ts = math.floor(now * 1000 + 0.5) / 1000
+  for _, id in ipairs(gone) do
+    redis.call('PUBLISH', channel, cjson.encode({type = 'leave', id = id, room = room, ts = ts, expired = true}))
+  end
+end
 """
 
-# KEYS: rooms, room, address. ARGV: room, member, max_rooms, max_members, max_per_address, ttl.
+# KEYS: rooms, room, address. ARGV: room, member, max_rooms, max_members, max_per_address, ttl,
+# the room's channel.
 ADMIT = (
     _EXPIRE
     + """
 local room, member = ARGV[1], ARGV[2]
 local deadline = now + tonumber(ARGV[6])
-for _, key in ipairs(KEYS) do redis.call('ZREMRANGEBYSCORE', key, '-inf', now) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+prune(KEYS[2], room, ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 local present = redis.call('ZCARD', KEYS[2])
 if present == 0 then
   redis.call('ZREM', KEYS[1], room)
@@ -100,13 +114,14 @@ return 0
 """
 )
 
-# KEYS: rooms, then (room, address) per seat. ARGV: ttl, then (room, member) per seat.
+# KEYS: rooms, then (room, address) per seat. ARGV: ttl, channel prefix, then (room, member) per seat.
 REFRESH = (
     _EXPIRE
     + """
 local deadline = now + tonumber(ARGV[1])
 for i = 2, #KEYS, 2 do
-  local room, member = ARGV[i], ARGV[i + 1]
+  local room, member = ARGV[i + 1], ARGV[i + 2]
+  prune(KEYS[i], room, ARGV[2] .. room)
   redis.call('ZADD', KEYS[1], 'GT', deadline, room)
   redis.call('ZADD', KEYS[i], deadline, member)
   redis.call('ZADD', KEYS[i + 1], deadline, member .. ':' .. room)
@@ -171,6 +186,7 @@ class RedisRooms(RoomStore):
                     limits.max_members,
                     limits.max_rooms_per_address,
                     self.member_ttl,
+                    self._channel(member.room),
                 ],
             )
         )
@@ -263,7 +279,7 @@ class RedisRooms(RoomStore):
             for first in range(0, len(seats), REFRESH_BATCH):
                 batch = seats[first : first + REFRESH_BATCH]
                 keys: list[str] = [self.prefix + "rooms"]
-                args: list[str | float] = [self.member_ttl]
+                args: list[str | float] = [self.member_ttl, self._channel("")]
                 for member in batch:
                     keys += self._keys(member)[1:]
                     args += [member.room, member.id]
