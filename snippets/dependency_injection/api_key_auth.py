@@ -12,7 +12,8 @@ async def current_user(x_api_key: Annotated[str | None, Header()] = None) -> str
     if x_api_key not in KEYS:
         # A 401 must say how to authenticate (RFC 9110, 15.5.2): FastAPI's own APIKeyHeader
         # sends the same non-standard "APIKey" scheme.
-        raise HTTPException(401, "missing or unknown API key", headers={"WWW-Authenticate": "APIKey"})
+        challenge = {"WWW-Authenticate": "APIKey"}
+        raise HTTPException(401, "missing or unknown API key", headers=challenge)
     return KEYS[x_api_key]
 
 
@@ -29,7 +30,8 @@ async def main() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
         for headers in ({"X-API-Key": "k-ada"}, {"X-API-Key": "wrong"}, {}):
             response = await client.get("/me", headers=headers)
-            print(response.status_code, response.json(), response.headers.get("www-authenticate", ""))
+            challenge = response.headers.get("www-authenticate", "")
+            print(response.status_code, response.json(), challenge)
 
 
 asyncio.run(main())

@@ -1,6 +1,7 @@
-"""A class as a dependency: FastAPI calls the class, so its `__init__` parameters become
-query parameters, and the endpoint gets an instance. `Depends()` with no argument means
-"call the annotated type"."""
+"""A class as a dependency: FastAPI calls the class, so its `__init__`
+parameters become query parameters, and the endpoint gets an instance.
+`Depends()` with no argument means "call the annotated type".
+"""
 
 import asyncio
 from typing import Annotated

@@ -1,5 +1,7 @@
-"""Dependencies whose value nobody needs: `dependencies=[...]` on a path operation, on an
-APIRouter (every route in it), or on the app. And an `Annotated` alias, written once."""
+"""Dependencies whose value nobody needs: `dependencies=[...]` on a path
+operation, on an APIRouter (every route in it), or on the app. And an
+`Annotated` alias, written once.
+"""
 
 import asyncio
 from typing import Annotated

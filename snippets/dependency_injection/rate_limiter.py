@@ -1,9 +1,11 @@
-"""A rate limiter as a class dependency: correct under concurrency, and with bounded memory.
+"""A rate limiter as a class dependency: correct under concurrency, and with
+bounded memory.
 
-`async def __call__` runs on the event loop, one request at a time between awaits, and there is
-no await between reading a client's window and writing it back: no race, no lock. (A `def
-__call__` would run in FastAPI's threadpool, where threads interleave: see the next snippet.)
-Memory stays bounded: clients are kept in least-recently-seen order, those idle for a whole
+`async def __call__` runs on the event loop, one request at a time between
+awaits, and there is no await between reading a client's window and writing it
+back: no race, no lock. (A `def __call__` would run in FastAPI's threadpool,
+where threads interleave: see rate_limiter_race_terminal.py.) Memory stays
+bounded: clients are kept in least-recently-seen order, those idle for a whole
 window are forgotten, and at most `max_clients` are remembered.
 """
 
@@ -33,8 +35,8 @@ class RateLimiter:
         while times and now - times[0] >= self.window:
             times.popleft()
         if len(times) >= self.limit:
-            retry = self.window - (now - times[0])
-            raise HTTPException(429, "too many requests", headers={"Retry-After": str(int(retry) + 1)})
+            retry = int(self.window - (now - times[0])) + 1
+            raise HTTPException(429, "too many requests", headers={"Retry-After": str(retry)})
         times.append(now)
 
     def _make_room(self, now: float) -> None:

@@ -1,9 +1,11 @@
-"""Why a `def __call__` limiter needs a lock: FastAPI runs `def` dependencies in its threadpool.
+"""Why a `def __call__` limiter needs a lock: FastAPI runs `def` dependencies in
+its threadpool.
 
-200 requests from one client arrive at once; the limit is 50. Each thread reads the count,
-checks it and writes it back. Between the read and the write another thread may run — here
-`time.sleep(0)` stands for anything that lets it (a log line, any I/O, or simply the GIL's
-switch interval running out) — so several threads see the same count and all pass.
+200 requests from one client arrive at once; the limit is 50. Each thread reads
+the count, checks it and writes it back. Between the read and the write another
+thread may run — here `time.sleep(0)` stands for anything that lets it (a log
+line, any I/O, or simply the GIL's switch interval running out) — so several
+threads see the same count and all pass.
 """
 
 import asyncio

@@ -1,8 +1,10 @@
-"""When does the code after `yield` run? Drive the app with raw ASGI messages and watch.
+"""When does the code after `yield` run? Drive the app with raw ASGI messages
+and watch.
 
-FastAPI 0.165 (since 0.118): after the response is sent *and* after the background tasks.
-With `Depends(..., scope="function")` (since 0.121): right after the endpoint returns, before
-the response is sent. (0.106-0.117 ran it before sending; before 0.106, after everything.)
+FastAPI 0.165 (since 0.118): after the response is sent *and* after the
+background tasks. With `Depends(..., scope="function")` (since 0.121): right
+after the endpoint returns, before the response is sent. (0.106-0.117 ran it
+before sending; before 0.106, after everything.)
 """
 
 import asyncio

@@ -1,6 +1,8 @@
-"""The endpoint's exception is thrown into the dependency at its `yield`. An `except` that
-does not re-raise swallows it: the exception handler never runs, and FastAPI reports only
-that no response was produced. Re-raise (or raise an HTTPException of your own)."""
+"""The endpoint's exception is thrown into the dependency at its `yield`. An
+`except` that does not re-raise swallows it: the exception handler never runs,
+and FastAPI reports only that no response was produced. Re-raise (or raise an
+HTTPException of your own).
+"""
 
 import asyncio
 from collections.abc import AsyncIterator

@@ -1,9 +1,10 @@
-"""Authenticate a websocket the FastAPI way: a dependency reads a cookie or a query parameter
-before `accept`, and refuses with WebSocketException(code=1008).
+"""Authenticate a websocket the FastAPI way: a dependency reads a cookie or a
+query parameter before `accept`, and refuses with WebSocketException(code=1008).
 
-What the *client* gets from a refusal before `accept` is not that 1008: the server (uvicorn)
-answers the handshake with HTTP 403, and a browser's close event reports 1006. The code and
-reason reach only clients that see the HTTP answer, like a test client.
+What the *client* gets from a refusal before `accept` is not that 1008: the
+server (uvicorn) answers the handshake with HTTP 403, and a browser's close
+event reports 1006. The code and reason reach only clients that see the HTTP
+answer, like a test client.
 """
 
 import asyncio

@@ -1,7 +1,8 @@
 """Authenticate with the first message, and do not wait for it forever.
 
-Accept, then give the client a few seconds to send its token. A client that connects and says
-nothing would otherwise hold a connection (and a task) open for as long as it likes.
+Accept, then give the client a few seconds to send its token. A client that
+connects and says nothing would otherwise hold a connection (and a task) open
+for as long as it likes.
 """
 
 import asyncio
@@ -40,7 +41,10 @@ async def client(label: str, *messages: dict) -> None:
     seen: list[str] = []
 
     async def send(message: dict) -> None:
-        seen.append(message.get("text") or f"{message['type']} {message.get('code', '')} {message.get('reason', '')}".strip())
+        if message["type"] == "websocket.close":
+            seen.append(f"close {message['code']} {message['reason']}".strip())
+        else:
+            seen.append(message.get("text") or message["type"])
 
     scope = {"type": "websocket", "path": "/ws", "query_string": b"", "headers": []}
     started = asyncio.get_running_loop().time()
@@ -56,6 +60,6 @@ async def main() -> None:
 
 
 asyncio.run(main())
-#> token        after 0.0s: ['welcome, ada', 'websocket.close 1000']
-#> wrong token  after 0.0s: ['websocket.close 1008 invalid token']
-#> silent       after 0.2s: ['websocket.close 1008 no token in time']
+#> token        after 0.0s: ['welcome, ada', 'close 1000']
+#> wrong token  after 0.0s: ['close 1008 invalid token']
+#> silent       after 0.2s: ['close 1008 no token in time']

@@ -1,10 +1,10 @@
 """One websocket frame, built and read by hand (RFC 6455, section 5.2).
 
 Byte 0: FIN bit + opcode (0x1 text, 0x2 binary, 0x8 close, 0x9 ping, 0xA pong).
-Byte 1: MASK bit + payload length: 0-125 as is; 126 means "the next 2 bytes hold the length"
-(up to 65535); 127 means "the next 8 bytes do". Then the 4-byte mask, then the masked payload.
-Every frame a client sends must be masked (a server closes the connection otherwise); a server
-never masks.
+Byte 1: MASK bit + payload length: 0-125 as is; 126 means "the next 2 bytes hold
+the length" (up to 65535); 127 means "the next 8 bytes do". Then the 4-byte
+mask, then the masked payload. Every frame a client sends must be masked (a
+server closes the connection otherwise); a server never masks.
 """
 
 import os

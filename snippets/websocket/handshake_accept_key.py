@@ -1,6 +1,8 @@
-"""The opening handshake: an HTTP request that asks to switch protocols (RFC 6455, section 4).
+"""The opening handshake: an HTTP request that asks to switch protocols (RFC
+6455, section 4).
 
-The server proves it speaks websocket by hashing the client's random key with a fixed GUID.
+The server proves it speaks websocket by hashing the client's random key with a
+fixed GUID.
 """
 
 import base64

@@ -1,9 +1,11 @@
-"""What a client really receives when a websocket is refused before `accept`: an HTTP
-response, not a close frame. A real uvicorn on a free port, and a client that prints the bytes.
+"""What a client really receives when a websocket is refused before `accept`: an
+HTTP response, not a close frame. A real uvicorn on a free port, and a client
+that prints the bytes.
 
-A close (or WebSocketException) before accept becomes `403 Forbidden`: the code and reason are
-dropped. To say more, send a denial response: any HTTP status, headers and body. A browser shows
-neither: its close event says 1006 for every failed handshake.
+A close (or WebSocketException) before accept becomes `403 Forbidden`: the code
+and reason are dropped. To say more, send a denial response: any HTTP status,
+headers and body. A browser shows neither: its close event says 1006 for every
+failed handshake.
 """
 
 import asyncio
@@ -37,10 +39,9 @@ async def welcome(websocket: WebSocket) -> None:
 async def handshake(port: int, path: str) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     key = base64.b64encode(os.urandom(16)).decode()
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
-    )
+    request = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket",
+               "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
+    writer.write("\r\n".join([*request, "", ""]).encode())
     head = (await reader.readuntil(b"\r\n\r\n")).decode().split("\r\n")
     wanted = {"upgrade", "connection", "www-authenticate", "content-length"}
     shown = [line for line in head[1:] if line.split(":")[0].lower() in wanted]

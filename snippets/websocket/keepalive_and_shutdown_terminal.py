@@ -1,12 +1,16 @@
-"""Keepalive pings, a client that stops answering, and a server that shuts down: a real
-uvicorn (ping every 0.2 s, 0.2 s to answer; its defaults are 20 s and 20 s).
+"""Keepalive pings, a client that stops answering, and a server that shuts down,
+against a real uvicorn: a ping every 0.2 s, 0.2 s to answer (the defaults are
+20 s and 20 s).
 
-* A client that never answers pings is dropped: uvicorn sends close 1011 and ends the TCP
-  connection; the endpoint's receive returns a disconnect. On a dead network that close frame
-  never arrives: the client's close code is then 1006, "closed without a close frame".
-* At shutdown, uvicorn itself closes every open websocket with 1012 (service restart).
-* A connection that just ends, with no close frame (the network died): the client reports
-  1006. RFC 6455 reserves 1006 for exactly this; it never travels in a frame.
+* A client that never answers pings is dropped: uvicorn sends close 1011 and
+  ends the TCP connection; the endpoint's receive returns a disconnect. On a
+  dead network that close frame never arrives: the client's close code is then
+  1006, "closed without a close frame".
+* At shutdown, uvicorn itself closes every open websocket with 1012 (service
+  restart).
+* A connection that just ends, with no close frame (the network died): the
+  client reports 1006. RFC 6455 reserves 1006 for exactly this; it never travels
+  in a frame.
 """
 
 import asyncio
@@ -35,27 +39,32 @@ async def silent_client(port: int) -> None:
     """Handshake by hand, then never answer a ping: a frozen laptop, a cut cable."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     key = base64.b64encode(os.urandom(16)).decode()
-    writer.write(f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+    request = ["GET /ws HTTP/1.1", "Host: 127.0.0.1", "Upgrade: websocket", "Connection: Upgrade",
+               f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
+    writer.write("\r\n".join([*request, "", ""]).encode())
     await reader.readuntil(b"\r\n\r\n")
     while header := await reader.read(2):  # server frames: unmasked, short here
         opcode, length = header[0] & 0x0F, header[1] & 0x7F
         payload = await reader.readexactly(length)
-        detail = f" {struct.unpack('!H', payload[:2])[0]} {payload[2:].decode()}" if opcode == 0x8 else ""
-        print(f"  silent client got: {OPCODES[opcode]}{detail}")
+        if opcode == 0x8:  # close: a 2-byte code, then the reason
+            code, reason = struct.unpack("!H", payload[:2])[0], payload[2:].decode()
+            print(f"  silent client got: close {code} {reason}")
+        else:
+            print(f"  silent client got: {OPCODES[opcode]}")
     print("  silent client: the server ended the TCP connection")
     writer.close()
 
 
 async def vanishing_server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """Complete the handshake, then drop the connection: no close frame, as on a dead network."""
-    request = (await reader.readuntil(b"\r\n\r\n")).decode()
-    key = next(line.split(": ")[1] for line in request.split("\r\n") if line.lower().startswith("sec-websocket-key"))
-    accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
-    writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+    headers = (await reader.readuntil(b"\r\n\r\n")).decode().split("\r\n")
+    key = next(h.split(": ")[1] for h in headers if h.lower().startswith("sec-websocket-key"))
+    digest = hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()
+    response = ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade",
+                f"Sec-WebSocket-Accept: {base64.b64encode(digest).decode()}"]
+    writer.write("\r\n".join([*response, "", ""]).encode())
     await writer.drain()
-    writer.transport.abort()
+    writer.transport.abort()  # no close frame, no goodbye
 
 
 async def main() -> None:

@@ -1,9 +1,10 @@
 """Check the Origin, then authenticate with the first message.
 
-A browser sends the page's Origin with every websocket handshake, and JavaScript cannot set
-headers on it (no `Authorization`). Cookies do go along when the page and the server are the
-same site; a cookie marked SameSite=None goes along from *any* site. So: refuse origins you do
-not serve, then check a token the page sends as its first message.
+A browser sends the page's Origin with every websocket handshake, and JavaScript
+cannot set headers on it (no `Authorization`). Cookies do go along when the page
+and the server are the same site; a cookie marked SameSite=None goes along from
+*any* site. So: refuse origins you do not serve, then check a token the page
+sends as its first message.
 """
 
 import asyncio

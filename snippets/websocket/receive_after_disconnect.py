@@ -1,6 +1,8 @@
-"""`websocket.receive()` hands you the raw message, disconnect included. A loop that does not
-check the type calls `receive` again, and Starlette refuses: a disconnect is the last message.
-`receive_text()` (and `iter_text()`) raise WebSocketDisconnect instead, which ends the loop."""
+"""`websocket.receive()` hands you the raw message, disconnect included. A loop
+that does not check the type calls `receive` again, and Starlette refuses: a
+disconnect is the last message. `receive_text()` (and `iter_text()`) raise
+WebSocketDisconnect instead, which ends the loop.
+"""
 
 import asyncio
 
@@ -38,7 +40,8 @@ async def session(path: str) -> None:
 
     print(path)
     try:
-        await app({"type": "websocket", "path": path, "headers": [], "query_string": b""}, inbox.get, send)
+        scope = {"type": "websocket", "path": path, "headers": [], "query_string": b""}
+        await app(scope, inbox.get, send)
     except RuntimeError as error:
         print(f"  {type(error).__name__}: {error}")
 

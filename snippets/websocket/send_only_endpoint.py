@@ -1,9 +1,9 @@
-"""A send-only endpoint never reads, so it never sees the client's goodbye: the disconnect
-message waits, unread, and the endpoint learns only when a later send fails. Watch `receive`
-in a second task and stop at once.
+"""A send-only endpoint never reads, so it never sees the client's goodbye: the
+disconnect message waits, unread, and the endpoint learns only when a later send
+fails. Watch `receive` in a second task and stop at once.
 
-The fake server below does what uvicorn does: after the client left, a send raises an
-OSError, which Starlette turns into WebSocketDisconnect(1006).
+The fake server below does what uvicorn does: after the client left, a send
+raises an OSError, which Starlette turns into WebSocketDisconnect(1006).
 """
 
 import asyncio
@@ -56,7 +56,8 @@ async def session(path: str) -> None:
             inbox.put_nowait({"type": "websocket.disconnect", "code": 1001})
 
     print(path)
-    await app({"type": "websocket", "path": path, "headers": [], "query_string": b""}, inbox.get, send)
+    scope = {"type": "websocket", "path": path, "headers": [], "query_string": b""}
+    await app(scope, inbox.get, send)
     print(f"  {loop.time() - left_at:.1f}s after the client left")
 
 

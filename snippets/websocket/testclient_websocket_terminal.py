@@ -1,6 +1,8 @@
-"""Testing websockets with FastAPI's TestClient: `websocket_connect` is a context manager,
-each send/receive is a step, and the server side runs for real (in a thread, which is why
-this cannot run in the page). No sleeps: every receive waits for its message."""
+"""Testing websockets with FastAPI's TestClient: `websocket_connect` is a
+context manager, each send/receive is a step, and the server side runs for real
+(in a thread, which is why this cannot run in the page). No sleeps: every
+receive waits for its message.
+"""
 
 import warnings
 
@@ -30,7 +32,8 @@ async def echo(websocket: WebSocket, token: str = "") -> None:
 
 @app.websocket("/ws/denied")
 async def denied(websocket: WebSocket) -> None:
-    await websocket.send_denial_response(Response(status_code=401, headers={"WWW-Authenticate": "Bearer"}))
+    challenge = {"WWW-Authenticate": "Bearer"}  # a 401 must say how to authenticate
+    await websocket.send_denial_response(Response(status_code=401, headers=challenge))
 
 
 client = TestClient(app)

@@ -1,5 +1,6 @@
-// The smallest websocket client: the "Echo" box on the WebSockets page runs exactly this file,
-// and the page shows it. It connects on the first Send, so a page view opens no connection.
+// The smallest websocket client: the echo box on the WebSockets page runs
+// exactly this file, and the page shows it. It connects on the first Send,
+// so merely viewing the page opens no connection.
 
 import { websocketUrl } from "./playground-url.js";
 
@@ -15,19 +16,24 @@ export function mountEchoMinimal(root) {
   let socket = null;
 
   /** @param {string} text */
-  const write = (text) => log.append(Object.assign(document.createElement("li"), { textContent: text }));
+  function write(text) {
+    const line = document.createElement("li");
+    line.textContent = text; // text, never HTML from the network
+    log.append(line);
+  }
 
   /** @param {"ready" | "connecting" | "open" | "closed"} state */
   const show = (state) => { root.dataset.state = state; };
 
   function connect() {
-    const ws = new WebSocket(websocketUrl("ws/echo")); // ws:// or wss://, to the playground
+    // ws:// or wss:// to the playground (this site's origin, or ?playground=)
+    const ws = new WebSocket(websocketUrl("ws/echo"));
     show("connecting");
     ws.onopen = () => { show("open"); write(`open: ${ws.url}`); };
     ws.onmessage = (event) => write(`← ${event.data}`);
-    ws.onclose = (event) => { // a refused handshake arrives here too, as code 1006
+    ws.onclose = (event) => { // a refused handshake ends here too: 1006
       show("closed");
-      write(`closed: code ${event.code}${event.reason ? ` ${event.reason}` : ""}`);
+      write(`closed: code ${event.code} ${event.reason}`.trim());
       if (socket === ws) socket = null;
     };
     return ws;
