@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -21,7 +22,7 @@ ISOLATION = {
 
 def client_for(settings: Settings) -> httpx.AsyncClient:
     transport = httpx.ASGITransport(app=create_app(settings))
-    return httpx.AsyncClient(transport=transport, base_url="http://playground")
+    return httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1")
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_cli_rejects_bad_environment_clearly() -> None:
 async def test_sitemap_names_the_origin_the_reader_used(settings: Settings) -> None:
     """Instant navigation follows only links the sitemap lists for this origin."""
     body = (await fetch(settings, "/sitemap.xml")).text
-    assert "<loc>http://playground/terminology/</loc>" in body
+    assert "<loc>http://127.0.0.1/terminology/</loc>" in body
     assert "127.0.0.1:8000" not in body
 
 
@@ -125,8 +126,8 @@ async def test_snippet_index_lists_mounted_server_snippets(settings: Settings) -
 async def test_http_rate_per_address_answers_429_and_others_still_pass(built_site: Path) -> None:
     settings = Settings(site_dir=built_site, http_requests_per_second=1, http_request_burst=3)
     app = create_app(settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.1", 1)), base_url="http://p") as busy, \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.2", 1)), base_url="http://p") as calm:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.1", 1)), base_url="http://127.0.0.1") as busy, \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.2", 1)), base_url="http://127.0.0.1") as calm:
         statuses = [(await busy.get("/healthz")).status_code for _ in range(5)]
         assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
         refused = await busy.get("/healthz")
@@ -139,8 +140,89 @@ async def test_request_body_over_the_limit_is_413(settings: Settings) -> None:
     async with client_for(settings) as client:
         response = await client.post("/lab/run", content=b"x" * (settings.http_max_body_bytes + 1),
                                      headers={"content-type": "application/json"})
-    assert response.status_code == 413
-    assert "exceeds the 16384-byte limit" in response.json()["detail"]
+    assert response.status_code == 413 and "Content Too Large" in response.text
+
+
+@pytest.mark.anyio
+async def test_chunked_body_over_the_limit_is_413_too(settings: Settings) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(8):
+            yield b"x" * (settings.http_max_body_bytes // 4)
+
+    async with client_for(settings) as client:
+        response = await client.post("/lab/run", content=chunks(), headers={"content-type": "application/json"})
+    assert "content-length" not in response.request.headers  # sent chunked
+    assert response.status_code == 413 and "Content Too Large" in response.text
+
+
+@pytest.mark.anyio
+async def test_head_healthz_answers(settings: Settings) -> None:
+    async with client_for(settings) as client:
+        response = await client.head("/healthz")
+    assert response.status_code == 200 and response.content == b""
+
+
+@pytest.mark.anyio
+async def test_a_429_carries_cors_and_isolation_headers(built_site: Path) -> None:
+    """Guards sit inside CORS and isolation: a cross-origin page sees the 429, not a network error."""
+    settings = Settings(site_dir=built_site, http_requests_per_second=1, http_request_burst=1)
+    origin = {"origin": "http://localhost:5173"}
+    async with client_for(settings) as client:
+        await client.get("/healthz", headers=origin)
+        refused = await client.get("/healthz", headers=origin)
+    assert refused.status_code == 429
+    assert refused.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert_isolated(refused)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "localhost.evil.example"])
+async def test_a_host_not_ours_is_refused(settings: Settings, host: str) -> None:
+    async with client_for(settings) as client:
+        response = await client.get("/healthz", headers={"host": host})
+    assert response.status_code == 400
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("host", ["localhost:8000", "127.0.0.1", "[::1]:9000"])
+async def test_local_hosts_are_served(settings: Settings, host: str) -> None:
+    async with client_for(settings) as client:
+        response = await client.get("/healthz", headers={"host": host})
+    assert response.status_code == 200
+
+
+@pytest.mark.anyio
+async def test_gzip_twin_revalidates_with_304(settings: Settings) -> None:
+    core = next((settings.site_dir / "runtime").glob("pyodide-*"))
+    path = f"/runtime/{core.name}/pyodide.asm.wasm"
+    gzip = {"accept-encoding": "gzip"}
+    async with client_for(settings) as client:
+        packed = await client.get(path, headers=gzip)
+        again = await client.get(path, headers={**gzip, "if-none-match": packed.headers["etag"]})
+        plain = await client.get(path, headers={"accept-encoding": "identity"})
+        crossed = await client.get(path, headers={"accept-encoding": "identity", "if-none-match": packed.headers["etag"]})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["etag"] != plain.headers["etag"]  # two representations, two validators
+    assert again.status_code == 304 and again.headers["cache-control"] == packed.headers["cache-control"]
+    assert crossed.status_code == 200  # the gzip ETag does not validate the identity bytes
+
+
+@pytest.mark.anyio
+async def test_metrics_count_responses_and_refusals(built_site: Path) -> None:
+    settings = Settings(site_dir=built_site, http_requests_per_second=1, http_request_burst=1)
+    app = create_app(settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.7", 1)),
+                                 base_url="http://127.0.0.1") as busy, \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.8", 1)),
+                              base_url="http://127.0.0.1") as scraper:
+        await busy.get("/healthz")
+        assert (await busy.get("/healthz")).status_code == 429
+        metrics = await scraper.get("/metrics")
+    assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+    for line in ('playground_http_responses_total{status="429"}', 'playground_refusals_total{reason="http_rate"}',
+                 "playground_websockets_open", "playground_websocket_closes_total", "playground_lab_runs_total"):
+        assert line in metrics.text, line
+
 
 
 @pytest.mark.anyio

@@ -7,11 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from playground.server import chat, echo, lab
 from playground.server.http_guard import HttpGuard
 from playground.server.isolation import CrossOriginIsolation
+from playground.server.limits import quiet_refusal_logs
+from playground.server.metrics import CountResponses, metrics_endpoint
 from playground.server.settings import Settings
 from playground.server.snippet_mounts import server_snippets
 from playground.server.static_site import SiteFiles, sitemap_for
@@ -35,9 +38,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.lab_target = target
 
     @app.get("/healthz", response_class=PlainTextResponse, tags=["meta"])
+    @app.head("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     async def healthz() -> str:
-        """Answers as long as the event loop is free: the lab proves it stays free."""
+        """Answers as long as the event loop is free: the lab proves it stays free. Answered even
+        beyond the connection cap (`http_protocols`), where other requests get 503."""
         return "ok"
+
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
     app.include_router(echo.router, tags=["websockets"])
     chat_router = chat.make_router(settings)
@@ -74,15 +81,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             return PlainTextResponse(message, status_code=503)
 
-    app.add_middleware(CrossOriginIsolation)
+    # Added innermost first. From the outside in: count every response; refuse a Host not ours
+    # (DNS rebinding: a page on evil.example resolved to 127.0.0.1 is "same origin" by Host);
+    # isolation and CORS headers on every answer, the guards' 429s included; then the guards.
+    app.add_middleware(WebSocketGuard, settings=settings)
+    app.add_middleware(HttpGuard, settings=settings)
     # A copy of the site on another host (or port) calls the lab and the snippet apps from the
     # reader's browser: allow exactly the origins the websocket guard allows.
     app.add_middleware(
         CORSMiddleware, allow_origins=sorted(allowed_origins(settings)), allow_origin_regex=LOCAL_ORIGIN,
         allow_methods=["GET", "POST"], allow_headers=["content-type"], max_age=600,
     )
-    app.add_middleware(WebSocketGuard, settings=settings)
-    app.add_middleware(HttpGuard, settings=settings)
+    app.add_middleware(CrossOriginIsolation)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=sorted(settings.host_names()) or ["*"],
+                       www_redirect=False)
+    app.add_middleware(CountResponses)
+    quiet_refusal_logs()
     return app
 
 

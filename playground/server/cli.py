@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from playground.server.limits import raise_file_limit
 from playground.server.run import serve, uvicorn_options
 from playground.server.settings import Settings, export_to_environment
 
@@ -16,6 +17,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         settings = Settings.from_args(argv)
     except ValueError as error:
         sys.exit(f"python -m playground: {error}")
+    raise_file_limit()  # every connection is a file; workers and the reloader's child inherit it
     if settings.reload and settings.workers > 1:
         print("python -m playground: --reload runs one process; --workers is ignored", file=sys.stderr)
     if settings.reload:

@@ -1,83 +1,132 @@
-"""Bounds on plain HTTP: a request rate per client address, and a request body size.
+"""A request rate per client address, for plain HTTP and websocket handshakes alike.
 
-The static site, the lab and the mounted snippets all sit behind it, so no client can take more
-than its share of the server. Over the rate: 429 with Retry-After; over the body size: 413.
-Websockets are left to `ws_guard`, which has limits of its own.
+The static site, the lab, the mounted snippets and every websocket endpoint sit behind it, so no
+client can take more than its share of the server: over the rate, 429 with Retry-After (a
+websocket handshake gets the same 429 as its HTTP answer). It sits inside CORS and the isolation
+headers, so a cross-origin page sees the 429 rather than a network error.
+
+Buckets are kept per address in an LRU of at most `http_max_clients` entries: finding, touching
+and evicting a bucket are O(1) (OrderedDict), so a flood of distinct addresses costs the same
+per request as one address and never more memory than the cap. An address forgotten under that
+pressure starts again with a full burst, which is what it would have had after a quiet spell.
+
+Behind the rate, the body size: Starlette's RequestBodyLimitMiddleware, 413 for a declared or a
+chunked body over `http_max_body_bytes` (it raises from `receive`, so the endpoint reading the
+body answers 413 through the usual exception handling, with CORS and isolation headers).
+
+A GET or HEAD has no body the playground reads; when one comes anyway, it is read (up to the
+same limit) and dropped *before* the app answers. Counting it while a static file streams out
+would end in a cut-off 200 (the limit trips mid-response, the connection resets); serving it
+unread would close the connection on unread bytes, which resets it too. Over the limit: 413.
 """
 
 from __future__ import annotations
 
 import json
-import time
+from collections import OrderedDict
 
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from playground.server.metrics import refused
 from playground.server.settings import Settings
 from playground.server.token_bucket import TokenBucket
 
-MAX_TRACKED = 10_000  # addresses remembered at once; idle ones are forgotten first
+
+class ClientBuckets:
+    """One token bucket per client address, least recently used forgotten first."""
+
+    def __init__(self, rate: float, burst: int, max_clients: int) -> None:
+        self.rate, self.burst, self.max_clients = rate, burst, max_clients
+        self.buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+
+    def take(self, address: str) -> bool:
+        bucket = self.buckets.get(address)
+        if bucket is None:
+            bucket = self.buckets[address] = TokenBucket(self.rate, self.burst)
+            if len(self.buckets) > self.max_clients:
+                self.buckets.popitem(last=False)
+        else:
+            self.buckets.move_to_end(address)
+        return bucket.take()
+
+    def __len__(self) -> int:
+        return len(self.buckets)
 
 
 class HttpGuard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.settings = settings
-        self.buckets: dict[str, TokenBucket] = {}
-
-    def _bucket(self, address: str) -> TokenBucket:
-        bucket = self.buckets.get(address)
-        if bucket is None:
-            if len(self.buckets) >= MAX_TRACKED:
-                self._forget_idle()
-            bucket = self.buckets[address] = TokenBucket(self.settings.http_requests_per_second,
-                                                         self.settings.http_request_burst)
-        return bucket
-
-    def _forget_idle(self) -> None:
-        # A bucket untouched long enough to be full again holds nothing worth remembering.
-        refill = self.settings.http_request_burst / self.settings.http_requests_per_second
-        now = time.monotonic()
-        self.buckets = {a: b for a, b in self.buckets.items() if now - b.stamp < refill}
+        self.limited = RequestBodyLimitMiddleware(app, max_body_size=settings.http_max_body_bytes)
+        self.max_body = settings.http_max_body_bytes
+        self.clients = ClientBuckets(settings.http_requests_per_second, settings.http_request_burst,
+                                     settings.http_max_clients)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         address = (scope.get("client") or ("unknown", 0))[0]
-        if not self._bucket(address).take():
-            await _refuse(send, 429, "too many requests from your address; slow down",
-                          [(b"retry-after", b"1")])
+        if self.clients.take(address):
+            if scope["type"] == "websocket":
+                await self.app(scope, receive, send)
+            elif scope["method"] in ("GET", "HEAD") and _has_body(scope):
+                await self._read_and_drop_body(scope, receive, send)
+            else:
+                await self.limited(scope, receive, send)
             return
-        limit = self.settings.http_max_body_bytes
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _refuse(send, 413, f"request body of {int(declared)} bytes exceeds the {limit}-byte limit")
+        refused("http_rate")
+        detail = "too many requests from your address; slow down"
+        if scope["type"] == "http":
+            await _answer(send, 429, detail, [(b"retry-after", b"1")])
             return
+        body = json.dumps({"detail": detail}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                   (b"retry-after", b"1")]
+        if "websocket.http.response" in scope.get("extensions", {}):
+            await receive()  # websocket.connect
+            await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
+            await send({"type": "websocket.http.response.body", "body": body})
+        else:
+            await receive()
+            await send({"type": "websocket.close", "code": 1013, "reason": "too many requests from your address"})
 
+
+    async def _read_and_drop_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
-
-        async def bounded_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:  # a chunked body that did not declare its length
-                    raise BodyTooLarge(limit)
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away
+            received += len(message.get("body", b""))
+            if received > self.max_body:
+                refused("body_too_large")
+                await _answer(send, 413, f"request body exceeds the {self.max_body}-byte limit",
+                              [(b"connection", b"close")])
+                return
+            if not message.get("more_body", False):
+                break
+        drained = False
 
-        try:
-            await self.app(scope, bounded_receive, send)
-        except BodyTooLarge as error:
-            await _refuse(send, 413, str(error))
+        async def receive_after_body() -> Message:
+            nonlocal drained
+            if not drained:
+                drained = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return await receive()
+
+        await self.app(scope, receive_after_body, send)
 
 
-class BodyTooLarge(Exception):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"request body exceeds the {limit}-byte limit")
+def _has_body(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"0", b"")):
+            return True
+    return False
 
 
-async def _refuse(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _answer(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]]) -> None:
     body = json.dumps({"detail": detail}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(extra or [])]
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *extra]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -8,14 +8,18 @@ the websocket guard's per-address limits count per worker."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
+import tempfile
 
 import uvicorn
 from fastapi import FastAPI
 
 from playground.server.app import create_app, websocket_guard
+from playground.server.http_protocols import http_protocol_class
 from playground.server.settings import Settings, export_to_environment
+from playground.server.ws_protocol import GuardedWebSocketProtocol
 
 
 WIRE_SIZE_FACTOR = 4  # uvicorn's websocket message limit, in multiples of the guard's
@@ -26,7 +30,10 @@ def uvicorn_options(settings: Settings) -> dict[str, object]:
     proxies = settings.trusted_proxies()
     return {
         "host": settings.host, "port": settings.port, "log_level": settings.log_level,
-        "http": settings.http, "loop": settings.loop,
+        "loop": settings.loop,
+        # uvicorn's protocols with the bounds it lacks: request head time and size, a connection
+        # cap that spares /healthz, pings against the message rate, deadlines on every send.
+        "http": http_protocol_class(settings.http), "ws": GuardedWebSocketProtocol,
         # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, which lets any
         # local process pick its own address: trust forwarded headers only from named proxies.
         "proxy_headers": bool(proxies), "forwarded_allow_ips": proxies,
@@ -63,12 +70,18 @@ def serve_workers(settings: Settings) -> None:
     from uvicorn.supervisors import Multiprocess
 
     export_to_environment(settings)  # each worker builds its app from the environment
+    # Each worker counts its own metrics; with a shared folder, /metrics in any worker adds them
+    # up (prometheus-client's multiprocess mode). Set before the workers import prometheus_client.
+    metrics_dir = tempfile.TemporaryDirectory(prefix="playground-metrics-")
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir.name)
     config = uvicorn.Config("playground.server.app:create_app", factory=True, workers=settings.workers,
                             **uvicorn_options(settings))  # type: ignore[arg-type]
     try:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
     except KeyboardInterrupt:
         pass
+    finally:
+        metrics_dir.cleanup()
 
 
 def serve(settings: Settings) -> None:

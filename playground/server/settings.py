@@ -93,7 +93,8 @@ class Settings(BaseSettings):
     ws_ping_interval: float = Field(20.0, gt=0, description="Seconds between the server's keepalive pings.")
     ws_ping_timeout: float = Field(20.0, gt=0, description="Seconds to wait for a pong before dropping the connection.")
     ws_send_timeout: float = Field(
-        10.0, gt=0, description="Seconds a send or a close may wait for a client that does not read; then the connection is dropped.")
+        10.0, gt=0, description="Seconds a websocket send or close (or a response at shutdown) may wait for a client "
+                                "that does not read; then the connection is dropped.")
     ws_max_unsent_bytes: int = Field(
         1024 * 1024, ge=1024, description="Bytes queued for a client that does not read (pongs included) before the connection is dropped.")
 

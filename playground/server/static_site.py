@@ -9,13 +9,15 @@ so a rebuilt page is seen at once.
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import re
 from pathlib import Path
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import NotModifiedResponse, PathLike, StaticFiles
 from starlette.types import Scope
 
 IMMUTABLE = re.compile(r"^runtime/(pyodide-[^/]+/.+|compiled/[0-9a-f]{16}/.+)$")
@@ -35,16 +37,29 @@ def accepts_gzip(scope: Scope) -> bool:
 
 
 class SiteFiles(StaticFiles):
-    """Static files with cache headers, and the build's `.gz` twin when the client takes gzip."""
+    """Static files with cache headers, and the build's `.gz` twin when the client takes gzip.
+
+    The twin is chosen in `file_response`, before Starlette compares validators, so it is a
+    representation of its own: its ETag and Last-Modified are the `.gz` file's, a revalidation
+    of it gets 304, and the identity bytes keep their own ETag (RFC 9110 §8.8.3)."""
+
+    def file_response(self, full_path: PathLike, stat_result: os.stat_result, scope: Scope,
+                      status_code: int = 200) -> Response:
+        packed = Path(str(full_path) + ".gz")
+        if status_code != 200 or not accepts_gzip(scope) or not packed.is_file():
+            response = super().file_response(full_path, stat_result, scope, status_code)
+        else:
+            media_type = mimetypes.guess_type(str(full_path))[0] or "application/octet-stream"
+            response = FileResponse(packed, media_type=media_type, stat_result=os.stat(packed),
+                                    headers={"content-encoding": "gzip"})
+            if self.is_not_modified(response.headers, Headers(scope=scope)):
+                response = NotModifiedResponse(response.headers)
+        if packed.is_file():
+            response.headers["vary"] = "Accept-Encoding"
+        return response
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
-        if isinstance(response, FileResponse) and response.status_code == 200:
-            packed = Path(str(response.path) + ".gz")
-            if packed.is_file() and accepts_gzip(scope):
-                response = FileResponse(packed, media_type=response.media_type, stat_result=os.stat(packed),
-                                        headers={"content-encoding": "gzip"})
-            response.headers["vary"] = "Accept-Encoding"
         if response.status_code in (200, 304):
             response.headers["cache-control"] = cache_control_for(path.lstrip("/"))
         return response

@@ -120,6 +120,7 @@ class WebSocketGuard:
         self.connections: set[GuardedConnection] = set()
         self._watchdog: asyncio.Task[None] | None = None
         self._refusal_log = OncePerInterval()
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def _watch_idle(self) -> None:
         """One task for all connections, instead of a timer per message: the idle limit costs
@@ -128,10 +129,12 @@ class WebSocketGuard:
         while self.connections:
             await asyncio.sleep(min(1.0, idle / 4))
             now = time.monotonic()
-            expired = [c for c in self.connections if not c.closed and now - c.last_seen > idle]
-            # Together: each close may wait (up to its deadline) for a client that does not read.
-            await asyncio.gather(*(c.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
-                                   for c in expired))
+            for connection in [c for c in self.connections if not c.closed and now - c.last_seen > idle]:
+                # A task per close, not awaited here: a close may wait (up to its deadline) for a
+                # client that does not read, and the next round must not wait for it.
+                closing = asyncio.create_task(connection.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server"))
+                self._closing.add(closing)
+                closing.add_done_callback(self._closing.discard)
         self._watchdog = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

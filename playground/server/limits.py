@@ -1,0 +1,106 @@
+"""Small pieces the wire-level guards share: the settings a uvicorn protocol runs under, the
+process's file limit, and a log that says a refusal once per address per minute.
+
+uvicorn builds one protocol object per connection from its `Config`; the protocols in
+`http_protocols` and `ws_protocol` need the playground's settings, which live on the app
+(`app.state.settings`). `settings_of(config)` finds them once per config: the same way in one
+process and in each worker (which builds its app from the environment)."""
+
+from __future__ import annotations
+
+import logging
+import resource
+import time
+from collections import OrderedDict
+from typing import Any
+
+from playground.server.settings import Settings
+
+logger = logging.getLogger("playground")
+
+_CACHE_ATTRIBUTE = "_playground_settings"
+
+
+def settings_of(config: Any) -> Settings:
+    """The playground settings behind a uvicorn Config (found by walking the middleware chain)."""
+    cached = getattr(config, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    layer = getattr(config, "loaded_app", None)
+    found: Settings | None = None
+    for _ in range(64):  # a middleware chain, never a cycle in practice; bounded anyway
+        if layer is None:
+            break
+        state = getattr(layer, "state", None)
+        candidate = getattr(state, "settings", None) if state is not None else None
+        if isinstance(candidate, Settings):
+            found = candidate
+            break
+        layer = getattr(layer, "app", None)
+    settings = found or Settings.from_env()
+    setattr(config, _CACHE_ATTRIBUTE, settings)
+    return settings
+
+
+def raise_file_limit() -> tuple[int, int]:
+    """Raise the soft limit on open files to the hard one: every connection is a file, and the
+    soft default (often 1024) is far below what one event loop can hold. Returns (soft, hard)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):  # a hard limit of "unlimited" some kernels refuse as soft
+            pass
+    return soft, hard
+
+
+class OncePerInterval:
+    """Log a refusal at most once per key (a client address) per interval: a client cannot turn
+    its own refusals into a flood of log lines. The keys remembered are capped (LRU)."""
+
+    def __init__(self, interval: float = 60.0, max_keys: int = 4096) -> None:
+        self.interval = interval
+        self.max_keys = max_keys
+        self._last: OrderedDict[str, float] = OrderedDict()
+
+    def should_log(self, key: str) -> bool:
+        now = time.monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            return False
+        self._last[key] = now
+        self._last.move_to_end(key)
+        while len(self._last) > self.max_keys:
+            self._last.popitem(last=False)
+        return True
+
+    def warning(self, key: str, message: str, *args: object) -> None:
+        if self.should_log(key):
+            logger.warning(message + " (more from %s in the next %g s are not logged)", *args, key, self.interval)
+
+
+class QuietRefusals(logging.Filter):
+    """Drop the lines uvicorn and websockets write for each refused websocket handshake
+    ("WebSocket /ws/echo" 403, "connection rejected (403 Forbidden)"): the guard logs its own,
+    once per address per minute. Accepted handshakes still log as before."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "connection rejected (%d %s)":
+            return False
+        if not isinstance(record.msg, str) or '"WebSocket %s"' not in record.msg:
+            return True
+        if record.msg.endswith('" 403'):  # uvicorn's line for a close before accept
+            return False
+        status = record.args[-1] if isinstance(record.args, tuple) and record.args else None
+        return not (isinstance(status, int) and status >= 400)
+
+
+_QUIET = QuietRefusals()
+
+
+def quiet_refusal_logs() -> None:
+    """Install the filter (once) on the logger uvicorn and websockets write those lines to."""
+    target = logging.getLogger("uvicorn.error")
+    if _QUIET not in target.filters:
+        target.addFilter(_QUIET)
