@@ -54,11 +54,14 @@ test: $(SITE_STAMP)
 	$(BIN)/python -m pytest
 
 # ruff (lint and format), mypy on playground/, and the site's JavaScript checked from its JSDoc.
+# Every checker runs, so one run lists every problem; the target fails if any of them failed.
 lint: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	npm run --silent typecheck
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	npm run --silent typecheck || status=1; \
+	exit $$status
 
 # Regenerate the lock from pyproject.toml: versions already locked stay unless a range excludes
 # them (`make lock LOCK_FLAGS=--upgrade` takes the newest allowed), for Python 3.11.5+ (the
