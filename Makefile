@@ -66,9 +66,11 @@ lint: $(STAMP) $(NODE_STAMP)
 # Regenerate the lock from pyproject.toml: versions already locked stay unless a range excludes
 # them (`make lock LOCK_FLAGS=--upgrade` takes the newest allowed), for Python 3.11.5+ (the
 # oldest pymdown-extensions allows) on any platform. uv resolves and hashes; it is
-# a maintainer's tool, so it is installed here rather than locked.
+# a maintainer's tool, so it is installed here rather than locked. Not after $(STAMP): a lock that
+# does not install (a pin added by hand, without its hash) must not stop its own repair.
 UV_VERSION := 0.13.8
-lock: $(STAMP)
+lock: | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra docs --extra lint --extra bench --universal \
 		--python-version 3.11.5 --generate-hashes --custom-compile-command "make lock" \
