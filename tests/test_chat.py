@@ -19,7 +19,7 @@ from tests.ports import free_port
 
 pytestmark = pytest.mark.anyio
 
-SEND_TIMEOUT = 2.0
+SEND_TIMEOUT = 4.0  # a member send then waits at most 2 s: ample for the members that do read
 
 
 @pytest.fixture(scope="module")
