@@ -67,8 +67,9 @@ def send_once(browser: Browser, static_host: str, playground: str, until: str) -
         box.get_by_role("button", name="Send").click()
         log = box.locator("ol")
         try:
-            page.wait_for_function("([el, text]) => el.textContent.includes(text)",
-                                   arg=[log.element_handle(), until], timeout=TIMEOUT_MS)
+            page.wait_for_function(
+                "([el, text]) => el.textContent.includes(text)", arg=[log.element_handle(), until], timeout=TIMEOUT_MS
+            )
         except PlaywrightTimeoutError:
             raise AssertionError(f"the echo box never logged {until!r}; it logged {log.inner_text()!r}") from None
         assert refused == [], f"requests to other hosts: {refused}"

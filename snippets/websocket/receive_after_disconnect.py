@@ -6,7 +6,7 @@ WebSocketDisconnect instead, which ends the loop.
 
 import asyncio
 
-from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI, WebSocket
 
 app = FastAPI()
 
