@@ -22,11 +22,8 @@ async def echo(websocket: WebSocket, token: str = "") -> None:
     if token not in TOKENS:
         raise WebSocketException(code=1008, reason="not signed in")
     await websocket.accept()
-    try:
-        async for text in websocket.iter_text():
-            await websocket.send_text(f"{TOKENS[token]}: {text}")
-    except WebSocketDisconnect:
-        pass
+    async for text in websocket.iter_text():  # ends quietly when the client leaves
+        await websocket.send_text(f"{TOKENS[token]}: {text}")
     print(f"server: {TOKENS[token]} left")
 
 
