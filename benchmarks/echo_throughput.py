@@ -1,7 +1,9 @@
 """Websocket echo: the playground's /ws/echo against a minimal echo server written with the
 `websockets` library, side by side in one run, at 1, 10, 100 and 500 concurrent clients.
-A third column, a bare ASGI echo on uvicorn (no FastAPI, no limits), shows how much of the gap
-is uvicorn's own and how much is the playground's.
+Two more columns: the same playground app with its hardening off (no websocket or HTTP guard,
+uvicorn's own protocols instead of the guarded ones: the "hardening" ratio is its cost), and a
+bare ASGI echo on uvicorn (no FastAPI, no limits): how much of the gap is uvicorn's own.
+All servers run the same stack (uvicorn's auto: uvloop and httptools when installed).
 
 Each client sends its messages one at a time and waits for each echo (round trip = latency).
 Throughput is all echoes divided by the wall time of the level. Both servers run in their own
@@ -60,6 +62,9 @@ def start(kind: str, port: int) -> subprocess.Popen[bytes]:
     if kind == "baseline":
         command = [sys.executable, __file__, "--baseline-server", str(port)]
         env = dict(os.environ)
+    elif kind == "unguarded":
+        command = [sys.executable, __file__, "--unguarded-server", str(port)]
+        env = dict(os.environ)
     elif kind == "uvicorn":
         command = [sys.executable, "-m", "uvicorn", "echo_throughput:bare_asgi_echo",
                    "--app-dir", str(Path(__file__).parent),
@@ -68,7 +73,9 @@ def start(kind: str, port: int) -> subprocess.Popen[bytes]:
     else:
         command = [sys.executable, "-m", "playground", "--port", str(port), "--log-level", "warning"]
         env = {**os.environ, "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
-               "PLAYGROUND_WS_MESSAGES_PER_SECOND": "1000000", "PLAYGROUND_WS_MESSAGE_BURST": "1000000"}
+               "PLAYGROUND_WS_MESSAGES_PER_SECOND": "1000000", "PLAYGROUND_WS_MESSAGE_BURST": "1000000",
+               # 500 handshakes from one address: the HTTP rate counts them too
+               "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000", "PLAYGROUND_HTTP_REQUEST_BURST": "100000"}
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
@@ -109,8 +116,24 @@ async def level(url: str, clients: int, per_client: int) -> tuple[float, float, 
     return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000
 
 
+def unguarded_server(port: int) -> None:
+    """The playground app without its guards, on uvicorn's stock protocols."""
+    import uvicorn
+
+    from playground.server.app import create_app
+    from playground.server.http_guard import HttpGuard
+    from playground.server.settings import Settings
+    from playground.server.ws_guard import WebSocketGuard
+
+    app = create_app(Settings(port=port, log_level="warning"))
+    app.user_middleware = [m for m in app.user_middleware if m.cls not in (WebSocketGuard, HttpGuard)]
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False,
+                proxy_headers=False)
+
+
 async def measure(messages: int) -> None:
-    servers = {"playground": (free_port(), "/ws/echo"), "baseline": (free_port(), "/"), "uvicorn": (free_port(), "/")}
+    servers = {"playground": (free_port(), "/ws/echo"), "unguarded": (free_port(), "/ws/echo"),
+               "baseline": (free_port(), "/"), "uvicorn": (free_port(), "/")}
     processes = {name: start(name, port) for name, (port, _) in servers.items()}
     try:
         urls = {name: f"ws://127.0.0.1:{port}{path}" for name, (port, path) in servers.items()}
@@ -119,17 +142,17 @@ async def measure(messages: int) -> None:
         print(f"websocket echo, loopback, 64-byte messages, ~{messages} round trips per level per server")
         print(f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | "
               f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} | "
-              f"{'bare uvicorn msg/s':>18} {'ratio':>5}")
+              f"{'unguarded msg/s':>15} {'p99 ms':>7} {'hardening':>9} | {'bare uvicorn msg/s':>18} {'ratio':>5}")
         for clients in LEVELS:
             per_client = max(10, messages // clients)
             # Rotate which server goes first, so none always meets a warmer (or busier) machine.
-            order = ["playground", "baseline", "uvicorn"]
-            order = order[clients % 3:] + order[:clients % 3]
+            order = ["playground", "baseline", "unguarded", "uvicorn"]
+            order = order[clients % 4:] + order[:clients % 4]
             results = {name: await level(urls[name], clients, per_client) for name in order}
-            p, b, u = results["playground"], results["baseline"], results["uvicorn"]
+            p, b, g, u = results["playground"], results["baseline"], results["unguarded"], results["uvicorn"]
             print(f"{clients:>7} | {p[0]:>16.0f} {p[1]:>7.2f} {p[2]:>7.2f} | {b[0]:>16.0f} {b[1]:>7.2f} {b[2]:>7.2f} | "
-                  f"{p[0] / b[0]:>5.2f} | {u[0]:>18.0f} {p[0] / u[0]:>5.2f}")
-        print("ratio: playground throughput / that column's throughput")
+                  f"{p[0] / b[0]:>5.2f} | {g[0]:>15.0f} {g[2]:>7.2f} {p[0] / g[0]:>9.2f} | {u[0]:>18.0f} {p[0] / u[0]:>5.2f}")
+        print("ratio: playground throughput / that column's throughput (hardening: guarded / unguarded)")
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGINT)
@@ -144,7 +167,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=8000)
     parser.add_argument("--baseline-server", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--unguarded-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.unguarded_server:
+        with contextlib.suppress(KeyboardInterrupt):
+            unguarded_server(args.unguarded_server)
+        return
     if args.baseline_server:
         with contextlib.suppress(KeyboardInterrupt):  # stopped by the benchmark when it is done
             asyncio.run(baseline_server(args.baseline_server))

@@ -249,3 +249,19 @@ async def test_cross_origin_calls_are_allowed_for_exactly_the_websocket_origins(
         preflight = await client.options("/lab/run", headers={
             "origin": origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type"})
     assert (preflight.headers.get("access-control-allow-origin") == origin) is allowed
+
+
+def test_client_buckets_stay_under_their_cap_and_forget_the_least_recent() -> None:
+    from playground.server.http_guard import ClientBuckets
+
+    buckets = ClientBuckets(rate=0.001, burst=2, max_clients=100)
+    assert buckets.take("10.9.9.9") and buckets.take("10.9.9.9") and not buckets.take("10.9.9.9")
+    sizes = set()
+    for n in range(20_000):
+        buckets.take(f"10.{n // 65536}.{n // 256 % 256}.{n % 256}")
+        if n % 50 == 0:
+            buckets.take("10.9.9.9")  # kept recent: it is never the one forgotten
+        sizes.add(len(buckets))
+    assert max(sizes) == 100
+    assert not buckets.take("10.9.9.9"), "a recently seen address was forgotten (its bucket refilled)"
+    assert "10.0.0.0" not in buckets.buckets  # the first of the flood is long gone

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.ports import free_port
 from tests.live_server import LiveServer, run_playground
 
 pytestmark = pytest.mark.anyio
