@@ -30,13 +30,21 @@ PICTURED = [
 ]
 TERMINAL_PICTURED = ["async_io/run_in_threadpool_terminal.py"]
 # Printing no durations: tracing must leave their output byte for byte the same.
-EXACT = {"terminology/await_coroutine_vs_task.py", "terminology/taskgroup_fails_together.py", "terminology/cancellation.py"}
+EXACT = {
+    "terminology/await_coroutine_vs_task.py",
+    "terminology/taskgroup_fails_together.py",
+    "terminology/cancellation.py",
+}
 
 
 def loopview(snippet: Path, output: Path, python: str = PYTHON) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [python, "-m", "playground.loopview", str(snippet), "-o", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
 
 
@@ -84,10 +92,16 @@ def test_loopview_writes_a_chrome_trace_that_loads_back(tmp_path: Path) -> None:
     assert any(e["ph"] == "C" and e["name"] == "ready queue" for e in events)
     # Sequential: main steps four times on its own; then gather: three tasks that finish together.
     assert outline(events).splitlines() == [
-        "root step 1 @6 -> timer", "root step 2 @6 -> timer", "root step 3 @6 -> timer",
+        "root step 1 @6 -> timer",
+        "root step 2 @6 -> timer",
+        "root step 3 @6 -> timer",
         "root step 4 @15 -> gather",
-        "fetch#1 step 1 @6 -> timer", "fetch#2 step 1 @6 -> timer", "fetch#3 step 1 @6 -> timer",
-        "fetch#1 step 2 -> done", "fetch#2 step 2 -> done", "fetch#3 step 2 -> done",
+        "fetch#1 step 1 @6 -> timer",
+        "fetch#2 step 1 @6 -> timer",
+        "fetch#3 step 1 @6 -> timer",
+        "fetch#1 step 2 -> done",
+        "fetch#2 step 2 -> done",
+        "fetch#3 step 2 -> done",
         "root step 5 -> done",
     ]
 
@@ -106,7 +120,8 @@ def test_tracing_changes_neither_output_nor_order(relative: str, tmp_path: Path)
 
 
 def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) -> None:
-    events = trace_of("""
+    events = trace_of(
+        """
         import asyncio
         import time
 
@@ -124,7 +139,9 @@ def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) 
 
         async def main():
             await asyncio.gather(blocker(), polite())
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     found = steps(events)
     blocking = [step for step in found if step.blocking]
     assert [str(step) for step in blocking] == ["blocker#1 step 2 @9 -> yield BLOCKING"]
@@ -138,7 +155,8 @@ def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) 
 
 
 def test_each_kind_of_wait_is_named(tmp_path: Path) -> None:
-    events = trace_of("""
+    events = trace_of(
+        """
         import asyncio
 
 
@@ -163,7 +181,9 @@ def test_each_kind_of_wait_is_named(tmp_path: Path) -> None:
             await queue.put("item")
             await task
             await asyncio.to_thread(work)
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     waits = [(e["tid"], e["args"]["kind"], e["name"]) for e in events if e["ph"] == "X" and e["cat"] == "wait"]
     kinds = {(tid, kind) for tid, kind, _ in waits}
     assert {(1, "timer"), (1, "yield"), (1, "task"), (1, "thread")} <= kinds, waits
@@ -174,7 +194,8 @@ def test_each_kind_of_wait_is_named(tmp_path: Path) -> None:
 
 def test_stop_mid_run_closes_every_wait(tmp_path: Path) -> None:
     """What Stop does in the page: the run's main task is cancelled while tasks still wait."""
-    events = trace_of("""
+    events = trace_of(
+        """
         import asyncio
 
 
@@ -190,7 +211,9 @@ def test_stop_mid_run_closes_every_wait(tmp_path: Path) -> None:
                 await asyncio.Event().wait()
             except asyncio.CancelledError:
                 return
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     end = max(e["ts"] + e.get("dur", 0) for e in events if e["ph"] in "Xi")
     [open_wait] = [e for e in events if e["ph"] == "X" and e["cat"] == "wait" and e["args"].get("open")]
     assert open_wait["tid"] == 2 and open_wait["name"] == "a timer: sleep(3600)"

@@ -85,17 +85,47 @@ def to_chrome(record: Record, t0: float) -> list[dict[str, Any]]:
         args: dict[str, Any] = {"step": step, "line": line_of(line), "file": file, "awaits": awaits, "kind": wait_kind}
         if blocking:
             args |= {"blocked_at": blocked_line, "blocking_call": blocking_call}
-        return [{"ph": "X", "name": "step", "cat": "blocking" if blocking else "step", "pid": 1, "tid": tid,
-                 "ts": _us(start, t0), "dur": round((end - start) * 1e6, 1), "args": args}]
+        return [
+            {
+                "ph": "X",
+                "name": "step",
+                "cat": "blocking" if blocking else "step",
+                "pid": 1,
+                "tid": tid,
+                "ts": _us(start, t0),
+                "dur": round((end - start) * 1e6, 1),
+                "args": args,
+            }
+        ]
     if kind == "W":
         _, tid, since, until, wait_kind, label, still_open = record
         args = {"kind": wait_kind, "open": True} if still_open else {"kind": wait_kind}
-        return [{"ph": "X", "name": label, "cat": "wait", "pid": 1, "tid": tid,
-                 "ts": _us(since, t0), "dur": round((until - since) * 1e6, 1), "args": args}]
+        return [
+            {
+                "ph": "X",
+                "name": label,
+                "cat": "wait",
+                "pid": 1,
+                "tid": tid,
+                "ts": _us(since, t0),
+                "dur": round((until - since) * 1e6, 1),
+                "args": args,
+            }
+        ]
     if kind == "X":
         _, tid, name, cat, start, end, args = record
-        return [{"ph": "X", "name": name, "cat": cat, "pid": 1, "tid": tid,
-                 "ts": _us(start, t0), "dur": round((end - start) * 1e6, 1), "args": args}]
+        return [
+            {
+                "ph": "X",
+                "name": name,
+                "cat": cat,
+                "pid": 1,
+                "tid": tid,
+                "ts": _us(start, t0),
+                "dur": round((end - start) * 1e6, 1),
+                "args": args,
+            }
+        ]
     if kind == "i":
         _, tid, name, cat, at, args = record
         return [{"ph": "i", "s": "t", "name": name, "cat": cat, "pid": 1, "tid": tid, "ts": _us(at, t0), "args": args}]
@@ -103,8 +133,10 @@ def to_chrome(record: Record, t0: float) -> list[dict[str, Any]]:
         _, at, ready = record
         return [{"ph": "C", "name": "ready queue", "pid": 1, "tid": 0, "ts": _us(at, t0), "args": {"ready": ready}}]
     _, tid, name = record
-    return [{"ph": "M", "name": "thread_name", "pid": 1, "tid": tid, "args": {"name": name}},
-            {"ph": "M", "name": "thread_sort_index", "pid": 1, "tid": tid, "args": {"sort_index": tid}}]
+    return [
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": tid, "args": {"name": name}},
+        {"ph": "M", "name": "thread_sort_index", "pid": 1, "tid": tid, "args": {"sort_index": tid}},
+    ]
 
 
 def chrome_events(records: list[Record], t0: float) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Record what an asyncio event loop does, as Chrome trace events, without changing what it does.
 
-Every asyncio program passes through a few points, and this module wraps exactly those:
+Every asyncio program passes through a few points, and ``loop_hooks.py`` wraps exactly those:
 
 * each callback the loop runs — ``asyncio.events.Handle._run``, pure Python on every version
   (3.11–3.14). A *task step* is such a callback whose function is bound to a task
@@ -26,29 +26,22 @@ import asyncio
 import json
 import sys
 import time
-import types
 from collections.abc import Callable
 from typing import Any
 
 from playground.browser.loop_events import ChromeEvents, Record, chrome_events
-from playground.browser.loop_waits import classify, coroutine_frames, function_name
-
-BLOCKING_SECONDS = 0.010
-LOOP_LANE = 0
-_Handle = asyncio.events.Handle
-_original_run = _Handle._run
-_set_result_unless_cancelled = asyncio.futures._set_result_unless_cancelled
+from playground.browser.loop_hooks import BLOCKING_SECONDS, LOOP_LANE, install
+from playground.browser.loop_waits import classify, coroutine_frames
 
 
 class _Lane:
-    """One task's row: what it is, and what it has been waiting on since its last step."""
+    """One task's row."""
 
-    __slots__ = ("tid", "task", "name", "top_frame", "cancelling", "steps")
+    __slots__ = ("tid", "task", "name", "top_frame", "steps")
 
     def __init__(self, tid: int, task: asyncio.Task[Any], name: str) -> None:
         self.tid, self.task, self.name = tid, task, name
-        self.top_frame: Any = None
-        self.cancelling = 0
+        self.top_frame: Any = None  # kept: once the task is done, its last line is read here
         self.steps = 0
 
 
@@ -56,8 +49,9 @@ class LoopTrace:
     """The events of one run of one loop. ``attach`` it to a loop; the first task created on the
     loop after that is the *root* (the program's main task), and recording ends when it does."""
 
-    def __init__(self, filename: str = "", root_label: str | None = None,
-                 on_batch: Callable[[str], Any] | None = None) -> None:
+    def __init__(
+        self, filename: str = "", root_label: str | None = None, on_batch: Callable[[str], Any] | None = None
+    ) -> None:
         self.filename = filename
         self.root_label = root_label
         self.on_batch = on_batch
@@ -94,156 +88,15 @@ class LoopTrace:
             self.ready_shown = ready
             self.records.append(("C", at, ready))
 
-    # ---- hooks ----------------------------------------------------------------------------
-
     def attach(self, loop: asyncio.AbstractEventLoop) -> LoopTrace:
-        """Hook this loop (instance attributes only) and ``Handle._run`` (while attached)."""
+        """Start recording this loop: hook it (instance attributes only), ``Handle._run`` and
+        ``time.sleep`` until ``detach`` (see ``loop_hooks.py``)."""
         self.loop = loop
         self.recording = True
-        trace = self
-
-        def create_task(coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-            task = original_create_task(coro, **kwargs)
-            if trace.recording:
-                trace._task_created(task)
-            return task
-
-        def call_later(delay: float, callback: Any, *args: Any, **kwargs: Any) -> Any:
-            handle = original_call_later(delay, callback, *args, **kwargs)
-            if callback is _set_result_unless_cancelled and args and trace.recording:
-                trace.timers[args[0]] = delay
-            return handle
-
-        def run_in_executor(executor: Any, func: Any, *args: Any) -> Any:
-            future = original_run_in_executor(executor, func, *args)
-            trace.executors[future] = function_name(func)
-            return future
-
-        original_create_task = loop.create_task
-        original_call_later = loop.call_later
-        original_run_in_executor = loop.run_in_executor
-        self._patch(loop, "create_task", create_task)
-        self._patch(loop, "call_later", call_later)
-        self._patch(loop, "run_in_executor", run_in_executor)
-        selector = getattr(loop, "_selector", None)
-        if selector is not None:
-            original_select = selector.select
-
-            def select(timeout: float | None = None) -> Any:
-                start = trace.clock()
-                try:
-                    return original_select(timeout)
-                finally:
-                    trace.new_iteration = True
-                    if timeout != 0 and trace.recording:
-                        trace.records.append(("X", LOOP_LANE, "select", "idle", start, trace.clock(),
-                                              {"timeout": "none" if timeout is None else round(timeout, 6)}))
-
-            self._patch(selector, "select", select)
-        else:  # Pyodide's WebLoop: no selector, every callback is its own setTimeout
-            self.webloop = self.new_iteration = True
-            original_call_soon = loop.call_soon
-
-            def call_soon(callback: Any, *args: Any, **kwargs: Any) -> Any:
-                handle = original_call_soon(callback, *args, **kwargs)
-                trace.soon.add(handle)
-                return handle
-
-            self._patch(loop, "call_soon", call_soon)
-        self._hook_handles()
-        self._hook_time_sleep()
+        self.webloop = getattr(loop, "_selector", None) is None  # Pyodide's WebLoop
+        self.new_iteration = self.webloop  # under WebLoop every callback is a turn of its own
+        install(self, loop)
         return self
-
-    def _patch(self, owner: Any, name: str, replacement: Any) -> None:
-        had = name in vars(owner)
-        previous = vars(owner).get(name)
-        setattr(owner, name, replacement)
-        self._restore.append(lambda: setattr(owner, name, previous) if had else delattr(owner, name))
-
-    def _hook_handles(self) -> None:
-        """Replace ``Handle._run``. The task-step path is written out inline, with locals, on
-        purpose: it runs once per step of every task, and each method call there would show in
-        ``benchmarks/loopview_overhead.py``. Anything rare (a blocking step, a finished task,
-        naming a future) goes to a method."""
-        trace = self
-        lanes, task_types, clock, filename = self.lanes, self.task_types, self.clock, self.filename
-        append = self.records.append
-        coroutine, generator = types.CoroutineType, types.GeneratorType
-
-        def _run(handle: asyncio.Handle) -> None:
-            if not trace.recording:
-                return _original_run(handle)
-            task = getattr(handle._callback, "__self__", None)
-            lane = lanes.get(task) if type(task) in task_types else None
-            start = clock()
-            if lane is None:
-                trace._loop_turn(handle, start)
-                try:
-                    return _original_run(handle)
-                finally:
-                    trace._callback_ran(handle, start)
-            if trace.new_iteration:
-                trace._loop_turn(handle, start)
-            try:
-                return _original_run(handle)
-            finally:
-                end = clock()
-                lane.steps += 1
-                if task.done() or end - start > BLOCKING_SECONDS:  # type: ignore[union-attr]
-                    trace._step_ends(lane, start, end)
-                else:
-                    # Where the task stopped: the deepest coroutine of the reader's file in its
-                    # await chain, found by code object (a frame object is made only for it).
-                    coro = task.get_coro()  # type: ignore[union-attr]
-                    found = None
-                    while True:
-                        kind = type(coro)
-                        if kind is coroutine:
-                            code, following = coro.cr_code, coro.cr_await
-                        elif kind is generator:
-                            code, following = coro.gi_code, coro.gi_yieldfrom
-                        else:
-                            break
-                        if code.co_filename == filename:
-                            found = coro
-                        elif found is not None:
-                            break
-                        coro = following
-                    if found is None:
-                        trace._step_ends(lane, start, end)
-                    else:
-                        waiter = task._fut_waiter  # type: ignore[union-attr]
-                        if waiter is None:
-                            wait_kind, label = "yield", "nothing: sleep(0) gave the loop a turn"
-                        else:
-                            wait_kind, label = classify(waiter, task.get_coro(), trace.timers,  # type: ignore[union-attr]
-                                                        trace.executors)
-                        # The line is resolved from (code, offset) when the events go out:
-                        # ``f_lineno`` scans the line table, too slow to pay on every step.
-                        frame = found.cr_frame if type(found) is coroutine else found.gi_frame
-                        append(("S", lane.tid, start, end, lane.steps, (frame.f_code, frame.f_lasti), filename,
-                                wait_kind, label, None, ""))
-                        if trace.streaming:
-                            trace.last_callback_end = end
-                            trace._maybe_flush(end)
-
-        _Handle._run = _run  # type: ignore[method-assign]
-        self._restore.append(lambda: setattr(_Handle, "_run", _original_run))
-
-    def _hook_time_sleep(self) -> None:
-        """``time.sleep`` is the blocking call readers try first: note the line it was called on."""
-        trace = self
-        original_sleep = time.sleep
-
-        def sleep(seconds: float) -> None:
-            if trace.recording:
-                caller = sys._getframe(1)
-                trace.blocked_at = (caller.f_code.co_filename, caller.f_lineno, f"time.sleep({seconds:g})",
-                                    trace.clock())
-            return original_sleep(seconds)
-
-        time.sleep = sleep
-        self._restore.append(lambda: setattr(time, "sleep", original_sleep))
 
     def detach(self) -> None:
         self.recording = False
@@ -252,7 +105,7 @@ class LoopTrace:
 
     # ---- what happens -----------------------------------------------------------------------
 
-    def _task_created(self, task: asyncio.Task[Any]) -> None:
+    def task_created(self, task: asyncio.Task[Any]) -> None:
         now = self.clock()
         coro = task.get_coro()
         what = getattr(coro, "__qualname__", type(coro).__name__)
@@ -272,10 +125,11 @@ class LoopTrace:
         self.lanes[task] = lane
         self.task_types.add(type(task))
         self.records.append(("M", lane.tid, label))
-        self.records.append(("i", lane.tid, "created", "task", now,
-                             {"coroutine": what, "by": parent.name if parent else None}))
+        self.records.append(
+            ("i", lane.tid, "created", "task", now, {"coroutine": what, "by": parent.name if parent else None})
+        )
 
-    def _loop_turn(self, handle: Any, start: float) -> None:
+    def loop_turn(self, handle: Any, start: float) -> None:
         """Bookkeeping at the start of any callback: the ready queue, and WebLoop's idle gaps.
         (Under WebLoop ``new_iteration`` stays True: every callback is a turn of its own.)"""
         if not self.webloop:
@@ -287,10 +141,19 @@ class LoopTrace:
                 self.soon.discard(handle)
                 self._counter(start, len(self.soon) + 1)
             if self.last_callback_end is not None and start - self.last_callback_end > 0.001:
-                self.records.append(("X", LOOP_LANE, "idle", "idle", self.last_callback_end, start,
-                                     {"via": "the browser's event loop (setTimeout)"}))
+                self.records.append(
+                    (
+                        "X",
+                        LOOP_LANE,
+                        "idle",
+                        "idle",
+                        self.last_callback_end,
+                        start,
+                        {"via": "the browser's event loop (setTimeout)"},
+                    )
+                )
 
-    def _callback_ran(self, handle: Any, start: float) -> None:
+    def callback_ran(self, handle: Any, start: float) -> None:
         end = self.last_callback_end = self.clock()
         callback = handle._callback
         name = getattr(callback, "__qualname__", type(callback).__name__)
@@ -298,8 +161,9 @@ class LoopTrace:
             task = getattr(getattr(callback, "__self__", None), "_task", None)
             lane = self.lanes.get(task) if task is not None else None
             self.records.append(("i", lane.tid if lane else LOOP_LANE, "timeout", "timeout", start, {"callback": name}))
-        self.records.append(("X", LOOP_LANE, name, "blocking" if end - start > BLOCKING_SECONDS else "callback",
-                             start, end, {}))
+        self.records.append(
+            ("X", LOOP_LANE, name, "blocking" if end - start > BLOCKING_SECONDS else "callback", start, end, {})
+        )
         if self.on_batch is not None:
             self._maybe_flush(end)
 
@@ -315,7 +179,7 @@ class LoopTrace:
         top = lane.top_frame
         return (top.f_code.co_filename, top.f_lineno or 0) if top is not None else ("", 0)
 
-    def _step_ends(self, lane: _Lane, start: float, end: float) -> None:
+    def step_ends(self, lane: _Lane, start: float, end: float) -> None:
         """The rare end of a step: the task finished, the step blocked the loop, or the task
         stopped outside the reader's file."""
         self.last_callback_end = end
@@ -328,21 +192,46 @@ class LoopTrace:
             at = self.blocked_at
             at = at if at is not None and at[0] == filename and at[3] >= start else None
             blocked_line, blocking_call = (at[1], at[2]) if at else (line, "")
-            where = f"line {blocked_line}" if filename == self.filename else f"{filename.rsplit('/', 1)[-1]}:{blocked_line}"
-            self.records.append(("X", LOOP_LANE, f"blocked by {lane.name} at {where}", "blocking", start, end,
-                                 {"task": lane.name, "line": blocked_line}))
+            where = (
+                f"line {blocked_line}" if filename == self.filename else f"{filename.rsplit('/', 1)[-1]}:{blocked_line}"
+            )
+            self.records.append(
+                (
+                    "X",
+                    LOOP_LANE,
+                    f"blocked by {lane.name} at {where}",
+                    "blocking",
+                    start,
+                    end,
+                    {"task": lane.name, "line": blocked_line},
+                )
+            )
         if done:
-            self.records.append(("S", lane.tid, start, end, lane.steps, line, filename, "done",
-                                 "nothing: it finished", blocked_line, blocking_call))
+            self.records.append(
+                (
+                    "S",
+                    lane.tid,
+                    start,
+                    end,
+                    lane.steps,
+                    line,
+                    filename,
+                    "done",
+                    "nothing: it finished",
+                    blocked_line,
+                    blocking_call,
+                )
+            )
             self._task_done(lane, end)
         else:
-            waiter = task._fut_waiter
+            waiter = task._fut_waiter  # type: ignore[attr-defined]
             if waiter is None:
                 kind, label = "yield", "nothing: sleep(0) gave the loop a turn"
             else:
                 kind, label = classify(waiter, task.get_coro(), self.timers, self.executors)
-            self.records.append(("S", lane.tid, start, end, lane.steps, line, filename, kind, label,
-                                 blocked_line, blocking_call))
+            self.records.append(
+                ("S", lane.tid, start, end, lane.steps, line, filename, kind, label, blocked_line, blocking_call)
+            )
         if self.streaming:
             self._maybe_flush(end)
 
@@ -354,8 +243,9 @@ class LoopTrace:
         else:
             error = getattr(task, "_exception", None)  # not .exception(): that would mark it retrieved
             if error is not None:
-                self.records.append(("i", lane.tid, "exception", "exception", at,
-                                     {"error": f"{type(error).__name__}: {error}"}))
+                self.records.append(
+                    ("i", lane.tid, "exception", "exception", at, {"error": f"{type(error).__name__}: {error}"})
+                )
             else:
                 self.records.append(("i", lane.tid, "done", "task", at, {}))
         if lane is self.root:
@@ -387,15 +277,23 @@ class LoopTrace:
         if self.on_batch is None:
             return
         self.last_flush = now = self.clock()
-        batch, self.sent = self.records[self.sent:], len(self.records)
-        self.on_batch(json.dumps({"now": round((now - self.t0) * 1e6, 1),
-                                  "events": self.converter.convert(batch), "done": not self.recording}))
+        batch, self.sent = self.records[self.sent :], len(self.records)
+        self.on_batch(
+            json.dumps(
+                {
+                    "now": round((now - self.t0) * 1e6, 1),
+                    "events": self.converter.convert(batch),
+                    "done": not self.recording,
+                }
+            )
+        )
 
     def chrome_trace(self) -> dict[str, Any]:
-        return {"traceEvents": [{"ph": "M", "name": "process_name", "pid": 1, "args": {"name": "asyncio"}},
-                                *self.events],
-                "displayTimeUnit": "ms",
-                "otherData": {"python": sys.version.split()[0], "blocking_ms": BLOCKING_SECONDS * 1000}}
+        return {
+            "traceEvents": [{"ph": "M", "name": "process_name", "pid": 1, "args": {"name": "asyncio"}}, *self.events],
+            "displayTimeUnit": "ms",
+            "otherData": {"python": sys.version.split()[0], "blocking_ms": BLOCKING_SECONDS * 1000},
+        }
 
 
 def start_in_browser(filename: str, on_batch: Callable[[str], Any]) -> LoopTrace:

@@ -20,11 +20,29 @@ from typing import Any
 # (kind, label): kind is one word the picture colours by; label is what the reader reads.
 Wait = tuple[str, str]
 
-_LOCK_KINDS = {"Lock": "lock", "Event": "event", "Condition": "condition", "Semaphore": "semaphore",
-               "BoundedSemaphore": "semaphore", "Barrier": "barrier"}
+_LOCK_KINDS = {
+    "Lock": "lock",
+    "Event": "event",
+    "Condition": "condition",
+    "Semaphore": "semaphore",
+    "BoundedSemaphore": "semaphore",
+    "Barrier": "barrier",
+}
 _THREAD_FUNCTIONS = {"to_thread", "run_in_executor", "run_sync_in_worker_thread", "run_sync", "run_in_threadpool"}
-_IO_FUNCTIONS = {"sock_recv", "sock_recv_into", "sock_sendall", "sock_accept", "sock_connect",
-                 "sock_recvfrom", "_wait_for_data", "drain", "_drain_helper", "readline", "read", "readexactly"}
+_IO_FUNCTIONS = {
+    "sock_recv",
+    "sock_recv_into",
+    "sock_sendall",
+    "sock_accept",
+    "sock_connect",
+    "sock_recvfrom",
+    "_wait_for_data",
+    "drain",
+    "_drain_helper",
+    "readline",
+    "read",
+    "readexactly",
+}
 
 
 def coroutine_frames(coro: Any) -> list[types.FrameType]:
@@ -120,6 +138,6 @@ def classify(waiter: Any, coro: Any, timers: dict[Any, float], executors: dict[A
         found = _by_frame(frame)
         if found is not None:
             return found
-        if not frame.f_code.co_filename.replace("\\", "/").rsplit("/", 2)[-2:-1] == ["asyncio"]:
+        if "/asyncio/" not in frame.f_code.co_filename.replace("\\", "/"):
             break  # the innermost frame outside asyncio awaited a plain future itself
     return "future", f"a future ({type(waiter).__name__})"

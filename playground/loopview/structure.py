@@ -48,8 +48,13 @@ def steps(events: list[dict[str, Any]]) -> list[Step]:
     found = [e for e in events if e.get("ph") == "X" and e.get("tid") and e.get("cat") in ("step", "blocking")]
     found.sort(key=lambda e: e["ts"])
     return [
-        Step(lane=names.get(e["tid"], f"tid {e['tid']}"), number=e["args"]["step"], waits_on=e["args"]["kind"],
-             blocking=e["cat"] == "blocking", line=None if e["args"]["kind"] == "done" else e["args"]["line"])
+        Step(
+            lane=names.get(e["tid"], f"tid {e['tid']}"),
+            number=e["args"]["step"],
+            waits_on=e["args"]["kind"],
+            blocking=e["cat"] == "blocking",
+            line=None if e["args"]["kind"] == "done" else e["args"]["line"],
+        )
         for e in found
     ]
 

@@ -1,0 +1,201 @@
+"""The hooks of the loop tracer: where ``loop_trace.LoopTrace`` taps into a running loop.
+
+Each hook calls what it replaces and only then records, so nothing about the program changes:
+
+* ``asyncio.events.Handle._run`` (a class attribute: every callback of every loop passes here,
+  the C ``Task``'s steps too). The task-step path is written out inline, with locals, on
+  purpose: it runs once per step of every task, and each method call there would show in
+  ``benchmarks/loopview_overhead.py``. Anything rare goes to a ``LoopTrace`` method;
+* ``loop.create_task``, ``loop.call_later`` (the timer ``asyncio.sleep`` arms),
+  ``loop.run_in_executor`` and, under CPython, ``loop._selector.select`` — attributes of this one
+  loop object, so other loops are untouched; under Pyodide's WebLoop ``loop.call_soon`` instead;
+* ``time.sleep``, to name the line of the blocking call readers try first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import types
+from typing import TYPE_CHECKING, Any
+
+from playground.browser.loop_waits import classify, function_name
+
+if TYPE_CHECKING:
+    from playground.browser.loop_trace import LoopTrace
+
+BLOCKING_SECONDS = 0.010  # a step longer than this is "blocking"
+_Handle = asyncio.events.Handle
+_original_run = _Handle._run
+_set_result_unless_cancelled = asyncio.futures._set_result_unless_cancelled  # type: ignore[attr-defined]
+LOOP_LANE = 0
+
+
+def install(trace: LoopTrace, loop: asyncio.AbstractEventLoop) -> None:
+    """Hook ``loop`` (instance attributes only), ``Handle._run`` and ``time.sleep`` for ``trace``;
+    each hook's undo goes on ``trace._restore`` (``trace.detach()`` runs them)."""
+
+    def create_task(coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        task = original_create_task(coro, **kwargs)
+        if trace.recording:
+            trace.task_created(task)
+        return task
+
+    def call_later(delay: float, callback: Any, *args: Any, **kwargs: Any) -> Any:
+        handle = original_call_later(delay, callback, *args, **kwargs)
+        if callback is _set_result_unless_cancelled and args and trace.recording:
+            trace.timers[args[0]] = delay
+        return handle
+
+    def run_in_executor(executor: Any, func: Any, *args: Any) -> Any:
+        future = original_run_in_executor(executor, func, *args)
+        trace.executors[future] = function_name(func)
+        return future
+
+    original_create_task = loop.create_task
+    original_call_later = loop.call_later
+    original_run_in_executor = loop.run_in_executor
+    _patch(trace, loop, "create_task", create_task)
+    _patch(trace, loop, "call_later", call_later)
+    _patch(trace, loop, "run_in_executor", run_in_executor)
+    selector = getattr(loop, "_selector", None)
+    if selector is not None:
+        original_select = selector.select
+
+        def select(timeout: float | None = None) -> Any:
+            start = trace.clock()
+            try:
+                return original_select(timeout)
+            finally:
+                trace.new_iteration = True
+                if timeout != 0 and trace.recording:
+                    trace.records.append(
+                        (
+                            "X",
+                            LOOP_LANE,
+                            "select",
+                            "idle",
+                            start,
+                            trace.clock(),
+                            {"timeout": "none" if timeout is None else round(timeout, 6)},
+                        )
+                    )
+
+        _patch(trace, selector, "select", select)
+    else:  # Pyodide's WebLoop: no selector, every callback is its own setTimeout
+        original_call_soon = loop.call_soon
+
+        def call_soon(callback: Any, *args: Any, **kwargs: Any) -> Any:
+            handle = original_call_soon(callback, *args, **kwargs)
+            trace.soon.add(handle)
+            return handle
+
+        _patch(trace, loop, "call_soon", call_soon)
+    _hook_handles(trace)
+    _hook_time_sleep(trace)
+
+
+def _patch(trace: LoopTrace, owner: Any, name: str, replacement: Any) -> None:
+    had = name in vars(owner)
+    previous = vars(owner).get(name)
+    setattr(owner, name, replacement)
+    trace._restore.append(lambda: setattr(owner, name, previous) if had else delattr(owner, name))
+
+
+def _hook_handles(trace: LoopTrace) -> None:
+    """Replace ``Handle._run`` (the inline task-step path: see the module's docstring)."""
+    lanes, task_types, clock, filename = trace.lanes, trace.task_types, trace.clock, trace.filename
+    append = trace.records.append
+    coroutine, generator = types.CoroutineType, types.GeneratorType
+
+    def _run(handle: Any) -> None:
+        if not trace.recording:
+            return _original_run(handle)
+        task: Any = getattr(handle._callback, "__self__", None)
+        lane = lanes.get(task) if type(task) in task_types else None
+        start = clock()
+        if lane is None:
+            trace.loop_turn(handle, start)
+            try:
+                return _original_run(handle)
+            finally:
+                trace.callback_ran(handle, start)
+        if trace.new_iteration:
+            trace.loop_turn(handle, start)
+        try:
+            return _original_run(handle)
+        finally:
+            end = clock()
+            lane.steps += 1
+            if task.done() or end - start > BLOCKING_SECONDS:
+                trace.step_ends(lane, start, end)
+            else:
+                # Where the task stopped: the deepest coroutine of the reader's file in its
+                # await chain, found by code object (a frame object is made only for it).
+                coro = task.get_coro()
+                found = None
+                while True:
+                    kind = type(coro)
+                    if kind is coroutine:
+                        code, following = coro.cr_code, coro.cr_await
+                    elif kind is generator:
+                        code, following = coro.gi_code, coro.gi_yieldfrom
+                    else:
+                        break
+                    if code.co_filename == filename:
+                        found = coro
+                    elif found is not None:
+                        break
+                    coro = following
+                if found is None:
+                    trace.step_ends(lane, start, end)
+                else:
+                    waiter = task._fut_waiter
+                    if waiter is None:
+                        wait_kind, label = "yield", "nothing: sleep(0) gave the loop a turn"
+                    else:
+                        wait_kind, label = classify(
+                            waiter,
+                            task.get_coro(),
+                            trace.timers,
+                            trace.executors,
+                        )
+                    # The line is resolved from (code, offset) when the events go out:
+                    # ``f_lineno`` scans the line table, too slow to pay on every step.
+                    frame: Any = found.cr_frame if type(found) is coroutine else found.gi_frame
+                    append(
+                        (
+                            "S",
+                            lane.tid,
+                            start,
+                            end,
+                            lane.steps,
+                            (frame.f_code, frame.f_lasti),
+                            filename,
+                            wait_kind,
+                            label,
+                            None,
+                            "",
+                        )
+                    )
+                    if trace.streaming:
+                        trace.last_callback_end = end
+                        trace._maybe_flush(end)
+
+    _Handle._run = _run  # type: ignore[method-assign,assignment]
+    trace._restore.append(lambda: setattr(_Handle, "_run", _original_run))
+
+
+def _hook_time_sleep(trace: LoopTrace) -> None:
+    """``time.sleep`` is the blocking call readers try first: note the line it was called on."""
+    original_sleep = time.sleep
+
+    def sleep(seconds: Any) -> None:
+        if trace.recording:
+            caller = sys._getframe(1)
+            trace.blocked_at = (caller.f_code.co_filename, caller.f_lineno, f"time.sleep({seconds:g})", trace.clock())
+        return original_sleep(seconds)
+
+    time.sleep = sleep
+    trace._restore.append(lambda: setattr(time, "sleep", original_sleep))
