@@ -122,7 +122,8 @@ export function timingsTable(timings) {
   return h("details", { class: "lab__table" }, [
     h("summary", {}, [`Table of the ${timings.length} requests`]),
     h("div", { class: "lab__table-scroll", tabindex: "0", role: "region", "aria-label": "Lab requests table" }, [
-      h("table", {}, [h("thead", {}, [h("tr", {}, head.map((text) => h("th", { scope: "col" }, [text])))]), h("tbody", {}, rows)]),
+      // A class keeps Material's table style off: it makes the <table> itself a scroll box.
+      h("table", { class: "lab__requests" }, [h("thead", {}, [h("tr", {}, head.map((text) => h("th", { scope: "col" }, [text])))]), h("tbody", {}, rows)]),
     ]),
   ]);
 }

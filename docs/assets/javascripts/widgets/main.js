@@ -5,6 +5,7 @@ import { mountChatDemo } from "./chat-demo.js";
 import { mountEchoMinimal } from "./echo-minimal.js";
 import { mountLab } from "./lab.js";
 import { pointPlaygroundLinks } from "./playground-url.js";
+import { patchThemeAccessibility } from "./theme-a11y.js";
 import { mountWsClient } from "./ws-client.js";
 
 /** @type {Record<string, (root: HTMLElement) => () => void>} */
@@ -17,6 +18,7 @@ function mountPage() {
   for (const teardown of teardowns) teardown();
   teardowns = [];
   pointPlaygroundLinks(document);
+  patchThemeAccessibility();
   for (const root of document.querySelectorAll("[data-widget]")) {
     const mount = WIDGETS[/** @type {HTMLElement} */ (root).dataset.widget ?? ""];
     if (mount) teardowns.push(mount(/** @type {HTMLElement} */ (root)));

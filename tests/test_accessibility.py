@@ -1,0 +1,163 @@
+"""axe-core on every page of the site, light and dark, and in the states a reader brings about:
+after a run, with the echo and the chat connected, with a lab chart. Zero violations.
+
+axe-core is the npm package pinned in package.json, injected from node_modules into the page
+under test (never from a CDN). One browser for the whole module, one page per state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import GuardedContext, block_for, guarded_context, launch, run_block
+from tests.live_server import LiveServer
+from tests.paths import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def nav_pages() -> list[str]:
+    """The site's pages as `nav` in mkdocs.yml lists them, as URL paths."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may hold !!python/name tags (emoji, superfences): read them as plain strings.
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)  # noqa: S506 - SafeLoader subclass
+
+    def walk(items: list) -> Iterator[str]:
+        for item in items:
+            value = item if isinstance(item, str) else next(iter(item.values()))
+            if isinstance(value, list):
+                yield from walk(value)
+            elif value.endswith(".md"):
+                yield "/" if value == "index.md" else "/" + value.removesuffix(".md") + "/"
+
+    return list(walk(config["nav"]))
+
+
+# What a colour scheme changes; the rest of axe's rules read structure, the same in both.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def violations(page: Page, rules: list[str] | None = None) -> list[str]:
+    """axe's violations on the page as it is now (all rules, or these), one line per node."""
+    if not AXE.is_file():
+        raise RuntimeError(f"{AXE} is missing: run `npm install` (axe-core is a devDependency)")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    options = {"resultTypes": ["violations"], **({"runOnly": {"type": "rule", "values": rules}} if rules else {})}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '').splitlines()[-1:]}"
+        for v in result["violations"] for node in v["nodes"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launch() as browser:
+        yield browser
+
+
+@pytest.fixture
+def guard(browser: Browser, live_playground: LiveServer) -> Iterator[GuardedContext]:
+    guard = guarded_context(browser, live_playground.base_url)
+    yield guard
+    guard.context.close()
+    assert guard.refused == [], guard.refused
+
+
+def in_each_scheme(page: Page) -> list[str]:
+    """Every rule in light, then the colour rules in dark, on the page as it is (no reload: the
+    state stays). The palette's first entry follows the system preference, so emulating the
+    preference switches the scheme; Material applies it live."""
+    found = []
+    for scheme, material, rules in (("light", "default", None), ("dark", "slate", COLOUR_RULES)):
+        page.emulate_media(color_scheme=scheme)
+        page.wait_for_function("s => document.body.dataset.mdColorScheme === s", arg=material)
+        found += [f"[{scheme}] {line}" for line in violations(page, rules)]
+    return found
+
+
+def test_every_page_as_loaded(guard: GuardedContext, live_playground: LiveServer) -> None:
+    pages = nav_pages()
+    assert len(pages) >= 8, pages
+    failures = []
+    page = guard.new_page()
+    for path in pages:
+        page.emulate_media(color_scheme="light")
+        page.goto(live_playground.base_url + path, wait_until="networkidle")
+        found = in_each_scheme(page)
+        if found:
+            failures.append(f"{path}:\n  " + "\n  ".join(found))
+    assert failures == [], "\n".join(failures)
+
+
+def after_a_run(page: Page) -> None:
+    first = page.locator(".runner .filename").first
+    first.wait_for()
+    block = block_for(page, first.inner_text())
+    assert run_block(page, block) == "ok"
+    expect(block.locator(".runner__output")).not_to_be_empty()
+
+
+def with_echo_and_chat(page: Page) -> None:
+    echo = page.locator('[data-widget="ws-client"]')
+    echo.get_by_role("button", name="Connect", exact=True).click()
+    expect(echo).to_have_attribute("data-state", "open")
+    echo.get_by_label("Message", exact=True).fill("hello")
+    echo.get_by_role("button", name="Send", exact=True).click()
+    expect(echo.get_by_role("log")).to_contain_text("← hello")
+    chat = page.locator('[data-widget="chat-demo"]')
+    chat.get_by_role("button", name="Open two connections").click()
+    pane = chat.get_by_role("region", name="Pane A")
+    expect(pane).to_have_attribute("data-state", "open")
+    pane.get_by_label("Pane A: message", exact=True).fill("hi")
+    pane.get_by_role("button", name="Send", exact=True).click()
+    expect(chat.get_by_role("region", name="Pane B").get_by_role("log")).to_contain_text(": hi")
+
+
+def with_a_lab_chart(page: Page) -> None:
+    lab = page.locator('[data-widget="lab"]')
+    lab.get_by_label("Endpoint kind").select_option("blocking")
+    lab.get_by_label("Concurrent requests").fill("3")
+    lab.get_by_label("Seconds per request").fill("0.1")
+    lab.get_by_role("button", name="Run", exact=True).click()
+    expect(lab).to_have_attribute("data-state", "done", timeout=60_000)
+    lab.get_by_text("Table of the 3 requests").click()
+
+
+STATES: dict[str, tuple[str, Callable[[Page], None]]] = {
+    "after a run": ("/terminology/", after_a_run),
+    "echo and chat active": ("/playground/", with_echo_and_chat),
+    "with a lab chart": ("/lab/", with_a_lab_chart),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_pages_in_use(guard: GuardedContext, live_playground: LiveServer, state: str) -> None:
+    path, bring_about = STATES[state]
+    page = guard.new_page()
+    page.goto(live_playground.base_url + path, wait_until="networkidle")
+    bring_about(page)
+    found = in_each_scheme(page)
+    assert found == [], f"{path} {state}: {len(found)} axe violations:\n" + "\n".join(found)
+
+
+if __name__ == "__main__":  # a quick look: python -m tests.test_accessibility URL [dark]
+    import sys
+
+    with launch() as browser:
+        context = browser.new_context(color_scheme="dark" if "dark" in sys.argv else "light")
+        page = context.new_page()
+        for path in nav_pages():
+            page.goto(sys.argv[1] + path, wait_until="networkidle")
+            print(path, json.dumps(violations(page), indent=1))
