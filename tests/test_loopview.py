@@ -26,6 +26,7 @@ PICTURED = [
     "terminology/await_coroutine_vs_task.py",
     "terminology/taskgroup_fails_together.py",
     "terminology/cancellation.py",
+    "terminology/timeouts.py",
     "async_io/blocking_call_stalls_loop.py",
 ]
 TERMINAL_PICTURED = ["async_io/run_in_threadpool_terminal.py"]
@@ -34,6 +35,7 @@ EXACT = {
     "terminology/await_coroutine_vs_task.py",
     "terminology/taskgroup_fails_together.py",
     "terminology/cancellation.py",
+    "terminology/timeouts.py",
 }
 
 
@@ -233,6 +235,21 @@ def test_taskgroup_marks_the_exception_and_the_cancellation(tmp_path: Path) -> N
     assert ("exception", "ValueError: broken failed") in marks and ("cancelled", None) in marks
     root_waits = [e["name"] for e in events if e["ph"] == "X" and e["cat"] == "wait" and e["tid"] == 1]
     assert "the tasks of its TaskGroup" in root_waits
+
+
+def test_a_timeout_is_marked_where_it_fires(tmp_path: Path) -> None:
+    events = cpython_trace("terminology/timeouts.py", tmp_path)
+    [mark] = [e for e in events if e["ph"] == "i" and e["name"] == "timeout"]
+    assert mark["tid"] == 1 and mark["args"]["callback"] == "Timeout._on_timeout"
+    steps = sorted(
+        (e for e in events if e["ph"] == "X" and e["tid"] == 1 and e["cat"] == "step"), key=lambda e: e["ts"]
+    )
+    waits = [
+        e["name"] for e in sorted((e for e in events if e["ph"] == "X" and e["cat"] == "wait"), key=lambda e: e["ts"])
+    ]
+    assert waits == ["its first turn", "a timer: sleep(0.1)", "a timer: sleep(2)"]
+    # The step after the timeout comes when it fires (0.5 s after the second wait began), not at 2 s.
+    assert 0 <= steps[2]["ts"] - mark["ts"] < 100_000
 
 
 @pytest.mark.parametrize("version", ["3.12.1", "3.13.0"])
