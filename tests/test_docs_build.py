@@ -11,16 +11,30 @@ from pathlib import Path
 from playground.snippets.catalog import discover
 from tests.paths import BIN, ROOT, SNIPPETS
 
-NAV_PAGES = ["index.html", "terminology/index.html", "async-io/index.html", "lab/index.html",
-             "dependency-injection/index.html", "websockets/index.html",
-             "playground/index.html", "glossary/index.html"]
+NAV_PAGES = [
+    "index.html",
+    "terminology/index.html",
+    "async-io/index.html",
+    "lab/index.html",
+    "dependency-injection/index.html",
+    "websockets/index.html",
+    "playground/index.html",
+    "glossary/index.html",
+]
 
 
 class ResourceCollector(HTMLParser):
     """Collects every URL a page would *load* (scripts, styles, images, frames) — not links."""
 
-    LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src",
-               "audio": "src", "video": "src", "embed": "src"}
+    LOADING = {
+        "script": "src",
+        "img": "src",
+        "iframe": "src",
+        "source": "src",
+        "audio": "src",
+        "video": "src",
+        "embed": "src",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,7 +44,8 @@ class ResourceCollector(HTMLParser):
         values = dict(attrs)
         if tag in self.LOADING and values.get(self.LOADING[tag]):
             self.loaded.append(values[self.LOADING[tag]] or "")
-        if tag == "link" and (values.get("rel") or "") in {"stylesheet", "preload", "modulepreload", "icon", "manifest"}:
+        loads = {"stylesheet", "preload", "modulepreload", "icon", "manifest"}
+        if tag == "link" and (values.get("rel") or "") in loads:
             self.loaded.append(values.get("href") or "")
 
 
@@ -39,8 +54,7 @@ def external_loads(site: Path) -> list[str]:
     for page in site.rglob("*.html"):
         collector = ResourceCollector()
         collector.feed(page.read_text(encoding="utf-8"))
-        found += [f"{page.relative_to(site)}: {url}" for url in collector.loaded
-                  if re.match(r"^(https?:)?//", url)]
+        found += [f"{page.relative_to(site)}: {url}" for url in collector.loaded if re.match(r"^(https?:)?//", url)]
     return found
 
 
@@ -66,8 +80,9 @@ def test_zensical_builds_the_same_config(tmp_path: Path) -> None:
     for name in ("docs", "snippets"):
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    result = subprocess.run([str(BIN / "zensical"), "build", "--strict"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(BIN / "zensical"), "build", "--strict"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, f"zensical build failed:\n{result.stdout}\n{result.stderr}"
     check_built_site(tmp_path / "site")
 
@@ -78,4 +93,3 @@ def test_the_external_load_check_sees_a_cdn_script(tmp_path: Path) -> None:
         '<script src="https://cdn.jsdelivr.net/x.js"></script><a href="https://example.org">ok</a>'
     )
     assert len(external_loads(tmp_path)) == 2
-

@@ -96,11 +96,11 @@ def test_no_snippet_is_orphaned() -> None:
         ('``` py\n--8<-- "t/a.py"\nprint(1)\n```\n', ["typed into the page"]),
         ('```python title="t/a.py"\n--8<-- "t/missing.py"\n```\n', ["not a snippet", "title="]),
         ('```python\n--8<-- "t/a.py"\n```\n', ['title="t/a.py"']),
-        ('!!! note\n    ```python\n    x = 1\n    ```\n', ["typed into the page"]),
+        ("!!! note\n    ```python\n    x = 1\n    ```\n", ["typed into the page"]),
     ],
 )
 def test_the_checker_catches_what_it_should(markdown: str, expected: list[str]) -> None:
     problems = [p for b in code_blocks(markdown, "x.md") for p in problems_in(b, {"t/a.py"})]
     assert len(problems) == len(expected)
-    for problem, fragment in zip(problems, expected):
+    for problem, fragment in zip(problems, expected, strict=True):
         assert fragment in problem

@@ -109,8 +109,7 @@ class BrowserWebSocket:
         self.close_reason = ""
         self.socket = js.WebSocket.new(url)
         self.socket.binaryType = "arraybuffer"
-        self._proxies = [create_proxy(self._on_open), create_proxy(self._on_message),
-                         create_proxy(self._on_close)]
+        self._proxies = [create_proxy(self._on_open), create_proxy(self._on_message), create_proxy(self._on_close)]
         self.socket.onopen, self.socket.onmessage, self.socket.onclose = self._proxies
 
     def _on_open(self, _event: Any) -> None:
@@ -153,12 +152,12 @@ async def connect(path: str) -> AsyncIterator[Any]:
     """A websocket to a playground path; ``send``, ``recv`` and closing on exit."""
     url = url_for(path, websocket=True)
     if IN_BROWSER:
-        ws = BrowserWebSocket(url)
-        await ws.opened
+        page_socket = BrowserWebSocket(url)
+        await page_socket.opened
         try:
-            yield ws
+            yield page_socket
         finally:
-            await ws.close()
+            await page_socket.close()
         return
     from websockets.asyncio.client import connect as ws_connect
 

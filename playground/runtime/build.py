@@ -71,11 +71,13 @@ def install(site_dir: Path, pins: Pins | None = None) -> Path:
     for name in browser_files:
         shutil.copyfile(BROWSER_PYTHON / name, runtime / "browser" / name)
     manifest = {
-        "pyodide": pins.pyodide_version, "pyodide_dir": f"{pyodide_dir}/",
+        "pyodide": pins.pyodide_version,
+        "pyodide_dir": f"{pyodide_dir}/",
         "stdlib": compiled[STDLIB],
         "wheels": {name: rel for name, rel in compiled.items() if name != STDLIB},
         "browser": browser_files,
-        "sizes": sizes, "sources": sources,
+        "sizes": sizes,
+        "sources": sources,
     }
     (runtime / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return runtime

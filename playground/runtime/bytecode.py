@@ -34,8 +34,11 @@ def precompiled(pins: Pins, inputs: dict[str, tuple[Path, str]], cache: Path = C
             (cache / wanted[name]).parent.mkdir(parents=True, exist_ok=True)
             mode = "sourceless" if name == STDLIB else "cached"
             arguments += [mode, str(inputs[name][0]), str(cache / wanted[name]) + ".partial"]
-        subprocess.run(["node", str(PRECOMPILE_JS), str(pyodide_package_dir()), str(PRECOMPILE_PY), *arguments],
-                       check=True, cwd=ROOT)
+        subprocess.run(
+            ["node", str(PRECOMPILE_JS), str(pyodide_package_dir()), str(PRECOMPILE_PY), *arguments],
+            check=True,
+            cwd=ROOT,
+        )
         for name in missing:  # renamed only when complete: an interrupted build leaves no half file
             Path(str(cache / wanted[name]) + ".partial").rename(cache / wanted[name])
     return {name: f"compiled/{rel}" for name, rel in wanted.items()}

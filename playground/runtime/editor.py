@@ -16,8 +16,17 @@ def bundle_editor(destination: Path) -> None:
     if not esbuild.exists():
         raise SystemExit("node_modules/.bin/esbuild is missing: run `npm ci`")
     subprocess.run(
-        [str(esbuild), str(EDITOR_ENTRY), "--bundle", "--format=esm", "--minify",
-         "--target=es2022", "--legal-comments=none", "--log-level=warning",
-         f"--outfile={destination}"],
-        check=True, cwd=ROOT,
+        [
+            str(esbuild),
+            str(EDITOR_ENTRY),
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--target=es2022",
+            "--legal-comments=none",
+            "--log-level=warning",
+            f"--outfile={destination}",
+        ],
+        check=True,
+        cwd=ROOT,
     )

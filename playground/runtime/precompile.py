@@ -40,8 +40,10 @@ def precompile_archive(source_path: str, target_path: str, mode: str = "sourcele
     if mode not in ("sourceless", "cached"):
         raise ValueError(f"mode must be 'sourceless' or 'cached', got {mode!r}")
     compiled = kept = 0
-    with zipfile.ZipFile(source_path) as source, \
-            zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+    with (
+        zipfile.ZipFile(source_path) as source,
+        zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
         for info in source.infolist():
             data = source.read(info)
             if info.filename.endswith(".py"):
@@ -50,7 +52,10 @@ def precompile_archive(source_path: str, target_path: str, mode: str = "sourcele
                     kept += 1
                 else:
                     compiled += 1
-                    name = info.filename + "c" if mode == "sourceless" else importlib.util.cache_from_source(info.filename)
+                    if mode == "sourceless":
+                        name = info.filename + "c"
+                    else:
+                        name = importlib.util.cache_from_source(info.filename)
                     entry = zipfile.ZipInfo(name, date_time=info.date_time)
                     entry.external_attr = info.external_attr
                     target.writestr(entry, pyc, compress_type=zipfile.ZIP_DEFLATED)

@@ -18,29 +18,56 @@ WHEEL_CACHE = ROOT / ".cache" / "wheels"
 
 # What Pyodide 314 reports for environment markers in Requires-Dist.
 PYODIDE_MARKER_ENV = {
-    "python_version": "3.14", "python_full_version": "3.14.2", "implementation_name": "cpython",
-    "platform_python_implementation": "CPython", "sys_platform": "emscripten",
-    "platform_system": "Emscripten", "os_name": "posix", "platform_machine": "wasm32", "extra": "",
+    "python_version": "3.14",
+    "python_full_version": "3.14.2",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "sys_platform": "emscripten",
+    "platform_system": "Emscripten",
+    "os_name": "posix",
+    "platform_machine": "wasm32",
+    "extra": "",
 }
 
 
 def fetch_wheels(pins: Pins, cache: Path = WHEEL_CACHE) -> dict[str, Path]:
     """Wheels from the cache; the missing ones downloaded by pip with hash checking."""
     cache.mkdir(parents=True, exist_ok=True)
-    missing = [name for name, digest in pins.wheels.items()
-               if not (cache / name).is_file() or sha256_of(cache / name) != digest]
+    missing = [
+        name
+        for name, digest in pins.wheels.items()
+        if not (cache / name).is_file() or sha256_of(cache / name) != digest
+    ]
     if missing:
         requirements = cache / "requirements.txt"
-        requirements.write_text("".join(
-            f"{_requirement_of(name)} --hash=sha256:{pins.wheels[name]}\n" for name in missing
-        ))
+        requirements.write_text(
+            "".join(f"{_requirement_of(name)} --hash=sha256:{pins.wheels[name]}\n" for name in missing)
+        )
         target = pins.wheel_target
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-             "--no-deps", "--only-binary=:all:", "--require-hashes",
-             "--python-version", target["python_version"], "--implementation", "cp",
-             "--abi", target["abi"], "--platform", target["platform"],
-             "--dest", str(cache), "-r", str(requirements)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--require-hashes",
+                "--python-version",
+                target["python_version"],
+                "--implementation",
+                "cp",
+                "--abi",
+                target["abi"],
+                "--platform",
+                target["platform"],
+                "--dest",
+                str(cache),
+                "-r",
+                str(requirements),
+            ],
             check=True,
         )
     return {name: verified(cache / name, digest) for name, digest in pins.wheels.items()}
@@ -64,12 +91,12 @@ def wheel_metadata(path: Path) -> tuple[str, list[str], list[str]]:
             continue
         if "/" in name or name.endswith(".py"):
             tops.add(first.removesuffix(".py"))
-    requires = []
+    requires: list[str] = []
     for line in metadata.get_all("Requires-Dist") or []:
         requirement = Requirement(line)
         if requirement.marker is None or requirement.marker.evaluate(PYODIDE_MARKER_ENV):
-            requires.append(canonicalize_name(requirement.name))
-    return canonicalize_name(metadata["Name"]), sorted(tops), requires
+            requires.append(str(canonicalize_name(requirement.name)))
+    return str(canonicalize_name(metadata["Name"])), sorted(tops), requires
 
 
 def packages_index(wheels: dict[str, Path]) -> dict[str, dict[str, list[str]]]:

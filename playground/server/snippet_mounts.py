@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from starlette.types import ASGIApp
 
@@ -37,7 +38,7 @@ def load_app(snippet: Snippet) -> ASGIApp:
     app = getattr(module, "app", None)
     if not callable(app):
         raise TypeError(f"{snippet.relative} defines no ASGI `app`")
-    return app
+    return cast(ASGIApp, app)  # callable is all we can check of an ASGI app before it runs
 
 
 def server_snippets(snippets_dir: Path) -> list[Mounted]:
