@@ -49,21 +49,28 @@ def test_durations_match_within_the_tolerance() -> None:
     assert not lines_match("step 3", "step 4"), "plain numbers are not durations"
 
 
+def snippet_suite_on(snippets: Path) -> subprocess.CompletedProcess[str]:
+    """The suite's real snippet test, run over another snippets tree: its terminology topic, where
+    the victims are (so another topic's timing on a loaded machine cannot blur the count)."""
+    return subprocess.run(
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_snippets.py",
+         "-k", "test_snippet_prints_what_it_records and terminology"],
+        cwd=ROOT,
+        env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(snippets)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+
+
 def test_a_wrong_recorded_output_fails_the_snippet_suite(tmp_path: Path) -> None:
-    """Run the real snippet suite against a copy in which one `#>` line is wrong."""
+    """Run the real snippet test against a copy in which one `#>` line is wrong."""
     broken = tmp_path / "snippets"
     shutil.copytree(SNIPPETS, broken)
     victim = broken / "terminology" / "coroutine_object.py"
     victim.write_text(victim.read_text().replace("#> hello, Ada", "#> hello, Grace"))
 
-    result = subprocess.run(
-        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_snippets.py"],
-        cwd=ROOT,
-        env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(broken)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = snippet_suite_on(broken)
     assert result.returncode == 1, result.stdout[-3000:]
     assert "1 failed" in result.stdout
     assert "terminology/coroutine_object.py" in result.stdout
@@ -151,24 +158,7 @@ def test_a_recorded_line_under_the_wrong_statement_fails_the_snippet_suite(tmp_p
     assert moved != source and recorded_lines(moved) == recorded_lines(source)
     victim.write_text(moved)
 
-    result = subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/test_snippets.py",
-            "-k",
-            "test_snippet_prints_what_it_records and terminology",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(broken)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = snippet_suite_on(broken)
     assert result.returncode == 1, result.stdout[-3000:]
     assert "1 failed" in result.stdout
     assert "terminology/coroutine_object.py" in result.stdout
