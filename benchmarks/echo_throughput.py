@@ -66,16 +66,32 @@ def start(kind: str, port: int) -> subprocess.Popen[bytes]:
         command = [sys.executable, __file__, "--unguarded-server", str(port)]
         env = dict(os.environ)
     elif kind == "uvicorn":
-        command = [sys.executable, "-m", "uvicorn", "echo_throughput:bare_asgi_echo",
-                   "--app-dir", str(Path(__file__).parent),
-                   "--port", str(port), "--log-level", "warning", "--ws-per-message-deflate", "false"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "echo_throughput:bare_asgi_echo",
+            "--app-dir",
+            str(Path(__file__).parent),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--ws-per-message-deflate",
+            "false",
+        ]
         env = dict(os.environ)
     else:
         command = [sys.executable, "-m", "playground", "--port", str(port), "--log-level", "warning"]
-        env = {**os.environ, "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
-               "PLAYGROUND_WS_MESSAGES_PER_SECOND": "1000000", "PLAYGROUND_WS_MESSAGE_BURST": "1000000",
-               # 500 handshakes from one address: the HTTP rate counts them too
-               "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000", "PLAYGROUND_HTTP_REQUEST_BURST": "100000"}
+        env = {
+            **os.environ,
+            "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
+            "PLAYGROUND_WS_MESSAGES_PER_SECOND": "1000000",
+            "PLAYGROUND_WS_MESSAGE_BURST": "1000000",
+            # 500 handshakes from one address: the HTTP rate counts them too
+            "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000",
+            "PLAYGROUND_HTTP_REQUEST_BURST": "100000",
+        }
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
@@ -127,31 +143,41 @@ def unguarded_server(port: int) -> None:
 
     app = create_app(Settings(port=port, log_level="warning"))
     app.user_middleware = [m for m in app.user_middleware if m.cls not in (WebSocketGuard, HttpGuard)]
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False,
-                proxy_headers=False)
+    uvicorn.run(
+        app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False, proxy_headers=False
+    )
 
 
 async def measure(messages: int) -> None:
-    servers = {"playground": (free_port(), "/ws/echo"), "unguarded": (free_port(), "/ws/echo"),
-               "baseline": (free_port(), "/"), "uvicorn": (free_port(), "/")}
+    servers = {
+        "playground": (free_port(), "/ws/echo"),
+        "unguarded": (free_port(), "/ws/echo"),
+        "baseline": (free_port(), "/"),
+        "uvicorn": (free_port(), "/"),
+    }
     processes = {name: start(name, port) for name, (port, _) in servers.items()}
     try:
         urls = {name: f"ws://127.0.0.1:{port}{path}" for name, (port, path) in servers.items()}
         for url in urls.values():
             await wait_up(url)
         print(f"websocket echo, loopback, 64-byte messages, ~{messages} round trips per level per server")
-        print(f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | "
-              f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} | "
-              f"{'unguarded msg/s':>15} {'p99 ms':>7} {'hardening':>9} | {'bare uvicorn msg/s':>18} {'ratio':>5}")
+        print(
+            f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | "
+            f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} | "
+            f"{'unguarded msg/s':>15} {'p99 ms':>7} {'hardening':>9} | {'bare uvicorn msg/s':>18} {'ratio':>5}"
+        )
         for clients in LEVELS:
             per_client = max(10, messages // clients)
             # Rotate which server goes first, so none always meets a warmer (or busier) machine.
             order = ["playground", "baseline", "unguarded", "uvicorn"]
-            order = order[clients % 4:] + order[:clients % 4]
+            order = order[clients % 4 :] + order[: clients % 4]
             results = {name: await level(urls[name], clients, per_client) for name in order}
             p, b, g, u = results["playground"], results["baseline"], results["unguarded"], results["uvicorn"]
-            print(f"{clients:>7} | {p[0]:>16.0f} {p[1]:>7.2f} {p[2]:>7.2f} | {b[0]:>16.0f} {b[1]:>7.2f} {b[2]:>7.2f} | "
-                  f"{p[0] / b[0]:>5.2f} | {g[0]:>15.0f} {g[2]:>7.2f} {p[0] / g[0]:>9.2f} | {u[0]:>18.0f} {p[0] / u[0]:>5.2f}")
+            print(
+                f"{clients:>7} | {p[0]:>16.0f} {p[1]:>7.2f} {p[2]:>7.2f} | "
+                f"{b[0]:>16.0f} {b[1]:>7.2f} {b[2]:>7.2f} | {p[0] / b[0]:>5.2f} | "
+                f"{g[0]:>15.0f} {g[2]:>7.2f} {p[0] / g[0]:>9.2f} | {u[0]:>18.0f} {p[0] / u[0]:>5.2f}"
+            )
         print("ratio: playground throughput / that column's throughput (hardening: guarded / unguarded)")
     finally:
         for process in processes.values():

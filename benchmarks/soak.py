@@ -52,10 +52,16 @@ def rss_mib(pid: int) -> float:
 
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PLAYGROUND_LOG_LEVEL": "warning",
-           "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000", "PLAYGROUND_WS_MESSAGES_PER_SECOND": "100000",
-           "PLAYGROUND_WS_MESSAGE_BURST": "100000", "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000",
-           "PLAYGROUND_HTTP_REQUEST_BURST": "100000", "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": str(ROOMS + 1)}
+    env = {
+        **os.environ,
+        "PLAYGROUND_LOG_LEVEL": "warning",
+        "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
+        "PLAYGROUND_WS_MESSAGES_PER_SECOND": "100000",
+        "PLAYGROUND_WS_MESSAGE_BURST": "100000",
+        "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000",
+        "PLAYGROUND_HTTP_REQUEST_BURST": "100000",
+        "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": str(ROOMS + 1),
+    }
     return subprocess.Popen([sys.executable, "-m", "playground", "--port", str(port)], cwd=ROOT, env=env)
 
 
@@ -124,22 +130,29 @@ async def soak(seconds: float, echo_clients: int, chat_clients: int) -> None:
     try:
         await wait_up(base)
         started = time.monotonic()
-        print(f"soak: {seconds:g} s, {echo_clients} echo clients, {chat_clients} chat clients churning "
-              f"{ROOMS} rooms; server pid {server.pid}")
+        print(
+            f"soak: {seconds:g} s, {echo_clients} echo clients, {chat_clients} chat clients churning "
+            f"{ROOMS} rooms; server pid {server.pid}"
+        )
         print(f"{'t (s)':>7} {'RSS MiB':>8} {'echoes':>9} {'joins':>7} {'dropped':>7} {'errors':>6}")
         tasks = [asyncio.create_task(echo_client(base, n, stop, counts)) for n in range(echo_clients)]
         tasks += [asyncio.create_task(chat_client(base, n, stop, counts)) for n in range(chat_clients)]
         interval = max(1.0, seconds / 30)
         while (elapsed := time.monotonic() - started) < seconds:
             samples.append((elapsed, rss_mib(server.pid)))
-            print(f"{elapsed:>7.0f} {samples[-1][1]:>8.1f} {counts.echoes:>9} {counts.joins:>7} "
-                  f"{counts.dropped:>7} {len(counts.errors):>6}", flush=True)
+            print(
+                f"{elapsed:>7.0f} {samples[-1][1]:>8.1f} {counts.echoes:>9} {counts.joins:>7} "
+                f"{counts.dropped:>7} {len(counts.errors):>6}",
+                flush=True,
+            )
             await asyncio.sleep(min(interval, seconds - elapsed))
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
         samples.append((time.monotonic() - started, rss_mib(server.pid)))
-        print(f"{samples[-1][0]:>7.0f} {samples[-1][1]:>8.1f} {counts.echoes:>9} {counts.joins:>7} "
-              f"{counts.dropped:>7} {len(counts.errors):>6}")
+        print(
+            f"{samples[-1][0]:>7.0f} {samples[-1][1]:>8.1f} {counts.echoes:>9} {counts.joins:>7} "
+            f"{counts.dropped:>7} {len(counts.errors):>6}"
+        )
         verdict(samples, counts)
     finally:
         server.send_signal(signal.SIGINT)
@@ -151,14 +164,18 @@ async def soak(seconds: float, echo_clients: int, chat_clients: int) -> None:
 
 def verdict(samples: list[tuple[float, float]], counts: Counts) -> None:
     quarter = max(1, len(samples) // 4)
-    settled = statistics.mean(rss for _, rss in samples[quarter:2 * quarter])
+    settled = statistics.mean(rss for _, rss in samples[quarter : 2 * quarter])
     last = statistics.mean(rss for _, rss in samples[-quarter:])
     growth = last - settled
     flat = growth < 0.10 * settled and growth < 16
-    print(f"RSS: {settled:.1f} MiB after warm-up, {last:.1f} MiB at the end "
-          f"({growth:+.1f} MiB, {100 * growth / settled:+.1f} %): {'FLAT' if flat else 'GROWING'}")
-    print(f"{counts.echoes} echoes, {counts.joins} chat joins, {counts.chat_messages} chat messages, "
-          f"{counts.dropped} connections dropped without a close, {len(counts.errors)} client errors")
+    print(
+        f"RSS: {settled:.1f} MiB after warm-up, {last:.1f} MiB at the end "
+        f"({growth:+.1f} MiB, {100 * growth / settled:+.1f} %): {'FLAT' if flat else 'GROWING'}"
+    )
+    print(
+        f"{counts.echoes} echoes, {counts.joins} chat joins, {counts.chat_messages} chat messages, "
+        f"{counts.dropped} connections dropped without a close, {len(counts.errors)} client errors"
+    )
     for error in sorted(set(counts.errors))[:5]:
         print("  error:", error)
 

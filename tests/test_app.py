@@ -83,15 +83,22 @@ def test_real_server_serves_site_and_health(live_playground: LiveServer) -> None
 
 
 def test_cli_help_lists_env_variables() -> None:
-    result = subprocess.run([PYTHON, "-m", "playground", "--help"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [PYTHON, "-m", "playground", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert "--port" in result.stdout and "PLAYGROUND_PORT" in result.stdout
 
 
 def test_cli_rejects_bad_environment_clearly() -> None:
-    result = subprocess.run([PYTHON, "-m", "playground"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, env={"PLAYGROUND_PORT": "eighty"})
+    result = subprocess.run(
+        [PYTHON, "-m", "playground"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PLAYGROUND_PORT": "eighty"},
+    )
     assert result.returncode != 0
     assert "PLAYGROUND_PORT: Input should be a valid integer" in result.stderr and "'eighty'" in result.stderr
 
@@ -126,8 +133,14 @@ async def test_snippet_index_lists_mounted_server_snippets(settings: Settings) -
 async def test_http_rate_per_address_answers_429_and_others_still_pass(built_site: Path) -> None:
     settings = Settings(site_dir=built_site, http_requests_per_second=1, http_request_burst=3)
     app = create_app(settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.1", 1)), base_url="http://127.0.0.1") as busy, \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.2", 1)), base_url="http://127.0.0.1") as calm:
+    async with (
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("10.0.0.1", 1)), base_url="http://127.0.0.1"
+        ) as busy,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("10.0.0.2", 1)), base_url="http://127.0.0.1"
+        ) as calm,
+    ):
         statuses = [(await busy.get("/healthz")).status_code for _ in range(5)]
         assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
         refused = await busy.get("/healthz")
@@ -138,8 +151,9 @@ async def test_http_rate_per_address_answers_429_and_others_still_pass(built_sit
 @pytest.mark.anyio
 async def test_request_body_over_the_limit_is_413(settings: Settings) -> None:
     async with client_for(settings) as client:
-        response = await client.post("/lab/run", content=b"x" * (settings.http_max_body_bytes + 1),
-                                     headers={"content-type": "application/json"})
+        response = await client.post(
+            "/lab/run", content=b"x" * (settings.http_max_body_bytes + 1), headers={"content-type": "application/json"}
+        )
     assert response.status_code == 413 and "Content Too Large" in response.text
 
 
@@ -200,7 +214,9 @@ async def test_gzip_twin_revalidates_with_304(settings: Settings) -> None:
         packed = await client.get(path, headers=gzip)
         again = await client.get(path, headers={**gzip, "if-none-match": packed.headers["etag"]})
         plain = await client.get(path, headers={"accept-encoding": "identity"})
-        crossed = await client.get(path, headers={"accept-encoding": "identity", "if-none-match": packed.headers["etag"]})
+        crossed = await client.get(
+            path, headers={"accept-encoding": "identity", "if-none-match": packed.headers["etag"]}
+        )
     assert packed.headers["content-encoding"] == "gzip"
     assert packed.headers["etag"] != plain.headers["etag"]  # two representations, two validators
     assert again.status_code == 304 and again.headers["cache-control"] == packed.headers["cache-control"]
@@ -211,18 +227,26 @@ async def test_gzip_twin_revalidates_with_304(settings: Settings) -> None:
 async def test_metrics_count_responses_and_refusals(built_site: Path) -> None:
     settings = Settings(site_dir=built_site, http_requests_per_second=1, http_request_burst=1)
     app = create_app(settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.7", 1)),
-                                 base_url="http://127.0.0.1") as busy, \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.8", 1)),
-                              base_url="http://127.0.0.1") as scraper:
+    async with (
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("10.0.0.7", 1)), base_url="http://127.0.0.1"
+        ) as busy,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("10.0.0.8", 1)), base_url="http://127.0.0.1"
+        ) as scraper,
+    ):
         await busy.get("/healthz")
         assert (await busy.get("/healthz")).status_code == 429
         metrics = await scraper.get("/metrics")
     assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
-    for line in ('playground_http_responses_total{status="429"}', 'playground_refusals_total{reason="http_rate"}',
-                 "playground_websockets_open", "playground_websocket_closes_total", "playground_lab_runs_total"):
+    for line in (
+        'playground_http_responses_total{status="429"}',
+        'playground_refusals_total{reason="http_rate"}',
+        "playground_websockets_open",
+        "playground_websocket_closes_total",
+        "playground_lab_runs_total",
+    ):
         assert line in metrics.text, line
-
 
 
 @pytest.mark.anyio
@@ -241,13 +265,23 @@ async def test_runtime_is_sent_gzipped_when_the_client_accepts_it(settings: Sett
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("origin", "allowed"), [("http://localhost:5173", True), ("https://docs.example", True),
-                                                 ("https://evil.example", False)])
-async def test_cross_origin_calls_are_allowed_for_exactly_the_websocket_origins(built_site: Path, origin: str, allowed: bool) -> None:
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [("http://localhost:5173", True), ("https://docs.example", True), ("https://evil.example", False)],
+)
+async def test_cross_origin_calls_are_allowed_for_exactly_the_websocket_origins(
+    built_site: Path, origin: str, allowed: bool
+) -> None:
     settings = Settings(site_dir=built_site, ws_allowed_origins="https://docs.example")
     async with client_for(settings) as client:
-        preflight = await client.options("/lab/run", headers={
-            "origin": origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type"})
+        preflight = await client.options(
+            "/lab/run",
+            headers={
+                "origin": origin,
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type",
+            },
+        )
     assert (preflight.headers.get("access-control-allow-origin") == origin) is allowed
 
 

@@ -17,15 +17,17 @@ def test_every_field_has_a_flag_and_an_env_variable() -> None:
 
 
 def test_environment_overrides_defaults() -> None:
-    settings = Settings.from_env({"PLAYGROUND_PORT": "9123", "PLAYGROUND_RELOAD": "yes",
-                                  "PLAYGROUND_SITE_DIR": "/srv/site"})
+    settings = Settings.from_env(
+        {"PLAYGROUND_PORT": "9123", "PLAYGROUND_RELOAD": "yes", "PLAYGROUND_SITE_DIR": "/srv/site"}
+    )
     assert (settings.port, settings.reload, settings.site_dir) == (9123, True, Path("/srv/site"))
     assert settings.host == Settings().host
 
 
 def test_flags_override_environment() -> None:
-    settings = Settings.from_args(["--port", "9001", "--no-reload"],
-                                  {"PLAYGROUND_PORT": "9123", "PLAYGROUND_RELOAD": "1"})
+    settings = Settings.from_args(
+        ["--port", "9001", "--no-reload"], {"PLAYGROUND_PORT": "9123", "PLAYGROUND_RELOAD": "1"}
+    )
     assert (settings.port, settings.reload) == (9001, False)
 
 
@@ -36,11 +38,17 @@ def test_bad_environment_value_names_the_variable() -> None:
         Settings.from_env({"PLAYGROUND_RELOAD": "maybe"})
 
 
-@pytest.mark.parametrize(("flag", "value"), [
-    ("--port", "70000"), ("--port", "-1"),
-    ("--http-requests-per-second", "0"), ("--ws-messages-per-second", "0"),  # rates divide
-    ("--workers", "0"), ("--ws-idle-timeout", "-5"),
-])
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--port", "70000"),
+        ("--port", "-1"),
+        ("--http-requests-per-second", "0"),
+        ("--ws-messages-per-second", "0"),  # rates divide
+        ("--workers", "0"),
+        ("--ws-idle-timeout", "-5"),
+    ],
+)
 def test_out_of_range_flag_is_refused_naming_the_flag(flag: str, value: str) -> None:
     with pytest.raises(ValueError, match=f"^{flag}: Input should be"):
         Settings.from_args([flag, value], {})
@@ -92,4 +100,6 @@ def test_readme_lists_every_setting_as_generated() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("-->\n", readme.index("<!-- settings:start")) + 4
     end = readme.index("<!-- settings:end -->")
-    assert readme[start:end] == markdown_table(), "README's settings table is stale: paste `python -m playground.server.settings`"
+    assert readme[start:end] == markdown_table(), (
+        "README's settings table is stale: paste `python -m playground.server.settings`"
+    )

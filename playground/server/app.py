@@ -15,10 +15,10 @@ from playground.server.http_guard import HttpGuard
 from playground.server.isolation import CrossOriginIsolation
 from playground.server.limits import quiet_refusal_logs
 from playground.server.metrics import CountResponses, metrics_endpoint
+from playground.server.origins import LOCAL_ORIGIN, allowed_origins
 from playground.server.settings import Settings
 from playground.server.snippet_mounts import server_snippets
 from playground.server.static_site import SiteFiles, sitemap_for
-from playground.server.origins import LOCAL_ORIGIN, allowed_origins
 from playground.server.ws_guard import WebSocketGuard
 
 
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     sitemap = settings.site_dir / "sitemap.xml"
     if sitemap.is_file():
+
         @app.get("/sitemap.xml", include_in_schema=False)
         async def sitemap_for_this_origin(request: Request) -> Response:
             return sitemap_for(request, sitemap)
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Mounted last: every route above wins over a file of the same name.
         app.mount("/", SiteFiles(directory=settings.site_dir, html=True), name="site")
     else:
+
         @app.get("/", response_class=PlainTextResponse, include_in_schema=False)
         async def site_missing() -> PlainTextResponse:
             message = (
@@ -89,12 +91,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # A copy of the site on another host (or port) calls the lab and the snippet apps from the
     # reader's browser: allow exactly the origins the websocket guard allows.
     app.add_middleware(
-        CORSMiddleware, allow_origins=sorted(allowed_origins(settings)), allow_origin_regex=LOCAL_ORIGIN,
-        allow_methods=["GET", "POST"], allow_headers=["content-type"], max_age=600,
+        CORSMiddleware,
+        allow_origins=sorted(allowed_origins(settings)),
+        allow_origin_regex=LOCAL_ORIGIN,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type"],
+        max_age=600,
     )
     app.add_middleware(CrossOriginIsolation)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=sorted(settings.host_names()) or ["*"],
-                       www_redirect=False)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=sorted(settings.host_names()) or ["*"], www_redirect=False)
     app.add_middleware(CountResponses)
     quiet_refusal_logs()
     return app

@@ -23,11 +23,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if settings.reload:
         export_to_environment(settings)
         uvicorn.run(  # the reloader supervises a child; it takes no custom server class
-            "playground.server.app:create_app", factory=True, reload=True,
+            "playground.server.app:create_app",
+            factory=True,
+            reload=True,
             reload_dirs=[str(settings.snippets_dir.parent / "playground"), str(settings.snippets_dir)],
-            **uvicorn_options(settings),  # type: ignore[arg-type]
+            **uvicorn_options(settings),
         )
         return
     serve(settings)
-
-

@@ -59,8 +59,9 @@ class HttpGuard:
         self.app = app
         self.limited = RequestBodyLimitMiddleware(app, max_body_size=settings.http_max_body_bytes)
         self.max_body = settings.http_max_body_bytes
-        self.clients = ClientBuckets(settings.http_requests_per_second, settings.http_request_burst,
-                                     settings.http_max_clients)
+        self.clients = ClientBuckets(
+            settings.http_requests_per_second, settings.http_request_burst, settings.http_max_clients
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -81,8 +82,11 @@ class HttpGuard:
             await _answer(send, 429, detail, [(b"retry-after", b"1")])
             return
         body = json.dumps({"detail": detail}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                   (b"retry-after", b"1")]
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", b"1"),
+        ]
         if "websocket.http.response" in scope.get("extensions", {}):
             await receive()  # websocket.connect
             await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
@@ -90,7 +94,6 @@ class HttpGuard:
         else:
             await receive()
             await send({"type": "websocket.close", "code": 1013, "reason": "too many requests from your address"})
-
 
     async def _read_and_drop_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
@@ -101,8 +104,9 @@ class HttpGuard:
             received += len(message.get("body", b""))
             if received > self.max_body:
                 refused("body_too_large")
-                await _answer(send, 413, f"request body exceeds the {self.max_body}-byte limit",
-                              [(b"connection", b"close")])
+                await _answer(
+                    send, 413, f"request body exceeds the {self.max_body}-byte limit", [(b"connection", b"close")]
+                )
                 return
             if not message.get("more_body", False):
                 break

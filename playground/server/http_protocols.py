@@ -30,8 +30,10 @@ from playground.server.limits import OncePerInterval, settings_of
 from playground.server.metrics import refused
 
 HEAD_END = b"\r\n\r\n"
-TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
-             b"content-length: 32\r\nconnection: close\r\n\r\nrequest header fields too large\n")
+TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 32\r\nconnection: close\r\n\r\nrequest header fields too large\n"
+)
 _cap_log = OncePerInterval()
 
 
@@ -46,8 +48,9 @@ class CappedApp:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if len(self.connections) > self.cap and scope.get("path") != "/healthz":
             refused("connection_cap")
-            _cap_log.warning("connections", "%d connections open, over the cap of %d: answering 503",
-                             len(self.connections), self.cap)
+            _cap_log.warning(
+                "connections", "%d connections open, over the cap of %d: answering 503", len(self.connections), self.cap
+            )
             await service_unavailable(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -72,6 +75,7 @@ class HeadGuard:
     cycle: Any
     connections: set[Any]
     app: Any
+    limit_concurrency: int | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,6 +180,7 @@ try:
 except ImportError:  # httptools is not installed: h11 only
     GuardedHttpToolsProtocol: type | None = None
 else:
+
     class GuardedHttpToolsProtocol(HeadGuard, HttpToolsProtocol):  # type: ignore[no-redef]
         def on_headers_complete(self) -> None:
             self._head_done()

@@ -24,7 +24,7 @@ _CACHE_ATTRIBUTE = "_playground_settings"
 def settings_of(config: Any) -> Settings:
     """The playground settings behind a uvicorn Config (found by walking the middleware chain)."""
     cached = getattr(config, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
+    if isinstance(cached, Settings):
         return cached
     layer = getattr(config, "loaded_app", None)
     found: Settings | None = None

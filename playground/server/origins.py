@@ -10,6 +10,8 @@ from playground.server.settings import Settings
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 LOCAL_ORIGIN = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+
+
 def allowed_origins(settings: Settings) -> frozenset[str]:
     """The extra origins of the settings (besides the page's own and localhost)."""
     return frozenset(o.strip().rstrip("/") for o in settings.ws_allowed_origins.split(",") if o.strip())

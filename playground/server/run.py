@@ -8,10 +8,12 @@ the websocket guard's per-address limits count per worker."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
 import tempfile
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -21,22 +23,25 @@ from playground.server.http_protocols import http_protocol_class
 from playground.server.settings import Settings, export_to_environment
 from playground.server.ws_protocol import GuardedWebSocketProtocol
 
-
 WIRE_SIZE_FACTOR = 4  # uvicorn's websocket message limit, in multiples of the guard's
 
 
-def uvicorn_options(settings: Settings) -> dict[str, object]:
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """uvicorn's keyword arguments for these settings: the wire-level half of the limits."""
     proxies = settings.trusted_proxies()
     return {
-        "host": settings.host, "port": settings.port, "log_level": settings.log_level,
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
         "loop": settings.loop,
         # uvicorn's protocols with the bounds it lacks: request head time and size, a connection
         # cap that spares /healthz, pings against the message rate, deadlines on every send.
-        "http": http_protocol_class(settings.http), "ws": GuardedWebSocketProtocol,
+        "http": http_protocol_class(settings.http),
+        "ws": GuardedWebSocketProtocol,
         # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, which lets any
         # local process pick its own address: trust forwarded headers only from named proxies.
-        "proxy_headers": bool(proxies), "forwarded_allow_ips": proxies,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies,
         "h11_max_incomplete_event_size": settings.http_max_header_bytes,
         # The guard closes an oversized message with 1009 through a full closing handshake.
         # uvicorn's own limit is only a backstop, set above it: when uvicorn refuses a frame it
@@ -44,7 +49,8 @@ def uvicorn_options(settings: Settings) -> dict[str, object]:
         # browser reports 1006 instead of the 1009 (measured: 3 tries in 4).
         "ws_max_size": WIRE_SIZE_FACTOR * settings.ws_max_message_bytes,
         "ws_per_message_deflate": settings.ws_per_message_deflate,
-        "ws_ping_interval": settings.ws_ping_interval, "ws_ping_timeout": settings.ws_ping_timeout,
+        "ws_ping_interval": settings.ws_ping_interval,
+        "ws_ping_timeout": settings.ws_ping_timeout,
     }
 
 
@@ -54,10 +60,8 @@ class PlaygroundServer(uvicorn.Server):
         while app is not None and not isinstance(app, FastAPI):
             app = getattr(app, "app", None)
         if isinstance(app, FastAPI):
-            try:
+            with contextlib.suppress(LookupError):  # no request yet, so no websocket to tell
                 await websocket_guard(app).shutdown()
-            except LookupError:
-                pass  # no request yet, so no websocket to tell
         await super().shutdown(sockets)
 
 
@@ -65,8 +69,10 @@ def serve_workers(settings: Settings) -> None:
     """Several processes under uvicorn's supervisor. Each has its own memory, so rooms kept there
     would split one room's readers between processes: refuse to start without Redis."""
     if not settings.redis_url:
-        sys.exit(f"python -m playground: --workers {settings.workers} needs --redis-url: each worker is a "
-                 "process with its own memory, and the chat rooms they share live in Redis")
+        sys.exit(
+            f"python -m playground: --workers {settings.workers} needs --redis-url: each worker is a "
+            "process with its own memory, and the chat rooms they share live in Redis"
+        )
     from uvicorn.supervisors import Multiprocess
 
     export_to_environment(settings)  # each worker builds its app from the environment
@@ -74,8 +80,9 @@ def serve_workers(settings: Settings) -> None:
     # up (prometheus-client's multiprocess mode). Set before the workers import prometheus_client.
     metrics_dir = tempfile.TemporaryDirectory(prefix="playground-metrics-")
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir.name)
-    config = uvicorn.Config("playground.server.app:create_app", factory=True, workers=settings.workers,
-                            **uvicorn_options(settings))  # type: ignore[arg-type]
+    config = uvicorn.Config(
+        "playground.server.app:create_app", factory=True, workers=settings.workers, **uvicorn_options(settings)
+    )
     try:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
     except KeyboardInterrupt:
@@ -88,10 +95,9 @@ def serve(settings: Settings) -> None:
     if settings.workers > 1:
         serve_workers(settings)
         return
-    server = PlaygroundServer(uvicorn.Config(create_app(settings), **uvicorn_options(settings)))  # type: ignore[arg-type]
-    try:
+    server = PlaygroundServer(uvicorn.Config(create_app(settings), **uvicorn_options(settings)))
+    # Ctrl+C (or SIGINT from a test) after a graceful shutdown: nothing to report
+    with contextlib.suppress(KeyboardInterrupt):
         server.run()
-    except KeyboardInterrupt:
-        pass  # Ctrl+C (or SIGINT from a test) after a graceful shutdown: nothing to report
     if not server.started:
         sys.exit(3)  # as uvicorn's own command does: the port was taken, the app failed to load...

@@ -36,8 +36,7 @@ class Settings(BaseSettings):
     environment is read by `from_env`/`from_args`, never implicitly, so a stray variable in a
     test process cannot change a test's server."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid",
-                                      validate_default=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid", validate_default=True)
 
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(8000, ge=0, le=65535, description="TCP port to listen on (0: any free port).")
@@ -45,79 +44,134 @@ class Settings(BaseSettings):
     site_dir: Path = Field(PROJECT_ROOT / "site", description="The built static site to serve at /.")
     snippets_dir: Path = Field(PROJECT_ROOT / "snippets", description="Where the snippet files live.")
     log_level: LogLevel = Field(
-        "info", description="uvicorn log level: critical, error, warning, info, debug or trace.")
-    workers: int = Field(1, ge=1, description="Worker processes. More than one needs --redis-url, where the chat rooms all workers share live.")
+        "info", description="uvicorn log level: critical, error, warning, info, debug or trace."
+    )
+    workers: int = Field(
+        1,
+        ge=1,
+        description="Worker processes. More than one needs --redis-url, where the chat rooms all workers share live.",
+    )
     http: Literal["auto", "h11", "httptools"] = Field(
-        "auto", description="HTTP parser: httptools when installed (auto), or h11.")
+        "auto", description="HTTP parser: httptools when installed (auto), or h11."
+    )
     loop: Literal["auto", "asyncio", "uvloop"] = Field(
-        "auto", description="Event loop: uvloop when installed (auto), or asyncio's own.")
+        "auto", description="Event loop: uvloop when installed (auto), or asyncio's own."
+    )
 
     # Who is the client: every per-address limit depends on it.
     forwarded_allow_ips: str = Field(
-        "", description="Comma-separated proxy addresses or networks whose X-Forwarded-For/-Proto are "
-                        "believed (`*`: any peer, only behind a proxy). Empty: none, the peer is the client.")
+        "",
+        description="Comma-separated proxy addresses or networks whose X-Forwarded-For/-Proto are "
+        "believed (`*`: any peer, only behind a proxy). Empty: none, the peer is the client.",
+    )
     allowed_hosts: str = Field(
-        "", description="Comma-separated extra host names (no port) requests may name in Host; localhost, "
-                        "127.0.0.1, [::1] and --host (unless 0.0.0.0/::) always may. Others get 400 "
-                        "(DNS rebinding). `*` allows any.")
+        "",
+        description="Comma-separated extra host names (no port) requests may name in Host; localhost, "
+        "127.0.0.1, [::1] and --host (unless 0.0.0.0/::) always may. Others get 400 "
+        "(DNS rebinding). `*` allows any.",
+    )
 
     # Connections, before any request is read.
     max_connections: int = Field(
-        2048, ge=1, description="Open connections (HTTP and websocket) at once; beyond it requests get 503 "
-                                "at once, except /healthz.")
+        2048,
+        ge=1,
+        description="Open connections (HTTP and websocket) at once; beyond it requests get 503 "
+        "at once, except /healthz.",
+    )
     http_header_timeout: float = Field(
-        10.0, gt=0, description="Seconds a connection may take to send a complete request head; then it is closed.")
+        10.0, gt=0, description="Seconds a connection may take to send a complete request head; then it is closed."
+    )
     http_max_header_bytes: int = Field(
-        16 * 1024, ge=1024, description="Largest request head (request line and headers); larger is refused (431 or closed).")
+        16 * 1024,
+        ge=1024,
+        description="Largest request head (request line and headers); larger is refused (431 or closed).",
+    )
 
     # Plain HTTP, for every client address.
     http_requests_per_second: float = Field(
-        50.0, gt=0, description="Sustained HTTP requests (websocket handshakes included) per second per client address; more get 429.")
+        50.0,
+        gt=0,
+        description="Sustained HTTP requests (websocket handshakes included) per second per client address; "
+        "more get 429.",
+    )
     http_request_burst: int = Field(
-        300, ge=1, description="HTTP requests a client may make at once (a cold page load with its runtime).")
-    http_max_body_bytes: int = Field(16 * 1024, ge=0, description="Largest HTTP request body accepted; larger gets 413.")
+        300, ge=1, description="HTTP requests a client may make at once (a cold page load with its runtime)."
+    )
+    http_max_body_bytes: int = Field(
+        16 * 1024, ge=0, description="Largest HTTP request body accepted; larger gets 413."
+    )
     http_max_clients: int = Field(
-        10_000, ge=1, description="Client addresses whose request rate is remembered; the least recent is forgotten beyond it.")
+        10_000,
+        ge=1,
+        description="Client addresses whose request rate is remembered; the least recent is forgotten beyond it.",
+    )
 
     # Websockets: every limit applies to every websocket endpoint (echo, chat, mounted snippets).
-    ws_max_message_bytes: int = Field(64 * 1024, ge=1, description="Largest websocket message accepted; larger closes with 1009.")
-    ws_per_message_deflate: bool = Field(False, description="Offer per-message deflate compression to websocket clients.")
+    ws_max_message_bytes: int = Field(
+        64 * 1024, ge=1, description="Largest websocket message accepted; larger closes with 1009."
+    )
+    ws_per_message_deflate: bool = Field(
+        False, description="Offer per-message deflate compression to websocket clients."
+    )
     ws_allowed_origins: str = Field(
-        "", description="Comma-separated extra Origins (a copy of the site elsewhere) allowed to open websockets and to "
-                        "call the HTTP endpoints cross-origin; same origin and localhost always are.")
-    ws_max_connections_per_ip: int = Field(16, ge=1, description="Open websockets allowed per client address; more close with 1013.")
+        "",
+        description="Comma-separated extra Origins (a copy of the site elsewhere) allowed to open websockets and to "
+        "call the HTTP endpoints cross-origin; same origin and localhost always are.",
+    )
+    ws_max_connections_per_ip: int = Field(
+        16, ge=1, description="Open websockets allowed per client address; more close with 1013."
+    )
     ws_messages_per_second: float = Field(
-        20.0, gt=0, description="Sustained messages (pings included) per second per websocket; faster closes with 1008.")
-    ws_message_burst: int = Field(40, ge=1, description="Messages a websocket may send at once before the rate applies.")
-    ws_idle_timeout: float = Field(300.0, gt=0, description="Seconds a websocket may stay silent before the server closes it.")
+        20.0, gt=0, description="Sustained messages (pings included) per second per websocket; faster closes with 1008."
+    )
+    ws_message_burst: int = Field(
+        40, ge=1, description="Messages a websocket may send at once before the rate applies."
+    )
+    ws_idle_timeout: float = Field(
+        300.0, gt=0, description="Seconds a websocket may stay silent before the server closes it."
+    )
     ws_ping_interval: float = Field(20.0, gt=0, description="Seconds between the server's keepalive pings.")
     ws_ping_timeout: float = Field(20.0, gt=0, description="Seconds to wait for a pong before dropping the connection.")
     ws_send_timeout: float = Field(
-        10.0, gt=0, description="Seconds a websocket send or close (or a response at shutdown) may wait for a client "
-                                "that does not read; then the connection is dropped.")
+        10.0,
+        gt=0,
+        description="Seconds a websocket send or close (or a response at shutdown) may wait for a client "
+        "that does not read; then the connection is dropped.",
+    )
     ws_max_unsent_bytes: int = Field(
-        1024 * 1024, ge=1024, description="Bytes queued for a client that does not read (pongs included) before the connection is dropped.")
+        1024 * 1024,
+        ge=1024,
+        description="Bytes queued for a client that does not read (pongs included) before the connection is dropped.",
+    )
 
     # Chat rooms.
     chat_max_rooms: int = Field(100, ge=1, description="Chat rooms open at once.")
     chat_max_members: int = Field(50, ge=1, description="Members per chat room.")
     chat_max_text: int = Field(2000, ge=1, description="Characters in one chat message.")
     chat_max_rooms_per_ip: int = Field(
-        5, ge=1, description="Chat rooms one client address may be in at once; joining another closes with 1013.")
+        5, ge=1, description="Chat rooms one client address may be in at once; joining another closes with 1013."
+    )
     redis_url: str = Field(
-        "", description="Redis for chat rooms shared by several workers or machines (redis://host:6379/0). "
-                        "Empty: rooms live in this process's memory.")
+        "",
+        description="Redis for chat rooms shared by several workers or machines (redis://host:6379/0). "
+        "Empty: rooms live in this process's memory.",
+    )
 
     # The concurrency lab.
     lab_max_requests: int = Field(100, ge=1, description="Concurrent requests one lab run may fire.")
     lab_max_seconds: float = Field(5.0, gt=0, description="Seconds one lab target request may wait or work.")
     lab_deadline: float = Field(30.0, gt=0, description="Seconds after which a lab run stops waiting for its requests.")
-    lab_threadpool_tokens: int = Field(40, ge=1, description="Threads in the lab target's threadpool (FastAPI's default is 40).")
+    lab_threadpool_tokens: int = Field(
+        40, ge=1, description="Threads in the lab target's threadpool (FastAPI's default is 40)."
+    )
 
     @classmethod
     def settings_customise_sources(
-        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings,)  # the environment only through from_env: explicit, testable
@@ -132,9 +186,7 @@ class Settings(BaseSettings):
         return _validated(cls, _EnvMapping(cls, os.environ if environ is None else environ)(), env_name)
 
     @classmethod
-    def from_args(
-        cls, argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
-    ) -> Settings:
+    def from_args(cls, argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
         """Flags win over environment variables, which win over defaults."""
         from_env = cls.from_env(environ)
         flags = vars(build_parser(from_env).parse_args(argv))
@@ -229,7 +281,9 @@ def markdown_table() -> str:
         default = field.default
         if isinstance(default, Path):
             default = default.relative_to(PROJECT_ROOT).as_posix() + "/"
-        shown = "off" if default is False else "on" if default is True else f"`{default}`" if default != "" else "(none)"
+        shown = (
+            "off" if default is False else "on" if default is True else f"`{default}`" if default != "" else "(none)"
+        )
         rows.append(f"| `{flag_name(name)}` | `{env_name(name)}` | {shown} | {field.description} |")
     return "\n".join(rows) + "\n"
 

@@ -43,15 +43,17 @@ class SiteFiles(StaticFiles):
     representation of its own: its ETag and Last-Modified are the `.gz` file's, a revalidation
     of it gets 304, and the identity bytes keep their own ETag (RFC 9110 §8.8.3)."""
 
-    def file_response(self, full_path: PathLike, stat_result: os.stat_result, scope: Scope,
-                      status_code: int = 200) -> Response:
+    def file_response(
+        self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
         packed = Path(str(full_path) + ".gz")
         if status_code != 200 or not accepts_gzip(scope) or not packed.is_file():
             response = super().file_response(full_path, stat_result, scope, status_code)
         else:
             media_type = mimetypes.guess_type(str(full_path))[0] or "application/octet-stream"
-            response = FileResponse(packed, media_type=media_type, stat_result=os.stat(packed),
-                                    headers={"content-encoding": "gzip"})
+            response = FileResponse(
+                packed, media_type=media_type, stat_result=os.stat(packed), headers={"content-encoding": "gzip"}
+            )
             if self.is_not_modified(response.headers, Headers(scope=scope)):
                 response = NotModifiedResponse(response.headers)
         if packed.is_file():

@@ -42,7 +42,8 @@ CLOSE_NORMAL, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_LATER = 1
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
-            return value.decode("latin-1")
+            decoded: str = value.decode("latin-1")
+            return decoded
     return None
 
 
@@ -56,8 +57,11 @@ class GuardedConnection:
         self.closed = False
         # The protocol's bucket when there is one, so that its pings and these messages share it.
         shared = scope.get("extensions", {}).get(BUCKET_EXTENSION)
-        self.bucket = shared if isinstance(shared, TokenBucket) else TokenBucket(
-            guard.settings.ws_messages_per_second, guard.settings.ws_message_burst)
+        self.bucket = (
+            shared
+            if isinstance(shared, TokenBucket)
+            else TokenBucket(guard.settings.ws_messages_per_second, guard.settings.ws_message_burst)
+        )
         self.last_seen = time.monotonic()
 
     async def close(self, code: int, reason: str) -> None:
@@ -132,7 +136,9 @@ class WebSocketGuard:
             for connection in [c for c in self.connections if not c.closed and now - c.last_seen > idle]:
                 # A task per close, not awaited here: a close may wait (up to its deadline) for a
                 # client that does not read, and the next round must not wait for it.
-                closing = asyncio.create_task(connection.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server"))
+                closing = asyncio.create_task(
+                    connection.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
+                )
                 self._closing.add(closing)
                 closing.add_done_callback(self._closing.discard)
         self._watchdog = None
@@ -150,8 +156,12 @@ class WebSocketGuard:
             return
         if self.per_address[address] >= self.settings.ws_max_connections_per_ip:
             refused("ws_per_address")
-            await self._accept_and_close(receive, send, CLOSE_TRY_LATER,
-                                         f"{self.settings.ws_max_connections_per_ip} connections from your address already")
+            await self._accept_and_close(
+                receive,
+                send,
+                CLOSE_TRY_LATER,
+                f"{self.settings.ws_max_connections_per_ip} connections from your address already",
+            )
             return
         connection = GuardedConnection(self, scope, receive, send)
         self.per_address[address] += 1
@@ -170,17 +180,25 @@ class WebSocketGuard:
 
     async def shutdown(self) -> None:
         """Tell every client the server is going away (1001) before the server drops them."""
-        await asyncio.gather(*(c.close(CLOSE_GOING_AWAY, "server shutting down") for c in list(self.connections)),
-                             return_exceptions=True)
+        await asyncio.gather(
+            *(c.close(CLOSE_GOING_AWAY, "server shutting down") for c in list(self.connections)), return_exceptions=True
+        )
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, reason: str) -> None:
         await receive()  # websocket.connect
         if "websocket.http.response" in scope.get("extensions", {}):
             body = reason.encode()
-            await send({"type": "websocket.http.response.start", "status": 403,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                    (b"content-length", str(len(body)).encode())]})
+            await send(
+                {
+                    "type": "websocket.http.response.start",
+                    "status": 403,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "websocket.http.response.body", "body": body})
         else:
             await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": reason[:120]})

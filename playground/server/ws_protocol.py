@@ -36,8 +36,9 @@ CLOSE_POLICY = 1008
 
 
 class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
-    def __init__(self, config: Any, server_state: Any, app_state: dict[str, Any],
-                 _loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(
+        self, config: Any, server_state: Any, app_state: dict[str, Any], _loop: asyncio.AbstractEventLoop | None = None
+    ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         settings = settings_of(config)
         self.bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
