@@ -17,7 +17,6 @@ from tests.browser import (
     GuardedContext,
     block_for,
     guarded_context,
-    launch,
     run_block,
     set_code,
     wait_settled,
@@ -27,12 +26,6 @@ from tests.test_loopview import PICTURED, cpython_trace
 from tests.test_runner_in_browser import open_page, page_of
 
 EVENTS = "el => el.querySelector('.loop').loopEvents()"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

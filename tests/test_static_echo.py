@@ -17,9 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser import launch
-from tests.conftest import free_port
 from tests.live_server import LiveServer, run_playground, run_static_host
+from tests.ports import free_port
 
 STATIC_HOST = "127.0.0.2"
 TIMEOUT_MS = 30_000
@@ -29,12 +28,6 @@ TIMEOUT_MS = 30_000
 def static_host(built_site: Path) -> Iterator[str]:
     with run_static_host(free_port(), built_site, host=STATIC_HOST) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
