@@ -299,3 +299,21 @@ def test_client_buckets_stay_under_their_cap_and_forget_the_least_recent() -> No
     assert max(sizes) == 100
     assert not buckets.take("10.9.9.9"), "a recently seen address was forgotten (its bucket refilled)"
     assert "10.0.0.0" not in buckets.buckets  # the first of the flood is long gone
+
+
+def test_cli_exits_non_zero_when_the_server_cannot_start(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [PYTHON, "-m", "playground", "--port", str(port), "--site-dir", str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert "address already in use" in result.stderr.lower()

@@ -262,8 +262,13 @@ async def test_beyond_the_connection_cap_requests_get_503_and_healthz_still_answ
         async with httpx.AsyncClient(base_url=heads.base_url, timeout=5) as client:
             healthz = await client.get("/healthz")
             page = await client.get("/")
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(HANDSHAKE)
+        handshake = await reader.readuntil(b"\r\n")
+        writer.transport.abort()
         assert healthz.status_code == 200
         assert page.status_code == 503
+        assert handshake.startswith(b"HTTP/1.1 503 "), handshake
     finally:
         for sock in idle:
             sock.close()

@@ -75,8 +75,8 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         2048,
         ge=1,
-        description="Open connections (HTTP and websocket) at once; beyond it requests get 503 "
-        "at once, except /healthz.",
+        description="Open connections (HTTP and websocket) at once; beyond it requests and websocket "
+        "handshakes get 503 at once, except /healthz.",
     )
     http_header_timeout: float = Field(
         10.0, gt=0, description="Seconds a connection may take to send a complete request head; then it is closed."

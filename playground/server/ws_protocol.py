@@ -15,6 +15,8 @@ What uvicorn leaves open, and what this subclass adds:
   within `ws_send_timeout` aborts the transport and raises `ClientDisconnected` (what uvicorn
   raises for a gone client); a closing handshake, or uvicorn's own shutdown close, that is not
   finished by then ends with an abort instead of a wait for a buffer that never drains.
+* **The connection cap.** Beyond `max_connections` open connections a handshake gets 503, as a
+  request does (`http_protocols`).
 * A refused handshake (`websocket.http.response`) no longer logs "ASGI callable returned
   without completing handshake" at ERROR: the handshake did complete, with a refusal.
 """
@@ -46,9 +48,17 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         self.send_timeout = settings.ws_send_timeout
         self.max_unsent = settings.ws_max_unsent_bytes
         self.close_timeout = settings.ws_send_timeout
+        self.max_connections = settings.max_connections
         self.over_rate = False
 
     def handle_connect(self, event: Any) -> None:
+        if len(self.connections) > self.max_connections:  # the cap http_protocols applies to requests
+            refused("connection_cap")
+            self.handshake_initiated = self.handshake_complete = self.close_sent = True
+            self.conn.send_response(self.conn.reject(503, "Service Unavailable\n"))
+            self.transport.write(b"".join(self.conn.data_to_send()))
+            self.transport.close()
+            return
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None:  # set only when the handshake goes on to the app
