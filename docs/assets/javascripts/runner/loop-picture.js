@@ -7,7 +7,7 @@
 // reached with the keyboard: Tab into the picture, arrows move, the line shows as on hover.
 
 import { LoopModel } from "./loop-model.js";
-import { emptyTable, fillTable } from "./loop-table.js";
+import { emptyTable, fillTable, stepWords } from "./loop-table.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const LABEL_WIDTH = 190;
@@ -32,16 +32,6 @@ function svg(tag, attributes, parent) {
 /** @param {number} us */
 const ms = (us) => `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
 
-/** @param {import("./loop-model.js").TraceEvent} step @param {string} lane */
-function stepText(step, lane) {
-  const args = step.args ?? {};
-  const then = args.kind === "done" ? "then it finished" : `then waits on ${args.awaits}`;
-  if (step.cat === "blocking") {
-    const call = args.blocking_call ? ` (${args.blocking_call})` : "";
-    return `${lane}, step ${args.step}: BLOCKED the loop for ${ms(step.dur ?? 0)} at line ${args.blocked_at}${call}; ${then}`;
-  }
-  return `${lane}, step ${args.step}: ${ms(step.dur ?? 0)}, ran to line ${args.line}; ${then}`;
-}
 
 export class LoopPicture {
   /** @param {string} name the snippet's file name, for labels */
@@ -96,7 +86,7 @@ export class LoopPicture {
       [this.svg, "keydown", (/** @type {KeyboardEvent} */ event) => this.key(event)],
       [this.svg, "pointerover", point], [this.svg, "focusin", point],
       [this.svg, "pointerleave", leave], [this.svg, "focusout", leave],
-      [this.details, "toggle", () => { if (this.details.open) fillTable(this.table, this.model, this.tableNote); }],
+      [this.details, "toggle", () => { if (this.details.open) fillTable(this.table, this.model, this.tableNote, this.name); }],
     ];
     for (const [target, type, handler] of this.listeners) target.addEventListener(type, handler);
   }
@@ -131,7 +121,7 @@ export class LoopPicture {
     this.model.finish(status === "stopped" || status === "restarted" ? "stopped" : "done");
     this.element.dataset.loopState = this.model.state;
     this.draw();
-    fillTable(this.table, this.model, this.tableNote);
+    fillTable(this.table, this.model, this.tableNote, this.name);
   }
 
   schedule() {
@@ -215,7 +205,7 @@ export class LoopPicture {
         const rect = /** @type {SVGElement} */ (svg("rect", {
           class: blocking ? "loop__step loop__step--blocking" : "loop__step",
           x: left - (w === 3 ? 1 : 0), y: top + 5, width: w, height: LANE_HEIGHT - 10, rx: 1.5,
-          tabindex: -1, role: "img", "aria-label": stepText(step, lane.name),
+          tabindex: -1, role: "img", "aria-label": `${lane.name}, step ${step.args?.step}: ${stepWords(step, this.name)}`,
         }, this.svg));
         rect.dataset.key = `${lane.tid}:${step.args?.step}`;
         rect.dataset.lane = String(index);
@@ -248,7 +238,7 @@ export class LoopPicture {
     const again = keep ? sorted.findIndex((rect) => rect.dataset.key === keep) : -1;
     this.focused = again >= 0 ? again : 0;
     this.steps[this.focused]?.setAttribute("tabindex", "0");
-    if (this.details.open) fillTable(this.table, this.model, this.tableNote);
+    if (this.details.open) fillTable(this.table, this.model, this.tableNote, this.name);
   }
 
   /** @param {string} text @param {number} top @param {string} cls @param {number} [height] */

@@ -10,11 +10,36 @@ const MAX_ROWS = 2_000;
 const ms = (us) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
 
 /**
+ * A line of code, as the reader knows it: "line 6" in their own file, "tasks.py:702" elsewhere.
+ * @param {Record<string, any>} args a step's args @param {number} line @param {string} name the reader's file
+ */
+function lineIn(args, line, name) {
+  const file = String(args.file ?? "");
+  return file === name || file.endsWith(`/${name}`) ? `line ${line}` : `${file.split("/").pop()}:${line}`;
+}
+
+/**
+ * A task step in words: where it ran to (or blocked), and what came next.
+ * @param {TraceEvent} step @param {string} name the reader's file name
+ */
+export function stepWords(step, name) {
+  const args = step.args ?? {};
+  const then = args.kind === "done" ? "then it finished" : `then waits on ${args.awaits}`;
+  if (step.cat === "blocking") {
+    const call = args.blocking_call ? ` (${args.blocking_call})` : "";
+    return `BLOCKED the loop for ${ms(step.dur ?? 0)} ms at ${lineIn(args, args.blocked_at, name)}${call}; ${then}`;
+  }
+  // A finished task's last line is the runner's in the page: say only that it finished.
+  const ran = args.kind === "done" ? "" : `, ran to ${lineIn(args, args.line, name)}`;
+  return `${ms(step.dur ?? 0)} ms${ran}; ${then}`;
+}
+
+/**
  * What one event says, in words.
- * @param {TraceEvent} event
+ * @param {TraceEvent} event @param {string} name the reader's file name
  * @returns {[string, string]} what, detail
  */
-function describe(event) {
+function describe(event, name) {
   const args = event.args ?? {};
   if (event.ph === "i") return [event.name, args.error ?? args.coroutine ?? args.callback ?? ""];
   if (event.cat === "wait") return [args.open ? "waits (still, at the end)" : "waits", `on ${event.name}`];
@@ -23,25 +48,22 @@ function describe(event) {
     return ["loop idle", `${event.name}${timeout}`];
   }
   if (event.tid === 0) return [event.cat === "blocking" ? "BLOCKED" : "callback", event.name];
-  const line = args.line ? `ran to line ${args.line}` : "";
-  if (event.cat === "blocking") {
-    return [`step ${args.step} BLOCKING`, `line ${args.blocked_at}${args.blocking_call ? `: ${args.blocking_call}` : ""}; then waits on ${args.awaits}`];
-  }
-  return [`step ${args.step}`, `${line}; then waits on ${args.awaits}`];
+  return [`step ${args.step}${event.cat === "blocking" ? " BLOCKING" : ""}`, stepWords(event, name)];
 }
 
 /**
  * @param {HTMLTableElement} table
  * @param {LoopModel} model
  * @param {HTMLElement} note where "N more rows not shown" goes
+ * @param {string} name the reader's file name
  */
-export function fillTable(table, model, note) {
+export function fillTable(table, model, note, name) {
   const rows = model.events
     .filter((event) => event.ph === "X" || event.ph === "i")
     .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
   const body = document.createElement("tbody");
   for (const event of rows.slice(0, MAX_ROWS)) {
-    const [what, detail] = describe(event);
+    const [what, detail] = describe(event, name);
     const row = document.createElement("tr");
     if (event.cat === "blocking") row.className = "loop__row--blocking";
     const lane = event.tid ? model.lanes.get(event.tid)?.name ?? `task ${event.tid}` : "event loop";
