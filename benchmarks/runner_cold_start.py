@@ -1,12 +1,13 @@
 """How fast the in-page runner answers, measured against the built site on loopback.
 
-Prints, from one run, each in a fresh browser context (empty HTTP cache):
+Prints, from one run, each in a fresh browser context (empty HTTP cache), with the build's
+memory snapshot of the interpreter and without it (`?snapshot=off`), side by side:
   * Run click -> first output, pure asyncio snippet (Python itself must load first);
   * Run click -> first output, FastAPI snippet (Python + fastapi/pydantic wheels);
   * warm re-run of the FastAPI snippet (median of 5);
   * bytes fetched before the first Run, and in total.
 
-Usage: .venv/bin/python benchmarks/runner_cold_start.py   (after `make site`)
+Usage: .venv/bin/python benchmarks/runner_cold_start.py [site dir]   (after `make site`)
 This is a measurement, not a test: nothing here asserts a speed.
 """
 
@@ -69,25 +70,42 @@ def cold(browser: Browser, base_url: str, path: str, snippet: str) -> tuple[floa
     return elapsed, before, sum(sizes), page
 
 
+def measure(browser: Browser, base_url: str, query: str) -> dict[str, float]:
+    """One column of the table: every figure for one way of starting Python."""
+    asyncio_ms, before, total_asyncio, page_a = cold(browser, base_url, ASYNCIO[0] + query, ASYNCIO[1])
+    page_a.context.close()
+    fastapi_ms, _, total_fastapi, page = cold(browser, base_url, FASTAPI[0] + query, FASTAPI[1])
+    warm = [first_output_ms(page, FASTAPI[0] + query, FASTAPI[1], base_url) for _ in range(5)]
+    page.context.close()
+    return {
+        "asyncio": asyncio_ms, "fastapi": fastapi_ms, "warm": statistics.median(warm),
+        "before": before / 1e6, "total_asyncio": total_asyncio / 1e6, "total_fastapi": total_fastapi / 1e6,
+    }
+
+
+ROWS = [
+    ("Run -> first output, asyncio snippet (cold)", "asyncio", "ms", "aim <= 800"),
+    ("Run -> first output, FastAPI snippet (cold)", "fastapi", "ms", "aim <= 1200"),
+    ("Run -> first output, FastAPI re-run (warm)", "warm", "ms", "median of 5"),
+    ("bytes before the first Run", "before", "MB", ""),
+    ("bytes in total, asyncio page", "total_asyncio", "MB", ""),
+    ("bytes in total, FastAPI page", "total_fastapi", "MB", ""),
+]
+
+
 def main() -> None:
-    site = ROOT / "site"
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "site"  # another built site: its path
     if not (site / "runtime" / "manifest.json").is_file():
         sys.exit("build the site first: make site")
     with run_playground(free_port(), site) as server, launch() as browser:
-        asyncio_ms, before, total_asyncio, page_a = cold(browser, server.base_url, *ASYNCIO)
-        page_a.context.close()
-        fastapi_ms, _, total_fastapi, page = cold(browser, server.base_url, *FASTAPI)
-        warm = [first_output_ms(page, FASTAPI[0], FASTAPI[1], server.base_url) for _ in range(5)]
-        page.context.close()
+        # With the build's memory snapshot, and without it (?snapshot=off): seconds against bytes.
+        with_snapshot = measure(browser, server.base_url, "")
+        without = measure(browser, server.base_url, "?snapshot=off")
     print("in-page runner, headless Chromium, loopback, empty cache per cold row")
-    print(f"  Run -> first output, asyncio snippet (cold):  {asyncio_ms:8.0f} ms   (aim <= 1500)")
-    print(f"  Run -> first output, FastAPI snippet (cold):  {fastapi_ms:8.0f} ms   (aim <= 2500)")
-    runs = ", ".join(f"{w:.0f}" for w in warm)
-    warm_ms = statistics.median(warm)
-    print(f"  Run -> first output, FastAPI re-run (warm):   {warm_ms:8.0f} ms   (aim <= 50; runs: {runs})")
-    print(f"  bytes before the first Run:                    {before / 1e6:8.2f} MB")
-    print(f"  bytes in total, asyncio page:                  {total_asyncio / 1e6:8.2f} MB")
-    print(f"  bytes in total, FastAPI page:                  {total_fastapi / 1e6:8.2f} MB")
+    print(f"  {'':46}{'snapshot':>12}{'no snapshot':>15}")
+    for label, key, unit, note in ROWS:
+        digits = 0 if unit == "ms" else 2
+        print(f"  {label:46}{with_snapshot[key]:>9.{digits}f} {unit}{without[key]:>12.{digits}f} {unit}   {note}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 from playground.runtime.build import install
 from playground.runtime.compress import compress_site
 from playground.runtime.pins import ROOT, PinMismatch, Pins, pyodide_package_dir, sha256_of
+from playground.runtime.snapshot import add_snapshot
 from playground.runtime.snippet_sources import copy_snippet_sources
 from playground.runtime.wheels import WHEEL_CACHE
 
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         runtime = install(args.site_dir, pins)
     except PinMismatch as error:
         raise SystemExit(f"playground.runtime: {error}") from error
+    add_snapshot(runtime)  # Python restored with asyncio imported (frontend/snapshot.mjs)
     copy_snippet_sources(args.site_dir)  # each block links to its file
     compress_site(args.site_dir)
     total = sum(p.stat().st_size for p in runtime.rglob("*") if p.is_file() and p.suffix != ".gz")

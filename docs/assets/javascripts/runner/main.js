@@ -11,6 +11,8 @@ ensureIsolation();
 const workerUrl = new URL("./worker.js", import.meta.url);
 // Test-only: `?jspi=off` on the page runs Python as a browser without JSPI would.
 if (new URL(location.href).searchParams.get("jspi") === "off") workerUrl.searchParams.set("jspi", "off");
+// `?snapshot=off` starts Python without the build's memory snapshot (the benchmark compares both).
+if (new URL(location.href).searchParams.get("snapshot") === "off") workerUrl.searchParams.set("snapshot", "off");
 
 const client = new RuntimeClient({ workerUrl });
 /** @type {(() => void)[]} */

@@ -8,7 +8,7 @@
 
 /**
  * @typedef {{ type: "progress", phase: "runtime" | "packages", loaded: number, total: number }
- *   | { type: "ready", jspi: boolean, isolated: boolean, pyodide: string }
+ *   | { type: "ready", jspi: boolean, isolated: boolean, pyodide: string, snapshot: boolean }
  *   | { type: "fatal", error: string }
  *   | { type: "running", id: number }
  *   | { type: "stopping", id: number }

@@ -24,7 +24,7 @@ export class RuntimeClient {
     this.workerUrl = workerUrl;
     /** @type {Worker | null} */
     this.worker = null;
-    /** @type {Promise<{ jspi: boolean, isolated: boolean, pyodide: string }> | null} */
+    /** @type {Promise<{ jspi: boolean, isolated: boolean, pyodide: string, snapshot: boolean }> | null} */
     this.ready = null;
     /** @type {Int32Array | null} */
     this.interrupt = null;
@@ -38,7 +38,7 @@ export class RuntimeClient {
     this.state = "idle"; // idle | loading | ready | error
     /** How many workers this visit has started: Stop keeps it at one when it can. */
     this.starts = 0;
-    /** @type {{ jspi: boolean, isolated: boolean, pyodide: string } | null} */
+    /** @type {{ jspi: boolean, isolated: boolean, pyodide: string, snapshot: boolean } | null} */
     this.info = null;
   }
 
@@ -70,7 +70,7 @@ export class RuntimeClient {
       worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ event) => {
         const message = event.data;
         if (message.type === "ready") {
-          this.info = { jspi: message.jspi, isolated: message.isolated, pyodide: message.pyodide };
+          this.info = { jspi: message.jspi, isolated: message.isolated, pyodide: message.pyodide, snapshot: message.snapshot };
           this.setState("ready");
           resolve(message);
         } else if (message.type === "fatal") {

@@ -29,6 +29,8 @@ let pyodide = null;
 let runner = null;
 /** @type {Set<string>} */
 const loadedWheels = new Set();
+/** Whether Python was restored from the build's memory snapshot (else started plainly). */
+let restoredFromSnapshot = false;
 /** @type {{ sizes: Record<string, number>, pyodide_dir: string, stdlib: string, wheels: Record<string, string> } | null} */
 let manifest = null;
 let packagesJson = "{}";
@@ -135,14 +137,34 @@ async function start() {
   manifest = await response.json();
   const core = new URL(manifest?.pyodide_dir ?? "", RUNTIME);
   const sizes = /** @type {Record<string, number>} */ (manifest?.sizes ?? {});
+  /** @type {{ file: string, bytes: number } | undefined} */
+  const snapshot = self.location.search.includes("snapshot=off") ? undefined : manifest?.snapshot;
   progress.total = Object.entries(sizes)
     .filter(([name]) => name.startsWith(manifest?.pyodide_dir ?? "-") || name === manifest?.stdlib)
-    .reduce((sum, [, size]) => sum + size, 0);
+    .reduce((sum, [, size]) => sum + size, snapshot?.bytes ?? 0);
   postProgress(true);
 
   const { loadPyodide } = await import(new URL("pyodide.mjs", core).href);
   // The standard library comes precompiled to bytecode (see playground/runtime/precompile.py).
-  pyodide = await loadPyodide({ indexURL: core.href, stdLibURL: new URL(manifest?.stdlib ?? "", RUNTIME).href });
+  const options = { indexURL: core.href, stdLibURL: new URL(manifest?.stdlib ?? "", RUNTIME).href };
+  if (snapshot) {
+    // The interpreter as the build left it, asyncio and the runner imported (frontend/snapshot.mjs).
+    // Any failure (missing file, a snapshot that does not restore) falls back to a plain start.
+    try {
+      const bytes = realFetch(new URL(snapshot.file, RUNTIME)).then((r) => {
+        if (!r.ok) throw new Error(`${snapshot.file} answered ${r.status}`);
+        countBytes(r.clone()).catch(() => {});
+        return r.arrayBuffer();
+      });
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: bytes });
+      restoredFromSnapshot = true;
+    } catch (failure) {
+      console.info(`Python starts without its snapshot: ${failure instanceof Error ? failure.message : failure}`);
+      progress.total -= snapshot.bytes;
+      pyodide = null;
+    }
+  }
+  pyodide ??= await loadPyodide(options);
   if (interrupt) pyodide.setInterruptBuffer(interrupt.subarray(0, 1)); // [1] is Stop's, see below
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
@@ -164,7 +186,7 @@ async function start() {
     if (currentRun !== null) post({ type: "notice", id: currentRun, text });
   });
   const jspi = typeof (/** @type {any} */ (WebAssembly).Suspending) === "function";
-  post({ type: "ready", jspi, isolated: interrupt !== null, pyodide: pyodide.version });
+  post({ type: "ready", jspi, isolated: interrupt !== null, pyodide: pyodide.version, snapshot: restoredFromSnapshot });
 }
 
 /**
@@ -257,10 +279,19 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
     // page then sets the interrupt buffer). Clear the buffer, so a KeyboardInterrupt does not
     // land in the event loop's internals, then cancel the snippet's task in Python: the task's
     // JS proxy is gone once awaited ("Object has already been destroyed"), so not through it.
-    if (interrupt) interrupt[0] = 0;
-    if (currentRun === message.id && runner?.cancel_current()) {
-      if (interrupt) Atomics.store(interrupt, 1, message.id); // seen by the page at once
-      post({ type: "stopping", id: message.id });
+    if (currentRun !== message.id || !runner) return;
+    // Said first, in shared memory: the page then sets no interrupt (it reads this at once).
+    if (interrupt) Atomics.store(interrupt, 1, message.id);
+    let cancelled = false;
+    for (let attempt = 0; attempt < 2 && !cancelled; attempt += 1) {
+      if (interrupt) interrupt[0] = 0;
+      try {
+        cancelled = runner.cancel_current();
+      } catch {
+        // An interrupt the page set before it could read the line above landed in this call.
+      }
     }
+    if (cancelled) post({ type: "stopping", id: message.id });
+    else if (interrupt) Atomics.store(interrupt, 1, 0); // nothing to cancel (still loading)
   }
 };
