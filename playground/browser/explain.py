@@ -16,13 +16,19 @@ import socket
 import sys
 from typing import Any
 
-NO_STDIN = "input() has no keyboard to read in the page (a browser gives Python no stdin): " \
+NO_STDIN = (
+    "input() has no keyboard to read in the page (a browser gives Python no stdin): "
     "set the value in the code instead, or run the file with python on your machine."
-NO_SOCKETS = "A browser gives Python no sockets, so a synchronous client (httpx.get, requests, " \
-    "socket.connect) cannot connect from the page: use playground.browser.client or " \
+)
+NO_SOCKETS = (
+    "A browser gives Python no sockets, so a synchronous client (httpx.get, requests, "
+    "socket.connect) cannot connect from the page: use playground.browser.client or "
     "pyodide.http.pyfetch, which go through the browser's fetch and WebSocket."
-MISSING_FILE = "No such file (errno 2, ENOENT): the page's Python has its own small in-memory " \
+)
+MISSING_FILE = (
+    "No such file (errno 2, ENOENT): the page's Python has its own small in-memory "
     "file system, which holds none of your files."
+)
 
 # Set on an exception raised by a shim below, so the sentence does not depend on its wording.
 HINT_ATTRIBUTE = "__playground_hint__"
@@ -49,9 +55,11 @@ def hint(error: BaseException) -> str | None:
         top = error.name.split(".")[0]
         if top not in _available:
             shipped = ", ".join(_available) or "none"
-            return (f"{top} is not available in the page: it has the standard library and the wheels "
-                    f"this site pins and serves itself ({shipped}), since nothing is fetched from "
-                    "elsewhere. Run the file with python on your machine to use other packages.")
+            return (
+                f"{top} is not available in the page: it has the standard library and the wheels "
+                f"this site pins and serves itself ({shipped}), since nothing is fetched from "
+                "elsewhere. Run the file with python on your machine to use other packages."
+            )
     if isinstance(error, FileNotFoundError) or (isinstance(error, OSError) and error.errno == errno.ENOENT):
         return MISSING_FILE
     # A library wraps a shim's error (httpx.ConnectError from our ConnectionRefusedError).
@@ -95,5 +103,5 @@ def install() -> None:
     def no_connect_ex(self: socket.socket, address: Any) -> int:
         return errno.ECONNREFUSED
 
-    socket.socket.connect = no_connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = no_connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = no_connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = no_connect_ex  # type: ignore[method-assign, assignment]

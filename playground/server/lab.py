@@ -37,11 +37,14 @@ def run_model(settings: Settings) -> type[BaseModel]:
     """The body of POST /lab/run, bounded by these settings (so the OpenAPI schema shows them)."""
 
     class LabRun(BaseModel):
-        kind: Kind = Field(description="async: await asyncio.sleep; blocking: time.sleep in async def; "
-                                       "threadpool: time.sleep in def; cpu: a busy loop in async def")
+        kind: Kind = Field(
+            description="async: await asyncio.sleep; blocking: time.sleep in async def; "
+            "threadpool: time.sleep in def; cpu: a busy loop in async def"
+        )
         requests: int = Field(ge=1, le=settings.lab_max_requests, description="How many requests to fire at once")
-        seconds: float = Field(gt=0, le=settings.lab_max_seconds, allow_inf_nan=False,
-                               description="How long each request waits or works")
+        seconds: float = Field(
+            gt=0, le=settings.lab_max_seconds, allow_inf_nan=False, description="How long each request waits or works"
+        )
 
     return LabRun
 
@@ -86,13 +89,20 @@ async def fire(base_url: str, kind: str, requests: int, seconds: float, deadline
             except httpx.TimeoutException:
                 return RequestTiming(index=index, start=start, end=None, status=None, error="timeout")
             except httpx.TransportError as error:
-                return RequestTiming(index=index, start=start, end=None, status=None,
-                                     error=f"connection failed: {type(error).__name__}")
+                return RequestTiming(
+                    index=index, start=start, end=None, status=None, error=f"connection failed: {type(error).__name__}"
+                )
             end = round(time.perf_counter() - origin, 4)
             body = response.json() if response.status_code == 200 else {}
-            return RequestTiming(index=index, start=start, end=end, status=response.status_code,
-                                 thread=body.get("thread"), served_start=served(body, "handler_started"),
-                                 served_end=served(body, "handler_ended"))
+            return RequestTiming(
+                index=index,
+                start=start,
+                end=end,
+                status=response.status_code,
+                thread=body.get("thread"),
+                served_start=served(body, "handler_started"),
+                served_end=served(body, "handler_ended"),
+            )
 
         return list(await asyncio.gather(*(one(i) for i in range(requests))))
 
@@ -114,8 +124,11 @@ def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     (`1e999` parses to infinity, `"\\ud800"` is a lone surrogate: echoing either made a 500)."""
     detail = []
     for error in errors:
-        item: dict[str, Any] = {"type": error["type"], "loc": [_text(part) for part in error["loc"]],
-                                "msg": _text(error["msg"])}
+        item: dict[str, Any] = {
+            "type": error["type"],
+            "loc": [_text(part) for part in error["loc"]],
+            "msg": _text(error["msg"]),
+        }
         if _encodable(error.get("input")):
             item["input"] = error.get("input")
         detail.append(item)
@@ -153,8 +166,12 @@ def make_router(settings: Settings, target: LabTarget) -> APIRouter:
     @router.get("/status")
     async def lab_status() -> dict[str, bool | int | float]:
         """Whether a run is in progress, how many wait, and the bounds a run must keep to."""
-        return {"busy": queue.busy, "waiting": queue.waiting, "max_requests": settings.lab_max_requests,
-                "max_seconds": settings.lab_max_seconds}
+        return {
+            "busy": queue.busy,
+            "waiting": queue.waiting,
+            "max_requests": settings.lab_max_requests,
+            "max_seconds": settings.lab_max_seconds,
+        }
 
     async def take_turn_and_run(run: Any, address: str) -> LabResult:
         async with queue.turn(address):
@@ -169,23 +186,37 @@ def make_router(settings: Settings, target: LabTarget) -> APIRouter:
             if any(t.error and t.error != "timeout" for t in timings) and await target.exited_within(1.0):
                 code = target.process.returncode if target.process else None
                 await target.stop()
-                raise HTTPException(503, f"the lab target process died during the run (exit code {code}); "
-                                         "the next run starts a new one", headers={"Retry-After": "1"})
+                raise HTTPException(
+                    503,
+                    f"the lab target process died during the run (exit code {code}); the next run starts a new one",
+                    headers={"Retry-After": "1"},
+                )
             timed_out = sum(t.end is None for t in timings)
             if timed_out:
                 await target.stop()  # requests still queued in a blocked target: start afresh next time
-            return LabResult(kind=run.kind, requests=run.requests, seconds=run.seconds,
-                             elapsed=round(time.perf_counter() - started, 4), timed_out=timed_out, timings=timings)
+            return LabResult(
+                kind=run.kind,
+                requests=run.requests,
+                seconds=run.seconds,
+                elapsed=round(time.perf_counter() - started, 4),
+                timed_out=timed_out,
+                timings=timings,
+            )
 
-    @router.post("/run", response_model=LabResult, responses={
-        422: {"description": "kind, requests or seconds out of bounds (the schema shows the bounds)"},
-        429: {"description": "this address has a run in progress or waiting, or the line is full"},
-        503: {"description": "the lab target process died or did not start; the next run restarts it"}})
+    @router.post(
+        "/run",
+        response_model=LabResult,
+        responses={
+            422: {"description": "kind, requests or seconds out of bounds (the schema shows the bounds)"},
+            429: {"description": "this address has a run in progress or waiting, or the line is full"},
+            503: {"description": "the lab target process died or did not start; the next run restarts it"},
+        },
+    )
     async def lab_run(run: LabRun, request: Request) -> LabResult:  # type: ignore[valid-type]
         """Fire `requests` concurrent requests at the target's `kind` endpoint, each taking
         `seconds`; return every request's times, in seconds from the first send. Runs take
         turns, one place per client address; closing the request cancels the run."""
-        address = (request.client.host if request.client else "unknown")
+        address = request.client.host if request.client else "unknown"
         work = asyncio.ensure_future(take_turn_and_run(run, address))
         gone = asyncio.ensure_future(_until_disconnected(request))
         try:

@@ -52,9 +52,16 @@ class LabTarget:
             await self.stop()  # a dead one: reap it before starting the next
             port = _free_port()
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "playground.server.lab_target", "--port", str(port),
-                "--threadpool-tokens", str(self.settings.lab_threadpool_tokens), "--exit-with-stdin",
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
+                sys.executable,
+                "-m",
+                "playground.server.lab_target",
+                "--port",
+                str(port),
+                "--threadpool-tokens",
+                str(self.settings.lab_threadpool_tokens),
+                "--exit-with-stdin",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.DEVNULL,
             )
             self.base_url = f"http://127.0.0.1:{port}"

@@ -46,8 +46,10 @@ class LabQueue:
 
         Raises LabQueueRefusal when the address already has a place, or the line is full."""
         if address in self._places:
-            raise LabQueueRefusal("your previous lab run is still in progress or waiting (one per "
-                                  "address); try again when it has finished")
+            raise LabQueueRefusal(
+                "your previous lab run is still in progress or waiting (one per "
+                "address); try again when it has finished"
+            )
         if self.waiting >= self.max_waiting:
             raise LabQueueRefusal(f"{self.waiting} lab runs are waiting already; try again in a few seconds")
         self._places.add(address)

@@ -20,8 +20,8 @@ import os
 import sys
 import threading
 import time
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import anyio.to_thread
 import uvicorn
@@ -40,9 +40,13 @@ def create_target(threadpool_tokens: int = 40) -> FastAPI:
     app = FastAPI(title="Concurrency lab target", lifespan=lifespan)
 
     def report(started: float, wall_started: float) -> dict[str, float | int | str]:
-        return {"pid": os.getpid(), "thread": f"{threading.current_thread().name} #{threading.get_native_id()}",
-                "server_seconds": round(time.perf_counter() - started, 4),
-                "handler_started": wall_started, "handler_ended": time.time()}
+        return {
+            "pid": os.getpid(),
+            "thread": f"{threading.current_thread().name} #{threading.get_native_id()}",
+            "server_seconds": round(time.perf_counter() - started, 4),
+            "handler_started": wall_started,
+            "handler_ended": time.time(),
+        }
 
     @app.get("/healthz")
     async def healthz() -> str:
@@ -84,6 +88,7 @@ def exit_when_stdin_closes() -> None:
     closed it (stop) or died. A thread waits for it, so even a loop blocked by `/blocking` or
     `/cpu` cannot delay the exit; `os._exit` skips a graceful shutdown nobody is waiting for.
     Portable, unlike Linux's PR_SET_PDEATHSIG."""
+
     def watch() -> None:
         sys.stdin.buffer.read()
         os._exit(0)
@@ -95,13 +100,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m playground.server.lab_target")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threadpool-tokens", type=int, default=40)
-    parser.add_argument("--exit-with-stdin", action="store_true",
-                        help="exit when stdin reaches end of file (the playground's pipe)")
+    parser.add_argument(
+        "--exit-with-stdin", action="store_true", help="exit when stdin reaches end of file (the playground's pipe)"
+    )
     args = parser.parse_args()
     if args.exit_with_stdin:
         exit_when_stdin_closes()
-    uvicorn.run(create_target(args.threadpool_tokens), host="127.0.0.1", port=args.port,
-                log_level="warning", backlog=512, timeout_keep_alive=30)
+    uvicorn.run(
+        create_target(args.threadpool_tokens),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        backlog=512,
+        timeout_keep_alive=30,
+    )
 
 
 if __name__ == "__main__":
