@@ -31,6 +31,7 @@ class ChromeEvents:
     def __init__(self, t0: float) -> None:
         self.t0 = t0
         self.waiting: dict[int, tuple[float, str, str]] = {}
+        self.steps: dict[int, int] = {}  # steps seen per lane: the tracer does not count them
 
     def convert(self, records: list[Record]) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
@@ -39,6 +40,8 @@ class ChromeEvents:
             if kind == "S":
                 tid, start, end, wait_kind, label = record[1], record[2], record[3], record[7], record[8]
                 self._close(events, tid, start, False)
+                self.steps[tid] = self.steps.get(tid, 0) + 1
+                record = (*record[:4], self.steps[tid], *record[5:])
                 if wait_kind != "done":
                     self.waiting[tid] = (end, wait_kind, label)
             elif kind == "i" and record[2] == "created":

@@ -105,7 +105,7 @@ def _patch(trace: LoopTrace, owner: Any, name: str, replacement: Any) -> None:
 
 def _hook_handles(trace: LoopTrace) -> None:
     """Replace ``Handle._run`` (the inline task-step path: see the module's docstring)."""
-    lanes, task_types, clock, filename = trace.lanes, trace.task_types, trace.clock, trace.filename
+    lanes, clock, filename, streaming = trace.lanes, trace.clock, trace.filename, trace.streaming
     append = trace.records.append
     coroutine, generator = types.CoroutineType, types.GeneratorType
 
@@ -113,7 +113,10 @@ def _hook_handles(trace: LoopTrace) -> None:
         if not trace.recording:
             return _original_run(handle)
         task: Any = getattr(handle._callback, "__self__", None)
-        lane = lanes.get(task) if type(task) in task_types else None
+        try:
+            lane = lanes.get(task)
+        except TypeError:  # bound to something unhashable (a list's append): not a task
+            lane = None
         start = clock()
         if lane is None:
             trace.loop_turn(handle, start)
@@ -127,7 +130,6 @@ def _hook_handles(trace: LoopTrace) -> None:
             return _original_run(handle)
         finally:
             end = clock()
-            lane.steps += 1
             if task.done() or end - start > BLOCKING_SECONDS:
                 trace.step_ends(lane, start, end)
             else:
@@ -170,7 +172,7 @@ def _hook_handles(trace: LoopTrace) -> None:
                             lane.tid,
                             start,
                             end,
-                            lane.steps,
+                            0,  # the step's number: counted when the events go out
                             (frame.f_code, frame.f_lasti),
                             filename,
                             wait_kind,
@@ -179,7 +181,7 @@ def _hook_handles(trace: LoopTrace) -> None:
                             "",
                         )
                     )
-                    if trace.streaming:
+                    if streaming:
                         trace.last_callback_end = end
                         trace._maybe_flush(end)
 

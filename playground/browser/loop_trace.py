@@ -37,12 +37,11 @@ from playground.browser.loop_waits import classify, coroutine_frames
 class _Lane:
     """One task's row."""
 
-    __slots__ = ("tid", "task", "name", "top_frame", "steps")
+    __slots__ = ("tid", "task", "name", "top_frame")
 
     def __init__(self, tid: int, task: asyncio.Task[Any], name: str) -> None:
         self.tid, self.task, self.name = tid, task, name
         self.top_frame: Any = None  # kept: once the task is done, its last line is read here
-        self.steps = 0
 
 
 class LoopTrace:
@@ -65,7 +64,6 @@ class LoopTrace:
         self.loop: Any = None
         self.webloop = False
         self.lanes: dict[asyncio.Task[Any], _Lane] = {}
-        self.task_types: set[type] = set()
         self.root: _Lane | None = None
         self.next_tid = LOOP_LANE + 1
         self.recording = False
@@ -123,7 +121,6 @@ class LoopTrace:
             label = f"{lane.name} {what}()"
         label += f" · created by {parent.name}" if parent else ""
         self.lanes[task] = lane
-        self.task_types.add(type(task))
         self.records.append(("M", lane.tid, label))
         self.records.append(
             ("i", lane.tid, "created", "task", now, {"coroutine": what, "by": parent.name if parent else None})
@@ -213,7 +210,7 @@ class LoopTrace:
                     lane.tid,
                     start,
                     end,
-                    lane.steps,
+                    0,
                     line,
                     filename,
                     "done",
@@ -230,7 +227,7 @@ class LoopTrace:
             else:
                 kind, label = classify(waiter, task.get_coro(), self.timers, self.executors)
             self.records.append(
-                ("S", lane.tid, start, end, lane.steps, line, filename, kind, label, blocked_line, blocking_call)
+                ("S", lane.tid, start, end, 0, line, filename, kind, label, blocked_line, blocking_call)
             )
         if self.streaming:
             self._maybe_flush(end)
