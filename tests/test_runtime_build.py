@@ -72,7 +72,11 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
         assert gzip.decompress((runtime / twin).read_bytes()) == (runtime / twin.removesuffix(".gz")).read_bytes()
     served = files - twins
     browser = {f"browser/{name}" for name in manifest["browser"]}
-    expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "packages.json"} | browser
+    # The memory snapshot is made from those files at build time, loaded back and run before it
+    # is written (frontend/snapshot.mjs); the manifest pins the one this build made.
+    snapshot = manifest["snapshot"]
+    assert sha256_of(runtime / snapshot["file"]) == snapshot["sha256"]
+    expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "packages.json", snapshot["file"]} | browser
     assert served == expected, "the runtime holds a file that is not pinned"
     assert {"in_browser.py", "client.py", "recorded_output.py"} <= set(manifest["browser"])
     for name in manifest["browser"]:  # the worker's Python is shipped exactly as it is in the repository
