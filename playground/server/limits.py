@@ -16,7 +16,7 @@ from typing import Any
 
 from playground.server.settings import Settings
 
-logger = logging.getLogger("playground")
+logger = logging.getLogger("uvicorn.error")  # where uvicorn logs, in its format and level
 
 _CACHE_ATTRIBUTE = "_playground_settings"
 
