@@ -103,3 +103,22 @@ def test_readme_lists_every_setting_as_generated() -> None:
     assert readme[start:end] == markdown_table(), (
         "README's settings table is stale: paste `python -m playground.server.settings`"
     )
+
+
+def test_settings_survive_the_trip_to_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers and the reloader's child rebuild settings from the environment: nothing is lost."""
+    import os
+
+    from playground.server.settings import export_to_environment
+
+    monkeypatch.setattr(os, "environ", {})
+    sent = Settings(
+        reload=True,
+        site_dir=Path("/srv/site"),
+        ws_allowed_origins="https://a.example,https://b.example",
+        http_requests_per_second=2.5,
+        log_level="debug",
+        forwarded_allow_ips="10.0.0.0/8",
+    )
+    export_to_environment(sent)
+    assert Settings.from_env() == sent
