@@ -46,17 +46,23 @@ class SiteFiles(StaticFiles):
     def file_response(
         self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
     ) -> Response:
-        packed = Path(str(full_path) + ".gz")
-        if status_code != 200 or not accepts_gzip(scope) or not packed.is_file():
+        try:
+            packed_stat = os.stat(str(full_path) + ".gz") if status_code == 200 else None
+        except FileNotFoundError:
+            packed_stat = None
+        if packed_stat is None or not accepts_gzip(scope):
             response = super().file_response(full_path, stat_result, scope, status_code)
         else:
             media_type = mimetypes.guess_type(str(full_path))[0] or "application/octet-stream"
             response = FileResponse(
-                packed, media_type=media_type, stat_result=os.stat(packed), headers={"content-encoding": "gzip"}
+                str(full_path) + ".gz",
+                media_type=media_type,
+                stat_result=packed_stat,
+                headers={"content-encoding": "gzip"},
             )
             if self.is_not_modified(response.headers, Headers(scope=scope)):
                 response = NotModifiedResponse(response.headers)
-        if packed.is_file():
+        if packed_stat is not None:  # two representations: caches must key on Accept-Encoding
             response.headers["vary"] = "Accept-Encoding"
         return response
 
