@@ -21,7 +21,10 @@ __all__ = ["free_port"]  # still importable from here, for tests written before 
 def build_site(destination: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(destination)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": str(BIN)},
     )
 
@@ -34,7 +37,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
     runtime = subprocess.run(
         [PYTHON, "-m", "playground.runtime", "--site-dir", str(destination)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert runtime.returncode == 0, f"python -m playground.runtime failed:\n{runtime.stdout}\n{runtime.stderr}"
     return destination

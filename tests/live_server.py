@@ -44,10 +44,14 @@ def run_playground(port: int, site_dir: Path, extra_env: dict[str, str] | None =
         **(extra_env or {}),
     }
     # A file, not a pipe: a chatty server can never block on a pipe nobody reads.
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the server; closed in finally
     process = subprocess.Popen(
         [PYTHON, "-m", "playground", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -81,10 +85,12 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[str], log: IO[s
 def run_static_host(port: int, site_dir: Path, host: str = "127.0.0.1") -> Iterator[str]:
     """The built site on a plain static server that sends no COOP/COEP headers. Another
     loopback address (127.0.0.2) gives a second origin that is not "localhost"."""
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the server; closed in finally
     process = subprocess.Popen(
         [PYTHON, "-m", "http.server", str(port), "--bind", host, "--directory", str(site_dir)],
-        stdout=log, stderr=subprocess.STDOUT, text=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base_url = f"http://{host}:{port}"
     try:

@@ -26,9 +26,14 @@ def ws_url(server: LiveServer, path: str) -> str:
 @pytest.fixture(scope="module")
 def strict(built_site: Path) -> Iterator[LiveServer]:
     """Small limits, so each one is quick to reach."""
-    env = {"PLAYGROUND_WS_MAX_MESSAGE_BYTES": "1024", "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "3",
-           "PLAYGROUND_WS_MESSAGES_PER_SECOND": "2", "PLAYGROUND_WS_MESSAGE_BURST": "5",
-           "PLAYGROUND_WS_IDLE_TIMEOUT": "1.5", "PLAYGROUND_WS_PING_INTERVAL": "0.3"}
+    env = {
+        "PLAYGROUND_WS_MAX_MESSAGE_BYTES": "1024",
+        "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "3",
+        "PLAYGROUND_WS_MESSAGES_PER_SECOND": "2",
+        "PLAYGROUND_WS_MESSAGE_BURST": "5",
+        "PLAYGROUND_WS_IDLE_TIMEOUT": "1.5",
+        "PLAYGROUND_WS_PING_INTERVAL": "0.3",
+    }
     with run_playground(free_port(), built_site, env) as server:
         yield server
 
@@ -36,8 +41,11 @@ def strict(built_site: Path) -> Iterator[LiveServer]:
 @pytest.fixture(scope="module")
 def roomy(built_site: Path) -> Iterator[LiveServer]:
     """Limits high enough for a load test from one address."""
-    env = {"PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "500", "PLAYGROUND_WS_MESSAGES_PER_SECOND": "100000",
-           "PLAYGROUND_WS_MESSAGE_BURST": "100000"}
+    env = {
+        "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "500",
+        "PLAYGROUND_WS_MESSAGES_PER_SECOND": "100000",
+        "PLAYGROUND_WS_MESSAGE_BURST": "100000",
+    }
     with run_playground(free_port(), built_site, env) as server:
         yield server
 
@@ -53,6 +61,7 @@ async def closed_with(ws: ClientConnection) -> tuple[int, str]:
 
 # ---- echo ---------------------------------------------------------------------------------------
 
+
 async def test_echo_returns_text_and_binary_in_order(live_playground: LiveServer) -> None:
     async with connect(ws_url(live_playground, "/ws/echo")) as ws:
         sent: list[str | bytes] = [f"text {i}" if i % 2 else bytes([i, 0, 255]) for i in range(20)]
@@ -66,6 +75,7 @@ async def test_many_clients_lose_and_reorder_nothing(roomy: LiveServer) -> None:
 
     async def client(number: int) -> list[str]:
         async with connect(ws_url(roomy, "/ws/echo"), max_queue=None) as ws:
+
             async def reader() -> list[str]:
                 return [await ws.recv() for _ in range(messages)]
 
@@ -86,6 +96,7 @@ async def test_no_per_message_deflate_by_default(live_playground: LiveServer) ->
 
 
 # ---- limits -------------------------------------------------------------------------------------
+
 
 async def test_message_over_the_size_limit_closes_1009(strict: LiveServer) -> None:
     async with connect(ws_url(strict, "/ws/echo"), max_size=None) as ws:
@@ -128,9 +139,11 @@ async def test_server_sends_keepalive_pings(strict: LiveServer) -> None:
     """Read raw frames (no client library to answer for us): a ping arrives on its own."""
     host, port = strict.base_url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(b"GET /ws/echo HTTP/1.1\r\nHost: " + host.encode() + b"\r\nUpgrade: websocket\r\n"
-                 b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                 b"Sec-WebSocket-Version: 13\r\n\r\n")
+    writer.write(
+        b"GET /ws/echo HTTP/1.1\r\nHost: " + host.encode() + b"\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        b"Sec-WebSocket-Version: 13\r\n\r\n"
+    )
     status = await reader.readuntil(b"\r\n\r\n")
     assert status.startswith(b"HTTP/1.1 101")
     first_two = await asyncio.wait_for(reader.readexactly(2), timeout=5)
@@ -177,6 +190,7 @@ async def test_shutdown_tells_clients_1001(built_site: Path) -> None:
 
 
 # ---- chat ---------------------------------------------------------------------------------------
+
 
 async def next_of(ws: ClientConnection, kind: str) -> dict:
     while True:
@@ -228,6 +242,7 @@ async def test_chat_room_name_is_checked(live_playground: LiveServer) -> None:
 
 
 # ---- mounted server snippets --------------------------------------------------------------------
+
 
 async def test_server_snippet_is_mounted_and_answers(live_playground: LiveServer) -> None:
     async with connect(ws_url(live_playground, "/snippets/websocket/echo_server/ws/echo")) as ws:

@@ -9,8 +9,16 @@ from playwright.sync_api import Browser
 from tests.browser import guarded_context
 from tests.live_server import LiveServer
 
-PAGES = ["/", "/terminology/", "/async-io/", "/dependency-injection/", "/websockets/",
-         "/playground/", "/lab/", "/glossary/"]
+PAGES = [
+    "/",
+    "/terminology/",
+    "/async-io/",
+    "/dependency-injection/",
+    "/websockets/",
+    "/playground/",
+    "/lab/",
+    "/glossary/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -30,8 +38,14 @@ def test_page_loads_isolated_and_offline(browser: Browser, live_playground: Live
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_narrow_screen_has_no_sideways_scroll(browser: Browser, live_playground: LiveServer, scheme: str) -> None:
-    guard = guarded_context(browser, live_playground.base_url, viewport={"width": 375, "height": 740},
-                            color_scheme=scheme, is_mobile=True, has_touch=True)
+    guard = guarded_context(
+        browser,
+        live_playground.base_url,
+        viewport={"width": 375, "height": 740},
+        color_scheme=scheme,
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         page = guard.new_page()
         for path in PAGES:

@@ -63,7 +63,9 @@ def test_without_isolation_stop_replaces_the_worker(browser: Browser, static_hos
         guard.context.close()
 
 
-def test_static_copy_of_the_site_uses_a_playground_elsewhere(browser: Browser, static_host: str, live_playground) -> None:  # noqa: ANN001
+def test_static_copy_of_the_site_uses_a_playground_elsewhere(
+    browser: Browser, static_host: str, live_playground
+) -> None:  # noqa: ANN001
     """The site on one origin, the playground on another: websockets (Origin check), the lab
     (CORS) and a client snippet (pyfetch/WebSocket) all reach it."""
     guard = guarded_context(browser, static_host, service_workers="block")

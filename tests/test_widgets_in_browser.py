@@ -32,7 +32,9 @@ def open_page(guard: GuardedContext, base_url: str, path: str) -> Page:
     return page
 
 
-def test_ws_client_echoes_text_json_and_binary_with_round_trip_times(guard: GuardedContext, live_playground: LiveServer) -> None:
+def test_ws_client_echoes_text_json_and_binary_with_round_trip_times(
+    guard: GuardedContext, live_playground: LiveServer
+) -> None:
     page = open_page(guard, live_playground.base_url, "/playground/")
     widget = page.locator('[data-widget="ws-client"]')
     widget.get_by_role("button", name="Connect", exact=True).click()
@@ -130,7 +132,9 @@ def test_links_name_the_playground_this_page_uses(guard: GuardedContext, live_pl
     assert "127.0.0.1:8000" not in page.locator("article").inner_html()
 
 
-def test_an_oversized_message_closes_1009_and_is_not_echoed_whole(guard: GuardedContext, live_playground: LiveServer) -> None:
+def test_an_oversized_message_closes_1009_and_is_not_echoed_whole(
+    guard: GuardedContext, live_playground: LiveServer
+) -> None:
     page = open_page(guard, live_playground.base_url, "/playground/")
     widget = page.locator('[data-widget="ws-client"]')
     log = widget.get_by_role("log")
@@ -184,7 +188,9 @@ def run_lab(widget, kind: str, requests: int, seconds: float, state: str = "done
     expect(widget).to_have_attribute("data-state", state, timeout=60_000)
 
 
-def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(browser: Browser, live_playground: LiveServer) -> None:
+def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(
+    browser: Browser, live_playground: LiveServer
+) -> None:
     guard = guarded_context(browser, live_playground.base_url, viewport={"width": 375, "height": 800})
     try:
         page = open_page(guard, live_playground.base_url, "/lab/")
@@ -198,7 +204,7 @@ def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(browser: B
         ticks = chart.locator("text.lab__tick")
         labels = ticks.all_text_contents()
         values = [float(re.fullmatch(r"(\d+(?:\.\d+)?) s", text).group(1)) for text in labels]  # type: ignore[union-attr]
-        steps = {round(b - a, 9) for a, b in zip(values, values[1:])}
+        steps = {round(b - a, 9) for a, b in zip(values, values[1:], strict=False)}
         assert len(steps) == 1, labels
         (step,) = steps
         mantissa = step / 10 ** math.floor(math.log10(step))
@@ -206,7 +212,9 @@ def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(browser: B
         for tick in ticks.all():
             rect = tick.bounding_box()
             assert rect is not None and rect["height"] >= 11, f"tick label {rect} is too small to read"
-            assert box["x"] - 0.5 <= rect["x"] and rect["x"] + rect["width"] <= box["x"] + box["width"] + 0.5, "a tick label is cut off"
+            assert box["x"] - 0.5 <= rect["x"] and rect["x"] + rect["width"] <= box["x"] + box["width"] + 0.5, (
+                "a tick label is cut off"
+            )
         # Blocking: each request waits for the ones before it, then is served for ~0.3 s.
         widget.get_by_text("Table of the 4 requests").click()
         rows = widget.get_by_role("table").locator("tbody tr")
@@ -231,8 +239,10 @@ def test_lab_long_run_shows_elapsed_time_and_cancels(guard: GuardedContext, live
     expect(status).to_contain_text("Cancelled after")
     with httpx.Client(base_url=live_playground.base_url, timeout=5) as client:
         page.wait_for_function(
-            "url => fetch(url).then(r => r.json()).then(s => !s.busy)", arg=f"{live_playground.base_url}/lab/status",
-            timeout=10_000, polling=100,
+            "url => fetch(url).then(r => r.json()).then(s => !s.busy)",
+            arg=f"{live_playground.base_url}/lab/status",
+            timeout=10_000,
+            polling=100,
         )
         assert client.get("/lab/status").json()["busy"] is False
     run_lab(widget, "async", 3, 0.1)

@@ -34,8 +34,11 @@ class Pins:
         wheels = dict(data["wheels"])
         files = wheels.pop("files")
         return cls(
-            pyodide_version=data["pyodide"]["version"], pyodide_files=data["pyodide"]["files"],
-            wheel_target=wheels, wheels=files, editor=data["editor"],
+            pyodide_version=data["pyodide"]["version"],
+            pyodide_files=data["pyodide"]["files"],
+            wheel_target=wheels,
+            wheels=files,
+            editor=data["editor"],
         )
 
 
