@@ -94,7 +94,8 @@ def prepare(source: str, filename: str) -> CodeType:
     run_names, asyncio_names = _asyncio_aliases(tree)
     transformer = _AsyncioRunToAwait(run_names, asyncio_names)
     tree = ast.fix_missing_locations(transformer.visit(tree))
-    return compile(tree, filename, "exec", flags=TOP_LEVEL_AWAIT, dont_inherit=True)
+    code: CodeType = compile(tree, filename, "exec", flags=TOP_LEVEL_AWAIT, dont_inherit=True)
+    return code
 
 
 async def run(source: str, filename: str) -> None:
@@ -307,7 +308,7 @@ def install_shims(wait_ms: Callable[[float], bool], notice: Callable[[str], None
         if wait_ms(seconds * 1000.0):
             raise KeyboardInterrupt
 
-    time.sleep = blocking_sleep
+    time.sleep = blocking_sleep  # type: ignore[assignment]  # typeshed's sleep also takes SupportsIndex
     explain.install()
 
     told: list[bool] = []
@@ -316,8 +317,10 @@ def install_shims(wait_ms: Callable[[float], bool], notice: Callable[[str], None
         async def run_sync(func: Callable[..., Any], *args: Any, **_options: Any) -> Any:
             if not told:
                 told.append(True)
-                notice("The browser has no threads: a def endpoint or dependency ran inline on "
-                       "the event loop instead of in FastAPI's threadpool.")
+                notice(
+                    "The browser has no threads: a def endpoint or dependency ran inline on "
+                    "the event loop instead of in FastAPI's threadpool."
+                )
             return func(*args)
 
         module.run_sync = run_sync  # type: ignore[attr-defined]
