@@ -114,8 +114,10 @@ export function mountRunnable(block, client) {
   // block at a time: until then the page shows the built, highlighted code. Creating every editor
   // at load was one long task (127–199 ms); creating them as they scroll near still made tasks
   // over 50 ms (the first includes evaluating the editor bundle).
+  let editorRequested = false;
   function makeEditor() {
-    if (editor || destroyed || root.dataset.runnerEditor) return;
+    if (editor || destroyed || editorRequested) return;
+    editorRequested = true;
     root.dataset.runnerEditor = "loading";
     loadEditor()
       // Each editor in a task of its own, even when several wait for the module to load.
@@ -303,5 +305,10 @@ export function mountRunnable(block, client) {
     log.destroy();
     picture.destroy();
     delete (/** @type {any} */ (root)).runnerSource;
+    // Leave the block as the build made it: if the same page is mounted again, it gets one
+    // toolbar and one editor, not two, and none stuck at "loading" by a torn-down mount.
+    for (const added of [editorHost, hint, toolbar, log.element]) added.remove();
+    pre.hidden = false;
+    delete root.dataset.runnerEditor;
   };
 }
