@@ -193,17 +193,22 @@ async def test_a_timed_out_run_does_not_freeze_the_playground(built_site: Path) 
     # /healthz is asked back to back, so the per-address HTTP rate is raised out of the way.
     settings = {"PLAYGROUND_LAB_DEADLINE": "1", "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "10000"}
     with run_playground(port=free_port(), site_dir=built_site, extra_env=settings) as server:
+        # The target's start-up (a Python process importing FastAPI) is not what is measured.
+        assert (await lab_run(server, "async", 1, 0.1)).status_code == 200
         run = asyncio.ensure_future(lab_run(server, "blocking", 4, 1))
-        slowest = 0.0
+        latencies: list[tuple[float, float]] = []  # (when, how long), from the run's start
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
             await wait_busy(client)
+            begun = time.perf_counter()
             while not run.done():
                 started = time.perf_counter()
                 assert (await client.get("/healthz")).status_code == 200
-                slowest = max(slowest, time.perf_counter() - started)
+                latencies.append((round(started - begun, 2), round(time.perf_counter() - started, 3)))
         result = (await run).json()
         assert result["timed_out"] > 0
-        assert slowest < 0.5, f"/healthz took {slowest:.2f} s while the lab stopped its target"
+        slowest = max(latencies, key=lambda pair: pair[1])
+        assert slowest[1] < 0.5, f"/healthz took {slowest[1]:.2f} s at {slowest[0]} s into the run, while the lab " \
+                                 f"stopped its target; the five slowest: {sorted(latencies, key=lambda p: -p[1])[:5]}"
 
 
 async def test_kill_9_of_the_playground_takes_its_target_along(built_site: Path) -> None:

@@ -39,33 +39,46 @@ export function niceTicks(span, count) {
   return { step, ticks, decimals };
 }
 
+/**
+ * How many requests waited noticeably before their handler started: longer than a quarter of
+ * their own work (at least 50 ms), so connection set-up alone does not count as waiting.
+ * @param {Timing[]} timings @param {number} seconds
+ * @returns {{ count: number, threshold: number }}
+ */
+export function waitedLong(timings, seconds) {
+  const threshold = Math.max(0.05, seconds / 4);
+  const count = timings.filter((t) => t.served_start != null && t.served_start - t.start > threshold).length;
+  return { count, threshold };
+}
+
 /** @param {number} seconds @param {number} decimals */
 const label = (seconds, decimals) => `${seconds.toFixed(decimals)} s`;
 
 /**
  * @param {Timing[]} timings
- * @param {number} deadline where a request without an answer stops
+ * @param {number} seconds each request's own work (the axis covers at least that much)
  * @param {number} width the drawing's width in CSS pixels (text stays at its real size)
  * @returns {SVGElement}
  */
-export function timeline(timings, deadline, width) {
+export function timeline(timings, seconds, width) {
   const rows = timings.length;
-  const span = Math.max(...timings.map((t) => t.end ?? deadline), 0.001);
+  const span = Math.max(...timings.map((t) => t.end ?? seconds), seconds, 0.001);
   const { ticks, decimals } = niceTicks(span, Math.max(2, Math.min(8, Math.floor(width / 90))));
   const axisEnd = ticks[ticks.length - 1];
   const left = 8, right = 8, top = 6, bar = Math.max(3, Math.min(14, 420 / rows)), gap = bar < 6 ? 1 : 3;
   const height = top + rows * (bar + gap) + 26;
-  const x = (/** @type {number} */ seconds) => left + (seconds / axisEnd) * (width - left - right);
-  const waited = timings.filter((t) => t.served_start != null && t.served_start - t.start > 0.01).length;
+  const x = (/** @type {number} */ at) => left + (at / axisEnd) * (width - left - right);
+  const waited = waitedLong(timings, seconds);
   const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "lab__chart", role: "img",
-    "aria-label": `Timeline of ${rows} requests over ${span.toFixed(2)} seconds; ${waited} waited before being served. ` +
+    "aria-label": `Timeline of ${rows} requests over ${span.toFixed(2)} seconds; ${waited.count} waited more than ` +
+      `${waited.threshold.toFixed(2)} s before being served. ` +
       "The table below lists the same times." });
-  ticks.forEach((seconds, i) => {
-    chart.append(svg("line", { x1: x(seconds), x2: x(seconds), y1: top - 4, y2: height - 22, class: "lab__grid" }));
+  ticks.forEach((at, i) => {
+    chart.append(svg("line", { x1: x(at), x2: x(at), y1: top - 4, y2: height - 22, class: "lab__grid" }));
     // The first label starts at its tick and the last ends at it: neither is cut by the edge.
     const anchor = i === 0 ? "start" : i === ticks.length - 1 ? "end" : "middle";
-    const text = svg("text", { x: x(seconds), y: height - 6, class: "lab__tick", "text-anchor": anchor });
-    text.textContent = label(seconds, decimals);
+    const text = svg("text", { x: x(at), y: height - 6, class: "lab__tick", "text-anchor": anchor });
+    text.textContent = label(at, decimals);
     chart.append(text);
   });
   timings.forEach((timing, row) => {

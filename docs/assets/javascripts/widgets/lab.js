@@ -3,7 +3,7 @@
 // timeline and a table of the same times.
 
 import { h, on } from "./dom.js";
-import { legend, timeline, timingsTable } from "./lab-chart.js";
+import { legend, timeline, timingsTable, waitedLong } from "./lab-chart.js";
 import { httpUrl, unreachableHelp } from "./playground-url.js";
 
 const KINDS = {
@@ -89,9 +89,10 @@ export function mountLab(root) {
       if (!response.ok) throw new Error(problem(body, response.status));
       shown = { timings: body.timings, seconds: body.seconds };
       draw();
-      const waited = body.timings.filter((/** @type {any} */ t) => t.served_start != null && t.served_start - t.start > 0.01).length;
+      const waited = waitedLong(body.timings, body.seconds);
       status.textContent = `${body.requests} requests, each ${body.seconds} s: all answered after ${body.elapsed.toFixed(2)} s` +
-        (body.timed_out ? ` (${body.timed_out} timed out)` : "") + `; ${waited} waited before the server started them.`;
+        (body.timed_out ? ` (${body.timed_out} timed out)` : "") +
+        `; ${waited.count} waited more than ${waited.threshold.toFixed(2)} s before the server started them.`;
       settle("done");
     } catch (error) {
       if (signal.aborted) {
