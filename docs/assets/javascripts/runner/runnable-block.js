@@ -125,11 +125,18 @@ export function mountRunnable(block, client) {
       .then(({ createEditor }) => {
         if (destroyed) return;
         const start = performance.now();
+        // The editor draws only the lines near the viewport and estimates the others short: hold
+        // the built code's height until the reader edits, so nothing below jumps (and no click
+        // on a Run button lower down lands where the button was).
+        if (initial === original) editorHost.style.minHeight = `${pre.getBoundingClientRect().height}px`;
         editor = createEditor(editorHost, initial, {
           onRun: () => run(),
           label: `Code of ${name}, editable`,
           describedBy: hint.id,
-          onChange: (/** @type {string} */ text) => saveEdit(filename, text, original),
+          onChange: (/** @type {string} */ text) => {
+            editorHost.style.minHeight = "";
+            saveEdit(filename, text, original);
+          },
         });
         pre.hidden = true;
         root.dataset.runnerEditor = "ready";
