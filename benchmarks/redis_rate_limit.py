@@ -8,8 +8,9 @@ hits per second and latency (p50/p99) for each:
 
 * `limits` moving window (`MovingWindowRateLimiter`, exact, a Lua script over a list per key);
 * `limits` fixed window (`FixedWindowRateLimiter`, INCR + EXPIRE: cheapest, bursts at edges);
-* our token bucket (`TOKEN_BUCKET` below: the semantics of `token_bucket.TokenBucket` — a
-  sustained rate with a burst on top — in one EVALSHA on Redis's clock).
+* our token bucket (`address_limits_redis.TAKE`, the one the guards use with `--redis-url`: the
+  semantics of `token_bucket.TokenBucket` — a sustained rate with a burst on top — in one EVALSHA
+  on Redis's clock).
 
 It also shows that each one refuses what it should: of twice `burst` hits sent at once from
 one address, about `burst` are allowed (the token bucket a few more: it refills while they
@@ -37,23 +38,9 @@ from limits import RateLimitItemPerSecond  # noqa: E402
 from limits.aio.storage import RedisStorage  # noqa: E402
 from limits.aio.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter  # noqa: E402
 
+from playground.server.address_limits_redis import TAKE as TOKEN_BUCKET  # noqa: E402
 from tests.ports import free_port  # noqa: E402
 from tests.redis_server import run_redis  # noqa: E402
-
-# KEYS[1]: the bucket (a hash: tokens, stamp). ARGV: rate per second, burst. Returns 1 or 0.
-TOKEN_BUCKET = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
-local tokens, stamp = tonumber(state[1]) or burst, tonumber(state[2]) or now
-tokens = math.min(burst, tokens + (now - stamp) * rate)
-local allowed = 0
-if tokens >= 1 then tokens = tokens - 1; allowed = 1 end
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'stamp', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
-return allowed
-"""
 
 RATE, BURST = 50, 300  # the playground's HTTP defaults: 50 requests/s, bursts of 300
 ADDRESSES = 1000
@@ -69,7 +56,8 @@ async def limiters(url: str) -> dict[str, Hit]:
     bucket = client.register_script(TOKEN_BUCKET)
 
     async def ours(address: str) -> bool:
-        return bool(await bucket(keys=[f"bench:bucket:{address}"], args=[RATE, BURST]))
+        allowed, _wait = await bucket(keys=[f"bench:bucket:{address}"], args=[RATE, BURST])
+        return bool(allowed)
 
     return {
         "limits moving window": lambda address: moving.hit(item, "moving", address),

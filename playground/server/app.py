@@ -11,8 +11,10 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from playground.server import chat, echo, lab
+from playground.server.address_limits import make_address_limits
 from playground.server.http_guard import HttpGuard
 from playground.server.isolation import CrossOriginIsolation
+from playground.server.lab_lock import make_lab_turns
 from playground.server.limits import quiet_refusal_logs
 from playground.server.metrics import CountResponses, metrics_endpoint
 from playground.server.origins import LOCAL_ORIGIN, allowed_origins
@@ -26,16 +28,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from settings; a factory so tests can make one per configuration."""
     settings = settings or Settings.from_env()
     target = lab.LabTarget(settings)
+    address_limits = make_address_limits(settings)  # in Redis with --redis-url: shared by every process
+    lab_turns = make_lab_turns(settings)
 
     @asynccontextmanager
     async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         yield
         await target.stop()
         await running.state.rooms.close()  # the Redis store's subscription and connections
+        await address_limits.close()
+        await lab_turns.close()
 
     app = FastAPI(title="Async FastAPI, Live — playground", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.lab_target = target
+    app.state.address_limits = address_limits
 
     @app.get("/healthz", response_class=PlainTextResponse, tags=["meta"])
     @app.head("/healthz", response_class=PlainTextResponse, include_in_schema=False)
@@ -50,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chat_router = chat.make_router(settings)
     app.state.rooms = chat_router.rooms  # type: ignore[attr-defined]
     app.include_router(chat_router, tags=["websockets"])
-    app.include_router(lab.make_router(settings, target))
+    app.include_router(lab.make_router(settings, target, lab_turns))
 
     mounted = server_snippets(settings.snippets_dir)
 
@@ -86,8 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first. From the outside in: count every response; refuse a Host not ours
     # (DNS rebinding: a page on evil.example resolved to 127.0.0.1 is "same origin" by Host);
     # isolation and CORS headers on every answer, the guards' 429s included; then the guards.
-    app.add_middleware(WebSocketGuard, settings=settings)
-    app.add_middleware(HttpGuard, settings=settings)
+    app.add_middleware(WebSocketGuard, settings=settings, limits=address_limits)
+    app.add_middleware(HttpGuard, settings=settings, limits=address_limits)
     # A copy of the site on another host (or port) calls the lab and the snippet apps from the
     # reader's browser: allow exactly the origins the websocket guard allows.
     app.add_middleware(

@@ -5,7 +5,9 @@ client can take more than its share of the server: over the rate, 429 with Retry
 websocket handshake gets the same 429 as its HTTP answer). It sits inside CORS and the isolation
 headers, so a cross-origin page sees the 429 rather than a network error.
 
-Buckets are kept per address in an LRU of at most `http_max_clients` entries: finding, touching
+The buckets live in an `AddressLimits` store (`address_limits`): in this process's memory by
+default, in Redis with `--redis-url` (one rate for every process; see `address_limits_redis`).
+In memory, buckets are kept per address in an LRU of at most `http_max_clients` entries: finding, touching
 and evicting a bucket are O(1) (OrderedDict), so a flood of distinct addresses costs the same
 per request as one address and never more memory than the cap. An address forgotten under that
 pressure starts again with a full burst, which is what it would have had after a quiet spell.
@@ -23,52 +25,31 @@ unread would close the connection on unread bytes, which resets it too. Over the
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from playground.server.address_limits import AddressLimits, ClientBuckets, local_limits, retry_after_header
 from playground.server.metrics import refused
 from playground.server.settings import Settings
-from playground.server.token_bucket import TokenBucket
 
-
-class ClientBuckets:
-    """One token bucket per client address, least recently used forgotten first."""
-
-    def __init__(self, rate: float, burst: int, max_clients: int) -> None:
-        self.rate, self.burst, self.max_clients = rate, burst, max_clients
-        self.buckets: OrderedDict[str, TokenBucket] = OrderedDict()
-
-    def take(self, address: str) -> bool:
-        bucket = self.buckets.get(address)
-        if bucket is None:
-            bucket = self.buckets[address] = TokenBucket(self.rate, self.burst)
-            if len(self.buckets) > self.max_clients:
-                self.buckets.popitem(last=False)
-        else:
-            self.buckets.move_to_end(address)
-        return bucket.take()
-
-    def __len__(self) -> int:
-        return len(self.buckets)
+__all__ = ["ClientBuckets", "HttpGuard"]  # ClientBuckets moved to address_limits; still found here
 
 
 class HttpGuard:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, limits: AddressLimits | None = None) -> None:
         self.app = app
         self.limited = RequestBodyLimitMiddleware(app, max_body_size=settings.http_max_body_bytes)
         self.max_body = settings.http_max_body_bytes
-        self.clients = ClientBuckets(
-            settings.http_requests_per_second, settings.http_request_burst, settings.http_max_clients
-        )
+        self.limits = limits or local_limits(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         address = (scope.get("client") or ("unknown", 0))[0]
-        if self.clients.take(address):
+        allowed, wait = await self.limits.take_request(address)
+        if allowed:
             if scope["type"] == "websocket":
                 await self.app(scope, receive, send)
             elif scope["method"] in ("GET", "HEAD") and _has_body(scope):
@@ -78,14 +59,15 @@ class HttpGuard:
             return
         refused("http_rate")
         detail = "too many requests from your address; slow down"
+        retry_after = retry_after_header(wait)
         if scope["type"] == "http":
-            await _answer(send, 429, detail, [(b"retry-after", b"1")])
+            await _answer(send, 429, detail, [(b"retry-after", retry_after)])
             return
         body = json.dumps({"detail": detail}).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
-            (b"retry-after", b"1"),
+            (b"retry-after", retry_after),
         ]
         if "websocket.http.response" in scope.get("extensions", {}):
             await receive()  # websocket.connect

@@ -4,7 +4,8 @@ A browser opens at most 6 HTTP/1.1 connections per host, so a page cannot itself
 concurrent requests. The playground sends them instead, to the target app running in its own
 process (`lab_process`), and returns for each request when it was sent, when its handler started
 and ended in the target, and when it was answered: the Lab page draws waiting apart from being
-served. Runs take turns (`lab_queue`); a reader who leaves (closes the request) stops the run.
+served. Runs take turns (`lab_queue`), across processes too with `--redis-url` (`lab_lock`); a
+reader who leaves (closes the request) stops the run.
 """
 
 # No `from __future__ import annotations`: the request model is built per app (its bounds come
@@ -24,6 +25,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from playground.server.lab_lock import LabLockUnavailable, ProcessTurns
 from playground.server.lab_process import LabTarget
 from playground.server.lab_queue import LabQueue, LabQueueRefusal
 from playground.server.settings import Settings
@@ -157,9 +159,10 @@ async def _until_disconnected(request: Request) -> None:
         pass
 
 
-def make_router(settings: Settings, target: LabTarget) -> APIRouter:
+def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | None = None) -> APIRouter:
     router = APIRouter(prefix="/lab", tags=["lab"], route_class=LabRoute)
     queue = LabQueue()
+    across = turns or ProcessTurns()  # the lock other processes' runs take too (Redis), or none
     LabRun = run_model(settings)
     retry_after = {"Retry-After": str(max(1, int(settings.lab_deadline // 3)))}
 
@@ -174,7 +177,7 @@ def make_router(settings: Settings, target: LabTarget) -> APIRouter:
         }
 
     async def take_turn_and_run(run: Any, address: str) -> LabResult:
-        async with queue.turn(address):
+        async with queue.turn(address), across.hold():
             started = time.perf_counter()
             try:
                 base_url = await target.ensure_running()
@@ -209,7 +212,10 @@ def make_router(settings: Settings, target: LabTarget) -> APIRouter:
         responses={
             422: {"description": "kind, requests or seconds out of bounds (the schema shows the bounds)"},
             429: {"description": "this address has a run in progress or waiting, or the line is full"},
-            503: {"description": "the lab target process died or did not start; the next run restarts it"},
+            503: {
+                "description": "the lab target process died or did not start (the next run restarts it), "
+                "or Redis, where runs on several servers take turns, is unreachable"
+            },
         },
     )
     async def lab_run(run: LabRun, request: Request) -> LabResult:  # type: ignore[valid-type]
@@ -233,5 +239,11 @@ def make_router(settings: Settings, target: LabTarget) -> APIRouter:
             return work.result()
         except LabQueueRefusal as refusal:
             raise HTTPException(429, refusal.detail, headers=retry_after) from None
+        except LabLockUnavailable:
+            raise HTTPException(
+                503,
+                "the lab cannot reach Redis, where runs on several servers take turns; try again shortly",
+                headers={"Retry-After": "5"},
+            ) from None
 
     return router

@@ -33,11 +33,9 @@ import logging
 import random
 from typing import Any
 
-import redis.asyncio as redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from playground.server.redis_client import make_client
 from playground.server.rooms import (
     BROKER_LOST_NOTICE,
     CLOSE_TRY_LATER,
@@ -147,13 +145,7 @@ class RedisRooms(RoomStore):
     ) -> None:
         super().__init__(limits)
         self.prefix, self.member_ttl, self.timeout = prefix, member_ttl, timeout
-        self.client = redis.Redis.from_url(
-            url,
-            decode_responses=True,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),  # no silent reconnect: a lost connection is reported
-        )
+        self.client = make_client(url, timeout)
         self._admit_script = self.client.register_script(ADMIT)
         self._release_script = self.client.register_script(RELEASE)
         self._refresh_script = self.client.register_script(REFRESH)

@@ -153,8 +153,8 @@ class Settings(BaseSettings):
     )
     redis_url: str = Field(
         "",
-        description="Redis for chat rooms shared by several workers or machines (redis://host:6379/0). "
-        "Empty: rooms live in this process's memory.",
+        description="Redis shared by several workers or machines (redis://host:6379/0): chat rooms, "
+        "per-address limits, the lab's one run at a time. Empty: all in this process's memory.",
     )
 
     # The concurrency lab.

@@ -5,7 +5,8 @@ and its idle timeout is HTTP-only too; CORSMiddleware does not look at websocket
 sits in front of *every* websocket endpoint — the echo, the chat, the mounted snippet apps — and:
 
 * refuses a browser Origin that is not allowed, before the handshake completes (HTTP 403);
-* closes with 1013 when one address already holds its share of connections;
+* closes with 1013 when one address already holds its share of connections (counted by an
+  `AddressLimits` store: per process by default, across processes in Redis with `--redis-url`);
 * closes with 1009 when a message is larger than the cap, with a full closing handshake (uvicorn's
   own limit is a backstop 4x higher: its refusal resets the socket, see run.py);
 * closes with 1008 when a client sends faster than its token bucket allows;
@@ -25,10 +26,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from playground.server.address_limits import AddressLimits, local_limits
 from playground.server.limits import OncePerInterval
 from playground.server.metrics import WEBSOCKET_CLOSES, WEBSOCKET_MESSAGES, WEBSOCKETS_OPEN, refused
 from playground.server.origins import allowed_origins, origin_allowed
@@ -116,11 +117,11 @@ class GuardedConnection:
 class WebSocketGuard:
     """ASGI middleware: see the module docstring. HTTP passes straight through."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, limits: AddressLimits | None = None) -> None:
         self.app = app
         self.settings = settings
         self.extra_origins = allowed_origins(settings)
-        self.per_address: Counter[str] = Counter()
+        self.limits = limits or local_limits(settings)
         self.connections: set[GuardedConnection] = set()
         self._watchdog: asyncio.Task[None] | None = None
         self._refusal_log = OncePerInterval()
@@ -154,7 +155,7 @@ class WebSocketGuard:
             self._refusal_log.warning(address, "refused a websocket from Origin %s", origin)
             await self._refuse(scope, receive, send, f"Origin {origin} may not open websockets here")
             return
-        if self.per_address[address] >= self.settings.ws_max_connections_per_ip:
+        if not await self.limits.acquire_connection(address):
             refused("ws_per_address")
             await self._accept_and_close(
                 receive,
@@ -163,20 +164,19 @@ class WebSocketGuard:
                 f"{self.settings.ws_max_connections_per_ip} connections from your address already",
             )
             return
-        connection = GuardedConnection(self, scope, receive, send)
-        self.per_address[address] += 1
-        self.connections.add(connection)
-        WEBSOCKETS_OPEN.inc()
-        if self._watchdog is None:
-            self._watchdog = asyncio.create_task(self._watch_idle())
         try:
-            await self.app(scope, connection.receive, connection.send)
+            connection = GuardedConnection(self, scope, receive, send)
+            self.connections.add(connection)
+            WEBSOCKETS_OPEN.inc()
+            if self._watchdog is None:
+                self._watchdog = asyncio.create_task(self._watch_idle())
+            try:
+                await self.app(scope, connection.receive, connection.send)
+            finally:
+                WEBSOCKETS_OPEN.dec()
+                self.connections.discard(connection)
         finally:
-            WEBSOCKETS_OPEN.dec()
-            self.connections.discard(connection)
-            self.per_address[address] -= 1
-            if self.per_address[address] <= 0:
-                del self.per_address[address]
+            await self.limits.release_connection(address)
 
     async def shutdown(self) -> None:
         """Tell every client the server is going away (1001) before the server drops them."""

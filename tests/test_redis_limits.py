@@ -1,0 +1,193 @@
+"""Per-address limits and the lab's one run at a time, shared through a real redis-server by two
+app instances (two real playgrounds, or two apps in this process): one websocket cap, one
+request bucket, one lab turn — and what each does when its process dies or Redis goes away."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis.asyncio as redis
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from playground.server.address_limits import LocalAddressLimits
+from playground.server.address_limits_redis import RedisAddressLimits
+from playground.server.app import create_app
+from playground.server.lab_lock import LabLockUnavailable, RedisLabLock
+from playground.server.settings import Settings
+from tests.live_server import LiveServer, run_playground
+from tests.ports import free_port
+from tests.redis_server import RedisServer, run_redis
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    with run_redis(free_port()) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def pair(
+    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two playgrounds on one Redis, each allowing 2 websockets per address."""
+    site = tmp_path_factory.mktemp("no-site")  # /healthz, /ws/ and /lab/ need no built site
+    env = {"PLAYGROUND_REDIS_URL": redis_server.url, "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "2"}
+    with run_playground(free_port(), site, env) as a, run_playground(free_port(), site, env) as b:
+        yield a, b
+
+
+def ws_url(server: LiveServer) -> str:
+    return server.base_url.replace("http://", "ws://") + "/ws/echo"
+
+
+def random_address() -> str:
+    return f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(256)}"
+
+
+async def test_websocket_cap_holds_across_two_playgrounds(pair: tuple[LiveServer, LiveServer]) -> None:
+    a, b = pair
+    async with connect(ws_url(a)) as first, connect(ws_url(a)) as second:
+        async with connect(ws_url(b)) as third:
+            with pytest.raises(ConnectionClosed) as closed:
+                await third.recv()
+        assert closed.value.rcvd is not None
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1013, "2 connections from your address already")
+        for ws in (first, second):
+            await ws.send("still here")
+            assert await ws.recv() == "still here"
+        await first.close()
+        async with connect(ws_url(b)) as again:  # a seat released through A is free for B
+            await again.send("ok")
+            assert await again.recv() == "ok"
+
+
+async def test_http_burst_is_shared_by_two_apps(redis_server: RedisServer, tmp_path: Path) -> None:
+    settings = Settings(
+        site_dir=tmp_path, redis_url=redis_server.url, http_requests_per_second=0.01, http_request_burst=3
+    )
+    apps = [create_app(settings), create_app(settings)]
+    address = random_address()
+    clients = [
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 1)), base_url="http://127.0.0.1")
+        for app in apps
+    ]
+    other = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=apps[1], client=(random_address(), 1)), base_url="http://127.0.0.1"
+    )
+    try:
+        through_a = [(await clients[0].get("/healthz")).status_code for _ in range(3)]
+        refused = await clients[1].get("/healthz")
+        assert through_a == [200, 200, 200]
+        assert refused.status_code == 429 and "too many requests" in refused.json()["detail"]
+        assert int(refused.headers["retry-after"]) >= 90  # a token every 100 s: the bucket's own wait
+        assert (await other.get("/healthz")).status_code == 200  # another address is untouched
+    finally:
+        for client in (*clients, other):
+            await client.aclose()
+        for app in apps:
+            await app.state.address_limits.close()
+
+
+async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_server: RedisServer) -> None:
+    prefix, address = f"test:{secrets.token_hex(4)}:", random_address()
+
+    def store() -> RedisAddressLimits:
+        return RedisAddressLimits(redis_server.url, LocalAddressLimits(2, 1.0, 10, 100), prefix=prefix, seat_ttl=1.0)
+
+    crashing, other = store(), store()
+    try:
+        assert await crashing.acquire_connection(address) and await crashing.acquire_connection(address)
+        await asyncio.sleep(1.5)  # longer than a seat's ttl: only the refreshes keep them
+        assert not await other.acquire_connection(address)
+        assert crashing._heartbeat is not None
+        crashing._heartbeat.cancel()  # the process "dies": nothing refreshes or releases its seats
+        async with asyncio.timeout(5):
+            while not await other.acquire_connection(address):
+                await asyncio.sleep(0.1)
+        assert await other.acquire_connection(address)  # both expired: two seats again
+        assert not await other.acquire_connection(address)
+    finally:
+        await other.close()
+        await crashing.client.aclose()
+
+
+async def test_redis_gone_limits_fall_back_to_per_process(caplog: pytest.LogCaptureFixture) -> None:
+    address = random_address()
+    with run_redis(free_port()) as server:
+        limits = RedisAddressLimits(server.url, LocalAddressLimits(2, 0.01, 3, 100), retry_interval=0.0)
+        watcher = redis.Redis.from_url(server.url, decode_responses=True)
+        try:
+            assert await limits.acquire_connection(address)
+            assert await limits.take_request(address) == (True, 0.0)
+            server.stop()
+            with caplog.at_level(logging.WARNING, logger="uvicorn.error"):
+                assert await limits.acquire_connection(address)  # per process now: 1 in Redis + 1 here
+                assert not await limits.acquire_connection(address)
+                taken = [(await limits.take_request(address))[0] for _ in range(4)]
+            assert taken == [True, True, True, False]  # this process's own bucket, a full burst
+            warnings = [r for r in caplog.records if "Redis unreachable" in r.getMessage()]
+            assert len(warnings) == 1, "one log line per interval, not one per request"
+            server.start()  # empty: Redis lost every count
+            await limits.release_connection(address)  # the one admitted per process
+            assert await limits.acquire_connection(address)  # counted in Redis again
+            assert len(await watcher.zrange("playground:limits:conns:" + address, 0, -1)) == 1
+        finally:
+            await limits.close()
+            await watcher.aclose()
+
+
+async def test_without_redis_the_lab_refuses_runs_with_503_and_the_site_stays_up(tmp_path: Path) -> None:
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with pytest.raises(LabLockUnavailable):
+        async with RedisLabLock(nowhere).hold():
+            pass
+    app = create_app(Settings(site_dir=tmp_path, redis_url=nowhere))
+    transport = httpx.ASGITransport(app=app, client=(random_address(), 1))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        assert (await client.get("/healthz")).status_code == 200
+        run = await client.post("/lab/run", json={"kind": "async", "requests": 1, "seconds": 0.1})
+    await app.state.address_limits.close()
+    assert run.status_code == 503 and run.headers["retry-after"] == "5"
+    assert "Redis" in run.json()["detail"]
+
+
+async def test_a_lab_run_through_one_playground_makes_the_other_wait(
+    pair: tuple[LiveServer, LiveServer], redis_server: RedisServer
+) -> None:
+    a, b = pair
+    watcher = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    async with httpx.AsyncClient(timeout=30) as client:
+
+        async def run(server: LiveServer, seconds: float) -> httpx.Response:
+            body = {"kind": "async", "requests": 1, "seconds": seconds}
+            return await client.post(server.base_url + "/lab/run", json=body)
+
+        for server in (a, b):  # each target process started, so neither run below waits for one
+            assert (await run(server, 0.01)).status_code == 200
+        finished: list[str] = []
+
+        async def timed(name: str, server: LiveServer, seconds: float) -> None:
+            response = await run(server, seconds)
+            assert response.status_code == 200, response.text
+            finished.append(name)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(timed("long run through A", a, 1.5))
+                async with asyncio.timeout(10):
+                    while not await watcher.exists("playground:lab:turn"):  # A holds the lab
+                        await asyncio.sleep(0.02)
+                group.create_task(timed("short run through B", b, 0.05))
+        finally:
+            await watcher.aclose()
+    # Alone, B's run would end first; it ends second because it waited for A's turn to end.
+    assert finished == ["long run through A", "short run through B"]
