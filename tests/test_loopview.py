@@ -156,6 +156,29 @@ def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) 
     assert step["args"]["blocked_at"] == 8 and step["args"]["blocking_call"] == "time.sleep(0.05)"
 
 
+def test_a_garbage_collection_is_drawn_apart_and_not_blamed_on_the_step(tmp_path: Path) -> None:
+    events = trace_of(
+        """
+        import asyncio
+        import gc
+
+        HEAP = [[i] for i in range(1_500_000)]  # enough objects for a collection to take a while
+
+
+        async def main():
+            await asyncio.sleep(0)
+            gc.collect()  # the collector, not this code, holds the loop
+            await asyncio.sleep(0)
+    """,
+        tmp_path,
+    )
+    [pause] = [e for e in events if e["ph"] == "X" and e["cat"] == "gc"]
+    assert pause["tid"] == 0 and pause["name"] == "garbage collection" and pause["args"]["generation"] == 2
+    [step] = [e for e in events if e["ph"] == "X" and e["tid"] == 1 and e["args"].get("step") == 2]
+    assert pause["dur"] > 10_000 and step["dur"] >= pause["dur"], "the collection should take over 10 ms here"
+    assert step["cat"] == "step", "the step is not blocking: the collector held the loop, not its code"
+
+
 def test_each_kind_of_wait_is_named(tmp_path: Path) -> None:
     events = trace_of(
         """

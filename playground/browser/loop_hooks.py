@@ -9,12 +9,14 @@ Each hook calls what it replaces and only then records, so nothing about the pro
 * ``loop.create_task``, ``loop.call_later`` (the timer ``asyncio.sleep`` arms),
   ``loop.run_in_executor`` and, under CPython, ``loop._selector.select`` — attributes of this one
   loop object, so other loops are untouched; under Pyodide's WebLoop ``loop.call_soon`` instead;
-* ``time.sleep``, to name the line of the blocking call readers try first.
+* ``time.sleep``, to name the line of the blocking call readers try first;
+* ``gc.callbacks``, to tell the garbage collector's pauses from the program's own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import time
 import types
@@ -94,6 +96,7 @@ def install(trace: LoopTrace, loop: asyncio.AbstractEventLoop) -> None:
         _patch(trace, loop, "call_soon", call_soon)
     _hook_handles(trace)
     _hook_time_sleep(trace)
+    _hook_gc(trace)
 
 
 def _patch(trace: LoopTrace, owner: Any, name: str, replacement: Any) -> None:
@@ -201,3 +204,19 @@ def _hook_time_sleep(trace: LoopTrace) -> None:
 
     time.sleep = sleep
     trace._restore.append(lambda: setattr(time, "sleep", original_sleep))
+
+
+def _hook_gc(trace: LoopTrace) -> None:
+    """The garbage collector's pauses: drawn on the loop lane, and not blamed on the step they
+    fall in (in the page a collection can take 10 ms or more: a step is blocking when its own
+    code held the loop that long)."""
+    began = [0.0]
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            began[0] = trace.clock()
+        elif trace.recording and began[0]:
+            trace.collected(began[0], trace.clock(), info.get("generation", -1))
+
+    gc.callbacks.append(on_gc)
+    trace._restore.append(lambda: gc.callbacks.remove(on_gc) if on_gc in gc.callbacks else None)

@@ -70,6 +70,7 @@ class LoopTrace:
         self.timers: dict[Any, float] = {}
         self.executors: dict[Any, str] = {}
         self.blocked_at: tuple[str, int, str, float] | None = None  # file, line, call, when
+        self.gc_pauses: list[tuple[float, float]] = []  # the latest collections: (start, end)
         self.new_iteration = False
         self.last_callback_end: float | None = None
         self.ready_shown = -1
@@ -150,6 +151,17 @@ class LoopTrace:
                     )
                 )
 
+    def collected(self, start: float, end: float, generation: int) -> None:
+        """A garbage collection ran from ``start`` to ``end`` (inside some callback)."""
+        self.gc_pauses = [*self.gc_pauses[-7:], (start, end)]
+        if end - start >= 0.001:
+            self.records.append(("X", LOOP_LANE, "garbage collection", "gc", start, end, {"generation": generation}))
+
+    def own_time(self, start: float, end: float) -> float:
+        """How long a callback held the loop, less the garbage collector's pauses inside it."""
+        paused = sum(max(0.0, min(end, e) - max(start, s)) for s, e in self.gc_pauses)
+        return end - start - paused
+
     def callback_ran(self, handle: Any, start: float) -> None:
         end = self.last_callback_end = self.clock()
         callback = handle._callback
@@ -159,7 +171,15 @@ class LoopTrace:
             lane = self.lanes.get(task) if task is not None else None
             self.records.append(("i", lane.tid if lane else LOOP_LANE, "timeout", "timeout", start, {"callback": name}))
         self.records.append(
-            ("X", LOOP_LANE, name, "blocking" if end - start > BLOCKING_SECONDS else "callback", start, end, {})
+            (
+                "X",
+                LOOP_LANE,
+                name,
+                "blocking" if self.own_time(start, end) > BLOCKING_SECONDS else "callback",
+                start,
+                end,
+                {},
+            )
         )
         if self.on_batch is not None:
             self._maybe_flush(end)
@@ -185,7 +205,7 @@ class LoopTrace:
         frames = [] if done else coroutine_frames(task.get_coro())
         filename, line = self._where(lane, frames)
         blocked_line, blocking_call = None, ""
-        if end - start > BLOCKING_SECONDS:
+        if end - start > BLOCKING_SECONDS and self.own_time(start, end) > BLOCKING_SECONDS:
             at = self.blocked_at
             at = at if at is not None and at[0] == filename and at[3] >= start else None
             blocked_line, blocking_call = (at[1], at[2]) if at else (line, "")

@@ -160,7 +160,7 @@ export class LoopPicture {
       if (event.ph !== "X") continue;
       const left = x(event.ts ?? 0);
       const w = Math.max(1, x((event.ts ?? 0) + (event.dur ?? 0)) - left);
-      const cat = event.cat === "idle" ? "idle" : event.cat === "blocking" ? "blocking" : "callback";
+      const cat = ["idle", "blocking", "gc"].includes(event.cat ?? "") ? event.cat : "callback";
       const y = cat === "callback" ? 8 : 4;
       const rect = svg("rect", { class: `loop__${cat}`, x: left, y, width: w, height: LANE_HEIGHT - 2 * y }, this.svg);
       svg("title", {}, rect).textContent = cat === "idle"

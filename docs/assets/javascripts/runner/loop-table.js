@@ -47,6 +47,7 @@ function describe(event, name) {
     const timeout = args.timeout === undefined ? "" : `, timeout ${args.timeout === "none" ? "none" : `${ms(args.timeout * 1e6)} ms`}`;
     return ["loop idle", `${event.name}${timeout}`];
   }
+  if (event.cat === "gc") return ["garbage collection", `the collector paused the loop (generation ${args.generation})`];
   if (event.tid === 0) return [event.cat === "blocking" ? "BLOCKED" : "callback", event.name];
   return [`step ${args.step}${event.cat === "blocking" ? " BLOCKING" : ""}`, stepWords(event, name)];
 }
