@@ -19,9 +19,15 @@ RUN_TIMEOUT_MS = 90_000  # a cold start with packages takes seconds; this only c
 # The flags keep Chromium from reaching out on its own (updates, sync, field trials): this
 # machine has no network, and a request we did not make must not look like the page's.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
 
 
@@ -85,7 +91,8 @@ def block_for(page: Page, relative: str) -> Locator:
 def wait_settled(page: Page, block: Locator) -> str:
     page.wait_for_function(
         "el => !['loading', 'running'].includes(el.dataset.runnerState)",
-        arg=block.element_handle(), timeout=RUN_TIMEOUT_MS,
+        arg=block.element_handle(),
+        timeout=RUN_TIMEOUT_MS,
     )
     return block.get_attribute("data-runner-state") or ""
 

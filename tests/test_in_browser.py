@@ -48,7 +48,7 @@ def test_errors_are_trimmed_to_the_readers_frames(capsys: pytest.CaptureFixture[
     outcome, _ = run_source("def f():\n    raise ValueError('boom')\n\nf()\n", capsys)
     status, text = outcome
     assert status == "error"
-    assert text.startswith("Traceback (most recent call last):\n  File \"topic/example.py\", line 4")
+    assert text.startswith('Traceback (most recent call last):\n  File "topic/example.py", line 4')
     assert "in_browser.py" not in text
     assert text.rstrip().endswith("ValueError: boom")
 
@@ -155,7 +155,9 @@ def test_verdict_without_a_trace_checks_the_whole_file_and_says_so() -> None:
         ("def f():\nreturn 1\n", "Line 2 is indented wrongly", "IndentationError: expected an indented block"),
     ],
 )
-def test_syntax_errors_show_no_runner_frames(source: str, sentence: str, last: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_syntax_errors_show_no_runner_frames(
+    source: str, sentence: str, last: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, text = run_source(source, capsys)[0]
     assert status == "error"
     assert text.startswith(sentence), text
@@ -171,7 +173,10 @@ def test_runtime_tracebacks_show_the_snippets_source_lines(capsys: pytest.Captur
 
 
 def test_a_missing_module_says_what_the_page_has(capsys: pytest.CaptureFixture[str]) -> None:
-    packages = {"fastapi-1.whl": {"imports": ["fastapi"], "depends": []}, "x.whl": {"imports": ["pydantic"], "depends": []}}
+    packages = {
+        "fastapi-1.whl": {"imports": ["fastapi"], "depends": []},
+        "x.whl": {"imports": ["pydantic"], "depends": []},
+    }
     in_browser.remember_packages(json.dumps(packages))
     status, text = run_source("import numpy_is_not_here\n", capsys)[0]
     first = text.splitlines()[0]
@@ -187,7 +192,9 @@ def test_a_missing_file_says_errno_2(capsys: pytest.CaptureFixture[str]) -> None
     assert "[Errno 2] No such file or directory: 'no-such-file.csv'" in text
 
 
-def test_input_and_sockets_fail_fast_with_a_reason(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_input_and_sockets_fail_fast_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import builtins
     import socket
 
