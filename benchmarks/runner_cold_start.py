@@ -78,8 +78,12 @@ def measure(browser: Browser, base_url: str, query: str) -> dict[str, float]:
     warm = [first_output_ms(page, FASTAPI[0] + query, FASTAPI[1], base_url) for _ in range(5)]
     page.context.close()
     return {
-        "asyncio": asyncio_ms, "fastapi": fastapi_ms, "warm": statistics.median(warm),
-        "before": before / 1e6, "total_asyncio": total_asyncio / 1e6, "total_fastapi": total_fastapi / 1e6,
+        "asyncio": asyncio_ms,
+        "fastapi": fastapi_ms,
+        "warm": statistics.median(warm),
+        "before": before / 1e6,
+        "total_asyncio": total_asyncio / 1e6,
+        "total_fastapi": total_fastapi / 1e6,
     }
 
 

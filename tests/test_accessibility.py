@@ -56,7 +56,8 @@ def violations(page: Page, rules: list[str] | None = None) -> list[str]:
     result = page.evaluate("options => axe.run(document, options)", options)
     return [
         f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '').splitlines()[-1:]}"
-        for v in result["violations"] for node in v["nodes"]
+        for v in result["violations"]
+        for node in v["nodes"]
     ]
 
 

@@ -116,9 +116,16 @@ def test_precompile_makes_unchecked_pyc_that_import(tmp_path: Path) -> None:
     tag = sys.implementation.cache_tag
     with zipfile.ZipFile(cached) as archive:
         assert f"pkg/__pycache__/__init__.{tag}.pyc" in archive.namelist() and "pkg/__init__.py" in archive.namelist()
-    check = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(target)!r}); "
-                            "import pkg; print(pkg.VALUE, pkg.__file__.endswith('.pyc'))"],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(target)!r}); "
+            "import pkg; print(pkg.VALUE, pkg.__file__.endswith('.pyc'))",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert check.stdout.strip() == "42 True", check.stderr
 
 
@@ -129,7 +136,9 @@ def test_a_dependency_without_a_pin_is_an_error(tmp_path: Path, built_site: Path
         runtime_wheels.packages_index(without_anyio)
 
 
-def test_cached_wheels_are_not_downloaded_again(tmp_path: Path, built_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cached_wheels_are_not_downloaded_again(
+    tmp_path: Path, built_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "wheels"
     shutil.copytree(runtime_wheels.WHEEL_CACHE, cache)
 

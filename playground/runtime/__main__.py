@@ -23,8 +23,9 @@ def print_hashes(pins: Pins) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m playground.runtime",
-                                     description="Put the self-hosted browser runtime into a built site.")
+    parser = argparse.ArgumentParser(
+        prog="python -m playground.runtime", description="Put the self-hosted browser runtime into a built site."
+    )
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
     parser.add_argument("--print-hashes", action="store_true", help="print the sha256 of the files as they are now")
     args = parser.parse_args(argv)
