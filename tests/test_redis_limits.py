@@ -58,7 +58,8 @@ async def test_websocket_cap_holds_across_two_playgrounds(pair: tuple[LiveServer
     async with connect(ws_url(a)) as first, connect(ws_url(a)) as second:
         async with connect(ws_url(b)) as third:
             with pytest.raises(ConnectionClosed) as closed:
-                await third.recv()
+                async with asyncio.timeout(5):  # admitted, the echo would wait here for a message
+                    await third.recv()
         assert closed.value.rcvd is not None
         assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1013, "2 connections from your address already")
         for ws in (first, second):
@@ -186,6 +187,8 @@ async def test_a_lab_run_through_one_playground_makes_the_other_wait(
                 async with asyncio.timeout(10):
                     while not await watcher.exists("playground:lab:turn"):  # A holds the lab
                         await asyncio.sleep(0.02)
+                status = (await client.get(b.base_url + "/lab/status")).json()
+                assert status["busy"], "B's status does not show A's run"
                 group.create_task(timed("short run through B", b, 0.05))
         finally:
             await watcher.aclose()

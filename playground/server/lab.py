@@ -168,9 +168,10 @@ def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | Non
 
     @router.get("/status")
     async def lab_status() -> dict[str, bool | int | float]:
-        """Whether a run is in progress, how many wait, and the bounds a run must keep to."""
+        """Whether a run is in progress (here or, with Redis, on another server), how many wait
+        here, and the bounds a run must keep to."""
         return {
-            "busy": queue.busy,
+            "busy": queue.busy or await across.held(),
             "waiting": queue.waiting,
             "max_requests": settings.lab_max_requests,
             "max_seconds": settings.lab_max_seconds,

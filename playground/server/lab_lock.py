@@ -54,6 +54,10 @@ class ProcessTurns:
     async def hold(self) -> AsyncIterator[None]:
         yield
 
+    async def held(self) -> bool:
+        """Whether some process's run holds the lab now (no lock here: never)."""
+        return False
+
     async def close(self) -> None:
         return None
 
@@ -84,6 +88,13 @@ class RedisLabLock(ProcessTurns):
                 await keeper
             with contextlib.suppress(RedisError, OSError):  # if this fails, the lock expires by itself
                 await self._release(keys=[self.key], args=[token])
+
+    async def held(self) -> bool:
+        """Whether a run on any process holds the lock; False when Redis cannot say."""
+        try:
+            return bool(await self.client.exists(self.key))
+        except (RedisError, OSError):
+            return False
 
     async def _acquire(self, token: str) -> None:
         delay = 0.05
