@@ -296,6 +296,10 @@ export function mountRunnable(block, client) {
     copyOutputButton.disabled = true;
   }
 
+  // Edits kept from earlier in the visit (or carried by a shared link) differ from the built code
+  // the page shows: make this block's editor now, so the reader sees the code that Run runs.
+  if (initial !== original) makeEditor();
+
   const listeners = /** @type {const} */ ([
     [root, "pointerenter", warm], [root, "focusin", warm],
     [runButton, "click", run], [stopButton, "click", stop],
