@@ -565,3 +565,22 @@ def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(bro
             assert page.evaluate("asyncFastapiLive.runtime.info.snapshot") is (not refuse)
         finally:
             guard.context.close()
+
+
+def test_readers_restored_from_the_snapshot_draw_different_random_numbers(browser: Browser, live_playground: LiveServer) -> None:
+    """The snapshot freezes the build's interpreter, its random state included: each reader's
+    Python must reseed, or every reader would draw the same `random.random()` sequence."""
+    draws = []
+    for _ in range(2):
+        guard = guarded_context(browser, live_playground.base_url)
+        try:
+            page = guard.new_page()
+            page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+            block = block_for(page, "terminology/coroutine_object.py")
+            set_code(page, block, "import random\nprint(random.random())\n")
+            assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
+            assert page.evaluate("asyncFastapiLive.runtime.info.snapshot") is True
+            draws.append(stdout_of(block).strip())
+        finally:
+            guard.context.close()
+    assert draws[0] != draws[1], f"two readers drew the same random number {draws[0]}"

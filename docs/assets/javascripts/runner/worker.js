@@ -165,6 +165,9 @@ async function start() {
     }
   }
   pyodide ??= await loadPyodide(options);
+  // A snapshot holds the build's random state: without a fresh seed every reader would draw the
+  // same `random.random()` sequence. (The str hash seed stays the build's; it cannot change after start.)
+  if (restoredFromSnapshot) pyodide.runPython("import random as _random; _random.seed(); del _random");
   if (interrupt) pyodide.setInterruptBuffer(interrupt.subarray(0, 1)); // [1] is Stop's, see below
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
