@@ -34,9 +34,16 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 CHROME_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
     # Every host name but loopback fails to resolve: no request can leave by name.
     '--host-resolver-rules="MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"',
 ]
@@ -58,10 +65,20 @@ def lighthouse(url: str, attempts: int = 2) -> dict:
 
 def _lighthouse_once(url: str) -> dict:
     result = subprocess.run(
-        [str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
-         "--form-factor=mobile", f"--only-categories={','.join(CATEGORIES)}",
-         "--no-enable-error-reporting", f"--chrome-flags={' '.join(CHROME_FLAGS)}"],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            "--form-factor=mobile",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--no-enable-error-reporting",
+            f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
     )
     if result.returncode != 0:
@@ -72,9 +89,12 @@ def _lighthouse_once(url: str) -> dict:
 def off_loopback(report: dict) -> list[str]:
     """Requests the page made to anything but loopback (data: and blob: are not requests)."""
     items = report["audits"].get("network-requests", {}).get("details", {}).get("items", [])
-    return [item["url"] for item in items
-            if urlsplit(item["url"]).scheme in {"http", "https", "ws", "wss"}
-            and urlsplit(item["url"]).hostname not in LOOPBACK]
+    return [
+        item["url"]
+        for item in items
+        if urlsplit(item["url"]).scheme in {"http", "https", "ws", "wss"}
+        and urlsplit(item["url"]).hostname not in LOOPBACK
+    ]
 
 
 def main() -> int:
@@ -98,9 +118,14 @@ def main() -> int:
     header = ("page", "perf", "a11y", "best-pr.", "SEO", "TBT")
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        print("  ".join(str(cell).ljust(width) if i == 0 else str(cell).rjust(width)
-                        for i, (cell, width) in enumerate(zip(row, widths))))
-    print(f"(Lighthouse {report['lighthouseVersion']}, mobile, {report['environment']['hostUserAgent'].split(')')[-1].strip()})")
+        print(
+            "  ".join(
+                str(cell).ljust(width) if i == 0 else str(cell).rjust(width)
+                for i, (cell, width) in enumerate(zip(row, widths, strict=False))
+            )
+        )
+    browser = report["environment"]["hostUserAgent"].split(")")[-1].strip()
+    print(f"(Lighthouse {report['lighthouseVersion']}, mobile, {browser})")
     if escaped:
         print("requests off loopback:\n  " + "\n  ".join(escaped))
         return 1

@@ -54,7 +54,7 @@ async def test_blocking_requests_queue_one_after_another(live_playground: LiveSe
     result = (await lab_run(live_playground, "blocking", 4, 0.25)).json()
     ends = sorted(t["end"] for t in result["timings"])
     # One loop, blocked 0.25 s per request: they finish a quarter-second apart, never together.
-    gaps = [b - a for a, b in zip(ends, ends[1:])]
+    gaps = [b - a for a, b in zip(ends, ends[1:], strict=False)]
     assert all(gap > 0.15 for gap in gaps), ends
     assert ends[-1] >= 4 * 0.25 * 0.9
 
@@ -207,8 +207,10 @@ async def test_a_timed_out_run_does_not_freeze_the_playground(built_site: Path) 
         result = (await run).json()
         assert result["timed_out"] > 0
         slowest = max(latencies, key=lambda pair: pair[1])
-        assert slowest[1] < 0.5, f"/healthz took {slowest[1]:.2f} s at {slowest[0]} s into the run, while the lab " \
-                                 f"stopped its target; the five slowest: {sorted(latencies, key=lambda p: -p[1])[:5]}"
+        assert slowest[1] < 0.5, (
+            f"/healthz took {slowest[1]:.2f} s at {slowest[0]} s into the run, while the lab "
+            f"stopped its target; the five slowest: {sorted(latencies, key=lambda p: -p[1])[:5]}"
+        )
 
 
 async def test_kill_9_of_the_playground_takes_its_target_along(built_site: Path) -> None:
@@ -235,6 +237,7 @@ async def test_runs_take_turns_by_address(tmp_path: Path) -> None:
     body = {"kind": "blocking", "requests": 2, "seconds": 0.3}
     try:
         async with client("10.0.0.1") as greedy, client("10.0.0.2") as polite:
+
             async def greedy_runs() -> None:
                 for n in range(3):
                     response = await greedy.post("/lab/run", json=body)
