@@ -29,7 +29,6 @@ from typing import Any
 
 IN_BROWSER = sys.platform == "emscripten"
 DEFAULT_URL = "http://127.0.0.1:8000"
-STORAGE_KEY = "async-fastapi-live:playground"  # the page's widgets use the same key
 
 
 class PlaygroundUnavailable(ConnectionError):

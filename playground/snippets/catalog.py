@@ -9,8 +9,8 @@ playground, the page's runner reads it from the block title):
   tested under CPython, shown in the page with the command that runs it.
 * anything else — **browser**: runs anywhere, in CPython and in the page.
 
-(DESIGN.md names three kinds; the fourth exists because `selectors`, threads and processes are
-part of the story and cannot run in a browser. Saying so on the block beats a demo that lies.)
+(Terminal is the kind the others cannot stand in for: `selectors`, threads and processes are part
+of the story and cannot run in a browser. Saying so on the block beats a demo that lies.)
 
 A name is visible on the page (the block title) and in every test id, so the kind is never
 hidden in a comment the reader has to skip.
@@ -49,10 +49,6 @@ class Snippet:
     @property
     def kind(self) -> Kind:
         return Kind.of(self.path)
-
-    @property
-    def topic(self) -> str:
-        return self.relative.split("/", 1)[0]
 
     def source(self) -> str:
         return self.path.read_text(encoding="utf-8")

@@ -33,8 +33,6 @@ export class RuntimeClient {
     this.runs = new Map();
     /** @type {RunCallbacks | null} the run that is waiting for the runtime to load */
     this.loadingListener = null;
-    /** @type {Set<(state: string, detail?: string) => void>} */
-    this.listeners = new Set();
     this.state = "idle"; // idle | loading | ready | error
     /** How many workers this visit has started: Stop keeps it at one when it can. */
     this.starts = 0;
@@ -42,17 +40,9 @@ export class RuntimeClient {
     this.info = null;
   }
 
-  /** @param {(state: string, detail?: string) => void} listener */
-  subscribe(listener) {
-    this.listeners.add(listener);
-    listener(this.state);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** @param {string} state @param {string} [detail] */
-  setState(state, detail) {
+  /** @param {string} state */
+  setState(state) {
     this.state = state;
-    for (const listener of this.listeners) listener(state, detail);
   }
 
   /** Start loading (idempotent): called on focus or pointer over a runnable block, and by run(). */
@@ -100,7 +90,7 @@ export class RuntimeClient {
 
   /** @param {string} text */
   fail(text) {
-    this.setState("error", text);
+    this.setState("error");
     for (const [id, run] of this.runs) {
       run.resolve({ status: "error", error: text, elapsed: 0 });
       this.runs.delete(id);

@@ -20,12 +20,6 @@ export function playgroundBase() {
   return base;
 }
 
-/** @param {string | null} value a URL, or null to go back to this page's origin */
-export function setPlaygroundBase(value) {
-  if (value) localStorage.setItem(KEY, new URL(value).href);
-  else localStorage.removeItem(KEY);
-}
-
 /** @param {string} path e.g. "ws/echo" @returns {string} the ws:// or wss:// URL */
 export function websocketUrl(path) {
   const url = new URL(path.replace(/^\//, ""), playgroundBase());
