@@ -154,7 +154,9 @@ def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) 
     [step] = [e for e in events if e["ph"] == "X" and e["cat"] == "blocking" and e["tid"] != 0]
     # The bar names the blocking task by its asyncio name (a process-wide counter: Task-2 when
     # this runs alone, larger after other tests), read from the task lane's own metadata.
-    [lane] = [e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name" and e["tid"] == step["tid"]]
+    [lane] = [
+        e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name" and e["tid"] == step["tid"]
+    ]
     task_name = lane.split(" ", 1)[0]
     assert task_name.startswith("Task-") and lane.startswith(f"{task_name} blocker()")
     assert bar["name"] == f"blocked by {task_name} at line 8" and bar["dur"] >= 50_000

@@ -14,8 +14,14 @@ from playwright.sync_api import Browser, Page
 from playground.browser.recorded_output import compare, recorded_lines
 from playground.snippets.catalog import Kind, discover
 from tests.browser import (
-    RUN_TIMEOUT_MS, GuardedContext, block_for, guarded_context, run_block, set_code,
-    stdout_of, wait_settled,
+    RUN_TIMEOUT_MS,
+    GuardedContext,
+    block_for,
+    guarded_context,
+    run_block,
+    set_code,
+    stdout_of,
+    wait_settled,
 )
 from tests.live_server import LiveServer
 from tests.paths import DOCS, ROOT, SNIPPETS
@@ -88,8 +94,11 @@ STOPPABLE = {
 }
 # What the output must say happened, by how the program was spending its time.
 STOP_SAYS = {
-    "cpu loop": "KeyboardInterrupt", "time.sleep": "KeyboardInterrupt", "await sleep": "cancelled",
-    "await loop": "cancelled", "gather of endless tasks": "cancelled",
+    "cpu loop": "KeyboardInterrupt",
+    "time.sleep": "KeyboardInterrupt",
+    "await sleep": "cancelled",
+    "await loop": "cancelled",
+    "gather of endless tasks": "cancelled",
 }
 
 # Only tasks that start once the snippet runs: the page's own load (Material, layout) has long
@@ -121,7 +130,8 @@ def test_stop_interrupts_in_place_and_the_page_stays_responsive(
     block.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_function(
         "el => el.dataset.runnerState === 'running' && (window.__pythonRunsFrom = performance.now())",
-        arg=block.element_handle(), timeout=RUN_TIMEOUT_MS,
+        arg=block.element_handle(),
+        timeout=RUN_TIMEOUT_MS,
     )
     # While Python runs, the page must keep answering: a burst of main-thread work finishes fast.
     page.wait_for_timeout(1000)  # let the snippet run for a while: that is what is being measured
@@ -196,7 +206,8 @@ def test_nothing_loads_before_intent_and_progress_shows(browser: Browser, live_p
         block.get_by_role("button", name="Run", exact=True).click()
         page.wait_for_function(
             "el => el.dataset.runnerState === 'loading' && /MB/.test(el.querySelector('.runner__status').textContent)",
-            arg=block.element_handle(), timeout=RUN_TIMEOUT_MS,
+            arg=block.element_handle(),
+            timeout=RUN_TIMEOUT_MS,
         )
         assert wait_settled(page, block) == "ok"
         assert guard.refused == []
@@ -221,7 +232,9 @@ def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_pl
     assert page.locator(".runner").count() == page.locator(".md-content .cm-editor").count()
 
 
-@pytest.mark.parametrize("relative", ["terminology/gather_runs_concurrently.py", "dependency_injection/yield_cleanup.py"])
+@pytest.mark.parametrize(
+    "relative", ["terminology/gather_runs_concurrently.py", "dependency_injection/yield_cleanup.py"]
+)
 def test_asyncio_run_works_without_jspi(browser: Browser, live_playground: LiveServer, relative: str) -> None:
     guard = guarded_context(browser, live_playground.base_url)
     try:
@@ -240,11 +253,17 @@ def test_asyncio_run_works_without_jspi(browser: Browser, live_playground: LiveS
 @pytest.mark.parametrize(
     ("path", "relative", "says"),
     [
-        ("/async-io/", "async_io/selectors_readiness_terminal.py", "python snippets/async_io/selectors_readiness_terminal.py"),
+        (
+            "/async-io/",
+            "async_io/selectors_readiness_terminal.py",
+            "python snippets/async_io/selectors_readiness_terminal.py",
+        ),
         ("/async-io/", "async_io/threadpool_server.py", "mounted at /snippets/async_io/threadpool_server/"),
     ],
 )
-def test_blocks_that_do_not_run_here_say_where_they_run(shared_page: Page, live_playground: LiveServer, path: str, relative: str, says: str) -> None:
+def test_blocks_that_do_not_run_here_say_where_they_run(
+    shared_page: Page, live_playground: LiveServer, path: str, relative: str, says: str
+) -> None:
     open_page(shared_page, live_playground.base_url, path)
     block = shared_page.locator(".highlight", has=shared_page.locator(".filename", has_text=relative))
     assert block.get_by_role("button", name="Run").count() == 0
@@ -300,16 +319,21 @@ def test_keyboard_reaches_every_control_and_leaves_the_editor(browser: Browser, 
         hint = block.locator(".runner__hint")
         assert hint.is_visible() and "Escape, then Tab" in hint.inner_text(), "nothing says how to leave"
         ring = block.locator(".cm-editor").evaluate(
-            "el => { const s = getComputedStyle(el); return [s.outlineStyle, parseFloat(s.outlineWidth), parseFloat(s.outlineOffset)]; }"
+            "el => { const s = getComputedStyle(el);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth), parseFloat(s.outlineOffset)]; }"
         )
-        assert ring[0] == "solid" and ring[1] >= 2 and ring[2] <= -ring[1], f"no focus ring inside the editor's box: {ring}"
+        assert ring[0] == "solid" and ring[1] >= 2 and ring[2] <= -ring[1], (
+            f"no focus ring inside the editor's box: {ring}"
+        )
         page.keyboard.press("Escape")  # ...and Escape, then Tab, moves on (no keyboard trap)
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Run"
         set_code(page, block, "import asyncio\nawait asyncio.sleep(3600)\n")
         block.get_by_role("button", name="Run", exact=True).focus()
         page.keyboard.press("Enter")  # Run is disabled while it runs: focus goes to Stop, not <body>
-        page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function(
+            "el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS
+        )
         assert page.evaluate("document.activeElement.textContent") == "Stop"
         page.keyboard.press("Enter")
         assert wait_settled(page, block) == "stopped"
@@ -370,13 +394,21 @@ def test_output_stays_put_when_the_reader_scrolled_up(shared_page: Page, live_pl
     open_page(page, live_playground.base_url, "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     output = block.locator(".runner__output")
-    set_code(page, block, "import asyncio\nfor i in range(60):\n    print(i)\nwhile True:\n    await asyncio.sleep(0.05)\n    print('more')\n")
+    set_code(
+        page,
+        block,
+        "import asyncio\nfor i in range(60):\n    print(i)\n"
+        "while True:\n    await asyncio.sleep(0.05)\n    print('more')\n",
+    )
     block.get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function("el => el.querySelector('.runner__output').scrollTop > 0", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        "el => el.querySelector('.runner__output').scrollTop > 0", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS
+    )
     output.evaluate("el => { el.scrollTop = 0; }")  # the reader scrolls back to read
     page.wait_for_function(  # more output arrives...
         "el => (el.querySelector('.runner__output').textContent.match(/more/g) || []).length > 5",
-        arg=block.element_handle(), timeout=RUN_TIMEOUT_MS,
+        arg=block.element_handle(),
+        timeout=RUN_TIMEOUT_MS,
     )
     assert output.evaluate("el => el.scrollTop") == 0, "the panel yanked the reader back down"
     block.get_by_role("button", name="Stop", exact=True).click()
@@ -387,14 +419,20 @@ def test_output_stays_put_when_the_reader_scrolled_up(shared_page: Page, live_pl
 ERRORS = {
     "syntax": ("print('unclosed'\n", "Line 1 is not valid Python", "SyntaxError"),
     "input": ("name = input('name? ')\n", "input() has no keyboard", "EOFError: EOF when reading a line"),
-    "sync httpx": ("import httpx\nhttpx.get('http://127.0.0.1:9/')\n", "A browser gives Python no sockets", "httpx.ConnectError"),
+    "sync httpx": (
+        "import httpx\nhttpx.get('http://127.0.0.1:9/')\n",
+        "A browser gives Python no sockets",
+        "httpx.ConnectError",
+    ),
     "numpy": ("import numpy\n", "numpy is not available in the page", "ModuleNotFoundError"),
     "missing file": ("open('data.csv')\n", "No such file (errno 2, ENOENT)", "[Errno 2] No such file or directory"),
 }
 
 
 @pytest.mark.parametrize("case", ERRORS.keys())
-def test_errors_open_with_a_sentence_and_a_trimmed_traceback(shared_page: Page, live_playground: LiveServer, case: str) -> None:
+def test_errors_open_with_a_sentence_and_a_trimmed_traceback(
+    shared_page: Page, live_playground: LiveServer, case: str
+) -> None:
     page = shared_page
     open_page(page, live_playground.base_url, "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
@@ -415,8 +453,10 @@ def mounted(page: Page, relative: str) -> None:
     """Wait until the block of ``relative`` on the current page is mounted by the runner."""
     page.wait_for_function(
         """(relative) => [...document.querySelectorAll('.md-content .runner')].some(
-             (b) => b.querySelector('.filename')?.textContent.includes(relative) && typeof b.runnerSource === 'function')""",
-        arg=relative, timeout=RUN_TIMEOUT_MS,
+             (b) => b.querySelector('.filename')?.textContent.includes(relative)
+                    && typeof b.runnerSource === 'function')""",
+        arg=relative,
+        timeout=RUN_TIMEOUT_MS,
     )
 
 
@@ -438,11 +478,18 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(browser: Browse
 
         block.get_by_role("button", name="Share").click()
         link = page.evaluate("navigator.clipboard.readText()")
-        other = guard.context.browser.new_context() if guard.context.browser else None  # a fresh visit: no sessionStorage
+        other = (
+            guard.context.browser.new_context() if guard.context.browser else None
+        )  # a fresh visit: no sessionStorage
         assert other is not None
         try:
             fresh = other.new_page()
-            fresh.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_playground.base_url) else route.abort())
+            fresh.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith(live_playground.base_url) else route.abort()
+                ),
+            )
             fresh.goto(link, wait_until="networkidle")
             mounted(fresh, "terminology/coroutine_object.py")
             shared = block_for(fresh, "terminology/coroutine_object.py")
@@ -466,7 +513,9 @@ def test_navigating_away_during_a_run_throws_nothing(browser: Browser, live_play
         block = block_for(page, "terminology/coroutine_object.py")
         set_code(page, block, "import asyncio\nwhile True:\n    await asyncio.sleep(0.1)\n    print('tick')\n")
         block.get_by_role("button", name="Run", exact=True).click()
-        page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function(
+            "el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS
+        )
         page.get_by_role("link", name="Async I/O", exact=True).first.click()
         page.wait_for_url("**/async-io/")
         after = block_for(page, "async_io/event_loop_server_sim.py")
@@ -521,7 +570,11 @@ def test_home_page_states_the_real_download_sizes_and_pinned_versions(built_site
     manifest = json.loads((runtime / "manifest.json").read_text())
     packages = json.loads((runtime / "packages.json").read_text())
     sizes: dict[str, int] = manifest["sizes"]
-    core = [name for name in sizes if name.startswith(manifest["pyodide_dir"]) or name in (manifest["stdlib"], manifest["snapshot"]["file"])]
+    core = [
+        name
+        for name in sizes
+        if name.startswith(manifest["pyodide_dir"]) or name in (manifest["stdlib"], manifest["snapshot"]["file"])
+    ]
 
     def over_the_wire(name: str) -> int:
         twin = runtime / f"{name}.gz"
@@ -538,17 +591,24 @@ def test_home_page_states_the_real_download_sizes_and_pinned_versions(built_site
 
     home = (DOCS / "index.md").read_text()
     flat = " ".join(home.split())
-    assert f"{sum(over_the_wire(n) for n in core) / 1e6:.1f} MB over the wire ({sum(sizes[n] for n in core) / 1e6:.1f} MB once unpacked" in flat
+    assert (
+        f"{sum(over_the_wire(n) for n in core) / 1e6:.1f} MB over the wire "
+        f"({sum(sizes[n] for n in core) / 1e6:.1f} MB once unpacked" in flat
+    )
     assert f"{fastapi_bytes / 1e6:.1f} MB more for the first block that imports FastAPI and httpx" in flat
 
     pins = tomllib.loads((ROOT / "browser-pins.toml").read_text())
     wheels = {name.split("-")[0]: name.split("-")[1] for name in pins["wheels"]["files"]}
-    stated = (f"Python {pins['wheels']['python_version']} (Pyodide {pins['pyodide']['version']}) with FastAPI "
-              f"{wheels['fastapi']}, Starlette {wheels['starlette']} and Pydantic {wheels['pydantic']}")
+    stated = (
+        f"Python {pins['wheels']['python_version']} (Pyodide {pins['pyodide']['version']}) with FastAPI "
+        f"{wheels['fastapi']}, Starlette {wheels['starlette']} and Pydantic {wheels['pydantic']}"
+    )
     assert stated in flat, f"the home page does not say: {stated}"
 
 
-def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(browser: Browser, live_playground: LiveServer, built_site: Path) -> None:
+def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(
+    browser: Browser, live_playground: LiveServer, built_site: Path
+) -> None:
     manifest = json.loads((built_site / "runtime" / "manifest.json").read_text())
     snapshot = built_site / "runtime" / manifest["snapshot"]["file"]
     assert snapshot.stat().st_size == manifest["snapshot"]["bytes"]
@@ -567,7 +627,9 @@ def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(bro
             guard.context.close()
 
 
-def test_readers_restored_from_the_snapshot_draw_different_random_numbers(browser: Browser, live_playground: LiveServer) -> None:
+def test_readers_restored_from_the_snapshot_draw_different_random_numbers(
+    browser: Browser, live_playground: LiveServer
+) -> None:
     """The snapshot freezes the build's interpreter, its random state included: each reader's
     Python must reseed, or every reader would draw the same `random.random()` sequence."""
     draws = []

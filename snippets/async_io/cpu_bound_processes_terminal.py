@@ -8,6 +8,7 @@ core: both finish in the time of one (on a machine with two cores to spare).
 """
 
 import asyncio
+import itertools
 import multiprocessing
 import sys
 import time
@@ -54,7 +55,7 @@ async def longest_pause(work: Callable[[], Awaitable[None]]) -> tuple[float, flo
     elapsed = time.perf_counter() - start
     background.cancel()
     ticks.append(time.perf_counter())
-    pause = max(b - a for a, b in zip(ticks, ticks[1:]))
+    pause = max(b - a for a, b in itertools.pairwise(ticks))
     return elapsed, pause
 
 

@@ -22,7 +22,9 @@ function loadEditor() {
 }
 
 /**
- * @param {string} tag @param {Record<string, string>} attributes @param {string} [text]
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag @param {Record<string, string>} attributes @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
  */
 function element(tag, attributes = {}, text = "") {
   const node = document.createElement(tag);
@@ -55,14 +57,15 @@ const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
  */
 export function mountRunnable(block, client) {
   const title = block.querySelector(":scope > .filename");
-  const pre = block.querySelector(":scope > pre");
+  const pre = /** @type {HTMLPreElement | null} */ (block.querySelector(":scope > pre"));
   const filename = title?.textContent?.trim() ?? "";
   const kind = kindOf(filename);
   if (!pre || !kind) return () => {};
+  const built = pre; // the code as the build made it (non-null from here on, closures included)
   if (kind === "server" || kind === "terminal") return annotate(block, filename, kind);
 
   // The source is the text the build put in the page: the snippet file, byte for byte.
-  const original = (pre.querySelector("code")?.textContent ?? "").replace(/\n$/, "");
+  const original = (built.querySelector("code")?.textContent ?? "").replace(/\n$/, "");
   const name = filename.split("/").pop() ?? filename;
 
   const root = block;
@@ -86,7 +89,7 @@ export function mountRunnable(block, client) {
   const hint = element("p", { class: "runner__hint", id: `runner-hint-${filename.replace(/\W/g, "-")}` },
     "Editing: Tab indents. To leave the editor, press Escape, then Tab. Ctrl+Enter runs.");
   const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, tabindex: "0", hidden: "" }));
-  pre.after(editorHost);
+  built.after(editorHost);
   editorHost.after(hint, toolbar, log.element);
   const picture = new LoopPicture(name); // "Show the loop": its button and its figure
   toolbar.insertBefore(picture.toggle, sourceLink);
@@ -128,7 +131,7 @@ export function mountRunnable(block, client) {
         // The editor draws only the lines near the viewport and estimates the others short: hold
         // the built code's height until the reader edits, so nothing below jumps (and no click
         // on a Run button lower down lands where the button was).
-        if (initial === original) editorHost.style.minHeight = `${pre.getBoundingClientRect().height}px`;
+        if (initial === original) editorHost.style.minHeight = `${built.getBoundingClientRect().height}px`;
         editor = createEditor(editorHost, initial, {
           onRun: () => run(),
           label: `Code of ${name}, editable`,
@@ -138,7 +141,7 @@ export function mountRunnable(block, client) {
             saveEdit(filename, text, original);
           },
         });
-        pre.hidden = true;
+        built.hidden = true;
         root.dataset.runnerEditor = "ready";
         performance.measure("runner:editor", { start });
       })
@@ -319,7 +322,7 @@ export function mountRunnable(block, client) {
     // Leave the block as the build made it: if the same page is mounted again, it gets one
     // toolbar and one editor, not two, and none stuck at "loading" by a torn-down mount.
     for (const added of [editorHost, hint, toolbar, log.element]) added.remove();
-    pre.hidden = false;
+    built.hidden = false;
     delete root.dataset.runnerEditor;
   };
 }

@@ -31,7 +31,11 @@ let runner = null;
 const loadedWheels = new Set();
 /** Whether Python was restored from the build's memory snapshot (else started plainly). */
 let restoredFromSnapshot = false;
-/** @type {{ sizes: Record<string, number>, pyodide_dir: string, stdlib: string, wheels: Record<string, string> } | null} */
+/**
+ * What playground/runtime/build.py writes to runtime/manifest.json.
+ * @type {{ sizes: Record<string, number>, pyodide_dir: string, stdlib: string, wheels: Record<string, string>,
+ *          browser: string[], snapshot?: { file: string, bytes: number } } | null}
+ */
 let manifest = null;
 let packagesJson = "{}";
 /** @type {number | null} */
@@ -41,6 +45,7 @@ let currentTask = null;
 
 // ---- loading progress: count the bytes of every runtime response as it streams in ----------
 
+/** @type {{ loaded: number, total: number, phase: "runtime" | "packages" }} */
 const progress = { loaded: 0, total: 0, phase: "runtime" };
 const realFetch = self.fetch.bind(self);
 let lastProgressPost = 0;
