@@ -33,6 +33,10 @@ from playground.browser.loop_events import ChromeEvents, Record, chrome_events
 from playground.browser.loop_hooks import BLOCKING_SECONDS, LOOP_LANE, install
 from playground.browser.loop_waits import classify, coroutine_frames
 
+# The runner's own files (the in-page runner, this tracer): a location there means nothing to the
+# reader, so the trace names none rather than "in_browser.py:145".
+RUNNER_DIR = __file__.rsplit("/", 1)[0] + "/"
+
 
 class _Lane:
     """One task's row."""
@@ -194,7 +198,9 @@ class LoopTrace:
         if frames:
             return frames[-1].f_code.co_filename, frames[-1].f_lineno
         top = lane.top_frame
-        return (top.f_code.co_filename, top.f_lineno or 0) if top is not None else ("", 0)
+        if top is None or top.f_code.co_filename.startswith(RUNNER_DIR):
+            return "", 0
+        return top.f_code.co_filename, top.f_lineno or 0
 
     def step_ends(self, lane: _Lane, start: float, end: float) -> None:
         """The rare end of a step: the task finished, the step blocked the loop, or the task
@@ -209,14 +215,15 @@ class LoopTrace:
             at = self.blocked_at
             at = at if at is not None and at[0] == filename and at[3] >= start else None
             blocked_line, blocking_call = (at[1], at[2]) if at else (line, "")
-            where = (
-                f"line {blocked_line}" if filename == self.filename else f"{filename.rsplit('/', 1)[-1]}:{blocked_line}"
-            )
+            if filename == self.filename:
+                where = f" at line {blocked_line}"
+            else:
+                where = f" at {filename.rsplit('/', 1)[-1]}:{blocked_line}" if filename else ""
             self.records.append(
                 (
                     "X",
                     LOOP_LANE,
-                    f"blocked by {lane.name} at {where}",
+                    f"blocked by {lane.name}{where}",
                     "blocking",
                     start,
                     end,

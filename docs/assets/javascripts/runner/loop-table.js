@@ -15,6 +15,7 @@ const ms = (us) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
  */
 function lineIn(args, line, name) {
   const file = String(args.file ?? "");
+  if (!file) return "a line of the runner's, not of this code"; // the tracer names no runner location
   return file === name || file.endsWith(`/${name}`) ? `line ${line}` : `${file.split("/").pop()}:${line}`;
 }
 
