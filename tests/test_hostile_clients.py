@@ -356,3 +356,17 @@ async def test_a_static_get_with_an_oversized_chunked_body_gets_413_not_a_cut_of
     finally:
         writer.transport.abort()
     assert received.startswith(b"HTTP/1.1 413 "), received[:200]
+
+
+async def test_a_client_that_leaves_mid_echo_logs_no_traceback(hostile: LiveServer) -> None:
+    """A client that sends and closes at once leaves the echo sending into a closing connection:
+    an ordinary disconnect, not an ERROR with a traceback (log spam any client could cause)."""
+    for _ in range(3):
+        for _ in range(10):
+            async with raw_websocket(hostile) as (_reader, writer):
+                writer.write(b"".join(frame(OP_TEXT, b"x" * 64) for _ in range(30)))
+                writer.write(frame(OP_CLOSE, struct.pack("!H", 1000)))
+                await writer.drain()
+        async with httpx.AsyncClient(base_url=hostile.base_url) as client:
+            assert (await client.get("/healthz")).status_code == 200
+    assert "Exception in ASGI application" not in hostile.output(), hostile.output()[-3000:]
