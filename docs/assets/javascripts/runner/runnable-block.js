@@ -86,8 +86,10 @@ export function mountRunnable(block, client) {
   const copyOutputButton = element("button", { type: "button", class: "runner__button runner__copy-output", disabled: "" }, "Copy output");
   const sourceLink = element("a", { class: "runner__source", href: new URL(filename, SOURCES_URL).href, title: `The file snippets/${filename}` }, "Source file");
   toolbar.append(runButton, stopButton, resetButton, copyButton, shareButton, clearButton, copyOutputButton, sourceLink, status, bar);
-  const hint = element("p", { class: "runner__hint", id: `runner-hint-${filename.replace(/\W/g, "-")}` },
+  const hintText = element("span", { class: "runner__hint", id: `runner-hint-${filename.replace(/\W/g, "-")}` },
     "Editing: Tab indents. To leave the editor, press Escape, then Tab. Ctrl+Enter runs.");
+  const hint = element("p", { class: "runner__hint-line" }); // runner.css: why the line stays
+  hint.append(hintText);
   const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, tabindex: "0", hidden: "" }));
   built.after(editorHost);
   editorHost.after(hint, toolbar, log.element);
@@ -135,7 +137,7 @@ export function mountRunnable(block, client) {
         editor = createEditor(editorHost, initial, {
           onRun: () => run(),
           label: `Code of ${name}, editable`,
-          describedBy: hint.id,
+          describedBy: hintText.id,
           onChange: (/** @type {string} */ text) => {
             editorHost.style.minHeight = "";
             saveEdit(filename, text, original);
