@@ -29,9 +29,9 @@ $(STAMP): requirements.txt pyproject.toml | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	# The project itself, editable and without dependencies (the lock has them): the `playground`
-	# command, and `playground` importable from anywhere (`python snippets/…_client.py`). pip
-	# builds it with the setuptools that pyproject.toml's build-system names, in an isolated env.
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# command, and `playground` importable from anywhere (`python snippets/…_client.py`). Built
+	# with the setuptools the lock installed (hash-checked), not one fetched into an isolated env.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # npm ci verifies every package against package-lock.json's integrity hashes.
@@ -72,7 +72,7 @@ UV_VERSION := 0.13.8
 lock: | check-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra docs --extra lint --extra bench --universal \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra docs --extra lint --extra bench --extra build --universal \
 		--python-version 3.11.5 --generate-hashes --custom-compile-command "make lock" \
 		--quiet $(LOCK_FLAGS) -o requirements.txt
 

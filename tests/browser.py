@@ -1,18 +1,22 @@
-"""Debian's Chromium under Playwright, with every request off the test server refused.
+"""Debian's Chromium under Playwright, with every request off the test server refused, and the
+helpers that drive a runnable block.
 
 Never a downloaded browser: the executable is `/usr/bin/chromium` (the `chromium` package that
-`.ci/run` installs). When it is missing the tests fail with that message; they never skip.
+`.ci/run` installs). When it is missing the tests fail with that message; they never skip. The
+tests get it through pytest-playwright's fixtures (tests/conftest.py sets the launch arguments);
+`launch()` is for the benchmarks, which run outside pytest.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 RUN_TIMEOUT_MS = 90_000  # a cold start with packages takes seconds; this only catches hangs
@@ -31,12 +35,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-@contextlib.contextmanager
-def launch() -> Iterator[Browser]:
+def launch_options() -> dict[str, object]:
+    """How Chromium is launched, by the tests' fixture and by the benchmarks alike."""
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`)")
+    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@contextlib.contextmanager
+def launch() -> Iterator[Browser]:
+    options = launch_options()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(**options)  # type: ignore[arg-type]
         try:
             yield browser
         finally:
@@ -59,8 +69,8 @@ class GuardedContext:
         return page
 
 
-def guarded_context(browser: Browser, base_url: str, **options: object) -> GuardedContext:
-    context = browser.new_context(**options)  # type: ignore[arg-type]
+def guard_context(context: BrowserContext, base_url: str) -> GuardedContext:
+    """Refuse (and record) every request ``context`` makes to anywhere but ``base_url``."""
     allowed = urlsplit(base_url).netloc
     guard = GuardedContext(context=context, allowed_origin=base_url)
 
@@ -77,6 +87,11 @@ def guarded_context(browser: Browser, base_url: str, **options: object) -> Guard
     return guard
 
 
+def guarded_context(browser: Browser, base_url: str, **options: object) -> GuardedContext:
+    """A new, untraced context: for the benchmarks. Tests use the ``guarded`` fixture (traced)."""
+    return guard_context(browser.new_context(**options), base_url)  # type: ignore[arg-type]
+
+
 # ---- driving a runnable block ----------------------------------------------------------------
 
 
@@ -88,13 +103,18 @@ def block_for(page: Page, relative: str) -> Locator:
     return block
 
 
+BUSY = re.compile(r"^(loading|running)$")
+
+
 def wait_settled(page: Page, block: Locator) -> str:
-    page.wait_for_function(
-        "el => !['loading', 'running'].includes(el.dataset.runnerState)",
-        arg=block.element_handle(),
-        timeout=RUN_TIMEOUT_MS,
-    )
+    """Wait until the block's run ended, and say how (ok, error, stopped, restarted, ...)."""
+    expect(block).not_to_have_attribute("data-runner-state", BUSY, timeout=RUN_TIMEOUT_MS)
     return block.get_attribute("data-runner-state") or ""
+
+
+def wait_running(block: Locator) -> None:
+    """Wait until Python runs the block's code (the runtime loaded, the wheels too)."""
+    expect(block).to_have_attribute("data-runner-state", "running", timeout=RUN_TIMEOUT_MS)
 
 
 def stdout_of(block: Locator) -> str:

@@ -1,16 +1,24 @@
 """Shared fixtures: a built site (once per run), a real playground on a free loopback port, and
-Debian's Chromium (one per test module)."""
+Debian's Chromium through pytest-playwright.
+
+pytest-playwright owns the browser (one per run), the per-test contexts and their traces
+(`--tracing retain-on-failure` in pyproject.toml: a failed test leaves
+`test-results/<test>/trace.zip`, opened with `playwright show-trace`). Here: its launch arguments
+(Debian's Chromium, never a downloaded one), contexts that refuse every other host (`guarded`),
+and one warm tab per module (`shared_page`) whose trace is cut per test and kept on failure too.
+"""
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
-from tests.browser import launch
+from tests.browser import GuardedContext, guard_context, launch_options
 from tests.live_server import LiveServer, run_playground
 from tests.paths import BIN, PYTHON, ROOT
 from tests.ports import free_port
@@ -52,13 +60,94 @@ def live_playground(built_site: Path) -> Iterator[LiveServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's launch arguments (--headed, --slowmo) with Debian's Chromium."""
+    return {**browser_type_launch_args, **launch_options()}
+
+
+Guarded = Callable[..., GuardedContext]
+
+
+@pytest.fixture
+def guarded(new_context: Callable[..., Any]) -> Guarded:
+    """``guarded(base_url, **context_options)``: a new context (traced, closed after the test) whose
+    only reachable host is ``base_url``'s."""
+
+    def make(base_url: str, **options: Any) -> GuardedContext:
+        return guard_context(new_context(**options), base_url)
+
+    return make
+
+
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test, so a fixture's teardown knows whether it failed."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report  # type: ignore[attr-defined]
+    return report  # type: ignore[return-value]
+
+
+def _failed(item: pytest.Item) -> bool:
+    return any(report.failed for report in item.stash.get(_REPORTS, {}).values())
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, one per test module (tests/browser.py says why never a downloaded one)."""
-    with launch() as chromium:
-        yield chromium
+def shared_guard(
+    browser: Browser, live_playground: LiveServer, pytestconfig: pytest.Config
+) -> Iterator[GuardedContext]:
+    """One context for a module whose tests share a warm runtime, as a reader's tab does. Traced
+    from the start; `_shared_trace_per_test` cuts the trace into one chunk per test."""
+    context = browser.new_context()
+    tracing = pytestconfig.getoption("--tracing") != "off"
+    if tracing:
+        context.tracing.start(screenshots=True, snapshots=True, sources=True)
+    guard = guard_context(context, live_playground.base_url)
+    yield guard
+    if tracing:
+        context.tracing.stop()
+    context.close()
+    assert guard.refused == [], f"requests to other hosts: {guard.refused}"
+
+
+@pytest.fixture(scope="module")
+def shared_page(shared_guard: GuardedContext) -> Page:
+    """One tab for the module: the runtime stays warm across its tests."""
+    return shared_guard.new_page()
+
+
+@pytest.fixture(autouse=True)
+def _shared_trace_per_test(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Iterator[None]:
+    """A test on the shared tab records its own trace chunk, kept like pytest-playwright keeps a
+    context's trace: always with --tracing on, only when the test failed with retain-on-failure."""
+    option = pytestconfig.getoption("--tracing")
+    if "shared_guard" not in request.fixturenames or option == "off":
+        yield
+        return
+    tracing = request.getfixturevalue("shared_guard").context.tracing
+    tracing.start_chunk(title=request.node.nodeid)
+    yield
+    if option == "on" or _failed(request.node):
+        path = Path(request.getfixturevalue("output_path")) / "trace-shared-tab.zip"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tracing.stop_chunk(path=path)
+    else:
+        tracing.stop_chunk()
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say where the traces of failed browser tests are: in CI that is the first thing to open."""
+    output = Path(config.getoption("--output"))
+    traces = sorted(output.rglob("*.zip")) if output.is_dir() else []
+    if traces:
+        terminalreporter.section("Playwright traces of failed tests: .venv/bin/playwright show-trace FILE")
+        for trace in traces:
+            terminalreporter.write_line(str(trace))

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser import GuardedContext, block_for, guarded_context, launch, run_block
+from tests.browser import GuardedContext, block_for, launch, run_block
+from tests.conftest import Guarded
 from tests.live_server import LiveServer
 from tests.paths import ROOT
 
@@ -62,8 +63,8 @@ def violations(page: Page, rules: list[str] | None = None) -> list[str]:
 
 
 @pytest.fixture
-def guard(browser: Browser, live_playground: LiveServer) -> Iterator[GuardedContext]:
-    guard = guarded_context(browser, live_playground.base_url)
+def guard(guarded: Guarded, live_playground: LiveServer) -> Iterator[GuardedContext]:
+    guard = guarded(live_playground.base_url)
     yield guard
     guard.context.close()
     assert guard.refused == [], guard.refused

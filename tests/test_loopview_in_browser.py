@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Locator, Page
 
 from playground.loopview.structure import outline
 from tests.browser import (
     RUN_TIMEOUT_MS,
     GuardedContext,
     block_for,
-    guarded_context,
     run_block,
     set_code,
     wait_settled,
@@ -28,18 +27,16 @@ from tests.test_runner_in_browser import open_page, page_of
 EVENTS = "el => el.querySelector('.loop').loopEvents()"
 
 
-@pytest.fixture(scope="module")
-def guard(browser: Browser, live_playground: LiveServer) -> Iterator[GuardedContext]:
-    guard = guarded_context(browser, live_playground.base_url)
-    yield guard
-    guard.context.close()
-    assert guard.refused == [], f"requests to other hosts: {guard.refused}"
-    assert guard.console_errors == [], guard.console_errors
+@pytest.fixture(scope="module", autouse=True)
+def no_console_errors(shared_guard: GuardedContext) -> Iterator[None]:
+    yield
+    assert shared_guard.console_errors == [], shared_guard.console_errors
 
 
-@pytest.fixture(scope="module")
-def page(guard: GuardedContext) -> Page:
-    return guard.new_page()
+@pytest.fixture
+def page(shared_page: Page) -> Page:
+    """The module's one tab (conftest's ``shared_page``): the runtime stays warm across tests."""
+    return shared_page
 
 
 def picture_on(block: Locator) -> None:

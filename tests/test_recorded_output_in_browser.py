@@ -4,9 +4,8 @@ coroutine, not on the stack)."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser
-
-from tests.browser import block_for, guarded_context, run_block, set_code, stdout_of
+from tests.browser import block_for, run_block, set_code, stdout_of
+from tests.conftest import Guarded
 from tests.live_server import LiveServer
 
 PROGRAM = (
@@ -19,8 +18,8 @@ TIED = PROGRAM.replace("print('main starts')\n", "print('main starts')\n    #> m
 MOVED = PROGRAM.replace("print('from a task')\n", "print('from a task')\n    #> main starts\n") + "#> from a task\n"
 
 
-def test_the_page_ties_each_group_to_its_statement(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_the_page_ties_each_group_to_its_statement(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")

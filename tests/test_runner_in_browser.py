@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page, expect
 
 from playground.browser.recorded_output import compare, recorded_lines
 from playground.snippets.catalog import Kind, discover
 from tests.browser import (
     RUN_TIMEOUT_MS,
-    GuardedContext,
     block_for,
-    guarded_context,
     run_block,
     set_code,
     stdout_of,
+    wait_running,
     wait_settled,
 )
+from tests.conftest import Guarded
 from tests.live_server import LiveServer
 from tests.paths import DOCS, ROOT, SNIPPETS
 
@@ -36,20 +35,6 @@ def page_of(relative: str) -> str:
             stem = page.relative_to(DOCS).with_suffix("").as_posix()
             return "/" if stem == "index" else f"/{stem}/"
     raise AssertionError(f"no page includes {relative}")
-
-
-@pytest.fixture(scope="module")
-def guard(browser: Browser, live_playground: LiveServer) -> Iterator[GuardedContext]:
-    guard = guarded_context(browser, live_playground.base_url)
-    yield guard
-    guard.context.close()
-    assert guard.refused == [], f"requests to other hosts: {guard.refused}"
-
-
-@pytest.fixture(scope="module")
-def shared_page(guard: GuardedContext) -> Page:
-    """One tab for the module: the runtime stays warm across tests, as it does for a reader."""
-    return guard.new_page()
 
 
 def open_page(page: Page, base_url: str, path: str) -> None:
@@ -194,8 +179,28 @@ def test_ctrl_enter_runs_from_the_editor(shared_page: Page, live_playground: Liv
     block.get_by_role("button", name="Reset").click()
 
 
-def test_nothing_loads_before_intent_and_progress_shows(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_run_pressed_from_the_editor_stays_under_the_pointer(shared_page: Page, live_playground: LiveServer) -> None:
+    """Pressing Run moves the focus out of the editor at mousedown; nothing may move then, or the
+    mouseup lands elsewhere and there is no click (the editing hint's line used to vanish)."""
+    page = shared_page
+    open_page(page, live_playground.base_url, "/terminology/")
+    block = block_for(page, "terminology/coroutine_object.py")
+    set_code(page, block, "print('pressed from the editor')\n")  # the editor has the focus
+    run = block.get_by_role("button", name="Run", exact=True)
+    box = run.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")  # layout
+    assert run.bounding_box() == box, "Run moved when the editor lost the focus"
+    page.mouse.up()
+    assert wait_settled(page, block) == "ok"
+    assert stdout_of(block) == "pressed from the editor\n"
+    block.get_by_role("button", name="Reset").click()
+
+
+def test_nothing_loads_before_intent_and_progress_shows(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         requested: list[str] = []
@@ -235,8 +240,8 @@ def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_pl
 @pytest.mark.parametrize(
     "relative", ["terminology/gather_runs_concurrently.py", "dependency_injection/yield_cleanup.py"]
 )
-def test_asyncio_run_works_without_jspi(browser: Browser, live_playground: LiveServer, relative: str) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_asyncio_run_works_without_jspi(guarded: Guarded, live_playground: LiveServer, relative: str) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         page.goto(f"{live_playground.base_url}{page_of(relative)}?jspi=off", wait_until="networkidle")
@@ -271,8 +276,8 @@ def test_blocks_that_do_not_run_here_say_where_they_run(
     assert says in note.inner_text()
 
 
-def test_client_snippet_says_how_to_start_a_missing_playground(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_client_snippet_says_how_to_start_a_missing_playground(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         nowhere = "http://127.0.0.1:9"  # the discard port: nothing listens there
@@ -285,8 +290,8 @@ def test_client_snippet_says_how_to_start_a_missing_playground(browser: Browser,
         guard.context.close()
 
 
-def test_a_runtime_that_fails_to_load_says_so_and_run_retries(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_a_runtime_that_fails_to_load_says_so_and_run_retries(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         page.route("**/runtime/manifest.json", lambda route: route.abort("connectionrefused"))
@@ -303,8 +308,8 @@ def test_a_runtime_that_fails_to_load_says_so_and_run_retries(browser: Browser, 
         guard.context.close()
 
 
-def test_keyboard_reaches_every_control_and_leaves_the_editor(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
+def test_keyboard_reaches_every_control_and_leaves_the_editor(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
     try:
         page = guard.new_page()
         page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
@@ -331,9 +336,7 @@ def test_keyboard_reaches_every_control_and_leaves_the_editor(browser: Browser, 
         set_code(page, block, "import asyncio\nawait asyncio.sleep(3600)\n")
         block.get_by_role("button", name="Run", exact=True).focus()
         page.keyboard.press("Enter")  # Run is disabled while it runs: focus goes to Stop, not <body>
-        page.wait_for_function(
-            "el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS
-        )
+        wait_running(block)
         assert page.evaluate("document.activeElement.textContent") == "Stop"
         page.keyboard.press("Enter")
         assert wait_settled(page, block) == "stopped"
@@ -365,8 +368,8 @@ def test_the_whole_snippet_shows_without_an_inner_scroll(shared_page: Page, live
     assert hidden <= 1, f"{hidden}px of {LONG_SNIPPET}'s {lines} lines hide in an inner scroll"
 
 
-def test_output_follows_new_lines_and_a_new_run_starts_clean(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
+def test_output_follows_new_lines_and_a_new_run_starts_clean(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
     try:
         page = guard.new_page()
         page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
@@ -450,18 +453,14 @@ def test_errors_open_with_a_sentence_and_a_trimmed_traceback(
 
 
 def mounted(page: Page, relative: str) -> None:
-    """Wait until the block of ``relative`` on the current page is mounted by the runner."""
-    page.wait_for_function(
-        """(relative) => [...document.querySelectorAll('.md-content .runner')].some(
-             (b) => b.querySelector('.filename')?.textContent.includes(relative)
-                    && typeof b.runnerSource === 'function')""",
-        arg=relative,
-        timeout=RUN_TIMEOUT_MS,
-    )
+    """Wait until the page shows the block of ``relative``, mounted by the runner (it adds the
+    class ``runner``): after instant navigation the URL changes at once, the content later."""
+    block = page.locator(".md-content .runner", has=page.locator(".filename", has_text=relative))
+    expect(block).to_have_count(1, timeout=RUN_TIMEOUT_MS)
 
 
-def test_edits_survive_navigation_and_a_shared_link_carries_them(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
+def test_edits_survive_navigation_and_a_shared_link_carries_them(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
     try:
         page = guard.new_page()
         page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
@@ -470,6 +469,9 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(browser: Browse
         set_code(page, block, edited)
         page.get_by_role("link", name="Async I/O", exact=True).first.click()  # instant navigation
         page.wait_for_url("**/async-io/")
+        # Back before Async I/O arrived would leave the old terminology block (the edited editor
+        # itself) in the page until Back's own fetch replaced it: the check below would race it.
+        mounted(page, "async_io/event_loop_server_sim.py")
         page.go_back()
         page.wait_for_url("**/terminology/")
         mounted(page, "terminology/coroutine_object.py")  # instant navigation swaps content later
@@ -478,24 +480,11 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(browser: Browse
 
         block.get_by_role("button", name="Share").click()
         link = page.evaluate("navigator.clipboard.readText()")
-        other = (
-            guard.context.browser.new_context() if guard.context.browser else None
-        )  # a fresh visit: no sessionStorage
-        assert other is not None
-        try:
-            fresh = other.new_page()
-            fresh.route(
-                "**/*",
-                lambda route: (
-                    route.continue_() if route.request.url.startswith(live_playground.base_url) else route.abort()
-                ),
-            )
-            fresh.goto(link, wait_until="networkidle")
-            mounted(fresh, "terminology/coroutine_object.py")
-            shared = block_for(fresh, "terminology/coroutine_object.py")
-            assert shared.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
-        finally:
-            other.close()
+        fresh = guarded(live_playground.base_url).new_page()  # a fresh visit: no sessionStorage
+        fresh.goto(link, wait_until="networkidle")
+        mounted(fresh, "terminology/coroutine_object.py")
+        shared = block_for(fresh, "terminology/coroutine_object.py")
+        assert shared.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
 
         block.get_by_role("button", name="Reset").click()
         page.reload(wait_until="networkidle")
@@ -505,17 +494,15 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(browser: Browse
         guard.context.close()
 
 
-def test_navigating_away_during_a_run_throws_nothing(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_navigating_away_during_a_run_throws_nothing(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
         block = block_for(page, "terminology/coroutine_object.py")
         set_code(page, block, "import asyncio\nwhile True:\n    await asyncio.sleep(0.1)\n    print('tick')\n")
         block.get_by_role("button", name="Run", exact=True).click()
-        page.wait_for_function(
-            "el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS
-        )
+        wait_running(block)
         page.get_by_role("link", name="Async I/O", exact=True).first.click()
         page.wait_for_url("**/async-io/")
         after = block_for(page, "async_io/event_loop_server_sim.py")
@@ -534,11 +521,11 @@ def test_each_block_links_to_its_snippet_file(shared_page: Page, live_playground
     assert served.ok and served.text() == (SNIPPETS / "terminology/coroutine_object.py").read_text()
 
 
-def test_the_runner_adds_no_long_task_to_a_page_load(browser: Browser, live_playground: LiveServer) -> None:
+def test_the_runner_adds_no_long_task_to_a_page_load(guarded: Guarded, live_playground: LiveServer) -> None:
     """The page's own load has long tasks (Material, layout: they stay with the runner switched
     off); the runner's share, measured by its own performance marks, must stay under 50 ms, and
     no editor is built until the reader reaches for a block."""
-    guard = guarded_context(browser, live_playground.base_url)
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         page.goto(live_playground.base_url + "/async-io/", wait_until="networkidle")
@@ -607,13 +594,13 @@ def test_home_page_states_the_real_download_sizes_and_pinned_versions(built_site
 
 
 def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(
-    browser: Browser, live_playground: LiveServer, built_site: Path
+    guarded: Guarded, live_playground: LiveServer, built_site: Path
 ) -> None:
     manifest = json.loads((built_site / "runtime" / "manifest.json").read_text())
     snapshot = built_site / "runtime" / manifest["snapshot"]["file"]
     assert snapshot.stat().st_size == manifest["snapshot"]["bytes"]
     for refuse in (False, True):
-        guard = guarded_context(browser, live_playground.base_url)
+        guard = guarded(live_playground.base_url)
         try:
             page = guard.new_page()
             if refuse:  # a snapshot that cannot be had: Python starts the ordinary way
@@ -628,13 +615,13 @@ def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(
 
 
 def test_readers_restored_from_the_snapshot_draw_different_random_numbers(
-    browser: Browser, live_playground: LiveServer
+    guarded: Guarded, live_playground: LiveServer
 ) -> None:
     """The snapshot freezes the build's interpreter, its random state included: each reader's
     Python must reseed, or every reader would draw the same `random.random()` sequence."""
     draws = []
     for _ in range(2):
-        guard = guarded_context(browser, live_playground.base_url)
+        guard = guarded(live_playground.base_url)
         try:
             page = guard.new_page()
             page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")

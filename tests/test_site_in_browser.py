@@ -4,9 +4,8 @@ fits a 375-px screen, and follows the reader's colour scheme."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
 
-from tests.browser import guarded_context
+from tests.conftest import Guarded
 from tests.live_server import LiveServer
 
 PAGES = [
@@ -22,8 +21,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_isolated_and_offline(browser: Browser, live_playground: LiveServer, path: str) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_page_loads_isolated_and_offline(guarded: Guarded, live_playground: LiveServer, path: str) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         response = page.goto(live_playground.base_url + path, wait_until="networkidle")
@@ -37,9 +36,8 @@ def test_page_loads_isolated_and_offline(browser: Browser, live_playground: Live
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_narrow_screen_has_no_sideways_scroll(browser: Browser, live_playground: LiveServer, scheme: str) -> None:
-    guard = guarded_context(
-        browser,
+def test_narrow_screen_has_no_sideways_scroll(guarded: Guarded, live_playground: LiveServer, scheme: str) -> None:
+    guard = guarded(
         live_playground.base_url,
         viewport={"width": 375, "height": 740},
         color_scheme=scheme,
@@ -59,8 +57,8 @@ def test_narrow_screen_has_no_sideways_scroll(browser: Browser, live_playground:
         guard.context.close()
 
 
-def test_instant_navigation_swaps_pages_without_reload(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_instant_navigation_swaps_pages_without_reload(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
         page.goto(live_playground.base_url + "/", wait_until="networkidle")

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import expect
 
-from tests.browser import block_for, guarded_context, run_block, set_code, stdout_of, wait_settled
+from tests.browser import block_for, run_block, set_code, stdout_of, wait_running, wait_settled
+from tests.conftest import Guarded
 from tests.live_server import run_static_host
 from tests.ports import free_port
 
@@ -25,13 +26,13 @@ def static_host(built_site: Path) -> Iterator[str]:
 def stop_cpu_loop(page, block) -> str:  # noqa: ANN001
     set_code(page, block, CPU_LOOP)
     block.get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function("el => el.dataset.runnerState === 'running'", arg=block.element_handle(), timeout=90_000)
+    wait_running(block)
     block.get_by_role("button", name="Stop", exact=True).click()
     return wait_settled(page, block)
 
 
-def test_service_worker_isolates_and_stop_interrupts_in_place(browser: Browser, static_host: str) -> None:
-    guard = guarded_context(browser, static_host, service_workers="allow")
+def test_service_worker_isolates_and_stop_interrupts_in_place(guarded: Guarded, static_host: str) -> None:
+    guard = guarded(static_host, service_workers="allow")
     try:
         page = guard.new_page()
         page.goto(static_host + "/terminology/")
@@ -45,8 +46,8 @@ def test_service_worker_isolates_and_stop_interrupts_in_place(browser: Browser, 
         guard.context.close()
 
 
-def test_without_isolation_stop_replaces_the_worker(browser: Browser, static_host: str) -> None:
-    guard = guarded_context(browser, static_host, service_workers="block")
+def test_without_isolation_stop_replaces_the_worker(guarded: Guarded, static_host: str) -> None:
+    guard = guarded(static_host, service_workers="block")
     try:
         page = guard.new_page()
         page.goto(static_host + "/terminology/", wait_until="networkidle")
@@ -64,11 +65,11 @@ def test_without_isolation_stop_replaces_the_worker(browser: Browser, static_hos
 
 
 def test_static_copy_of_the_site_uses_a_playground_elsewhere(
-    browser: Browser, static_host: str, live_playground
+    guarded: Guarded, static_host: str, live_playground
 ) -> None:  # noqa: ANN001
     """The site on one origin, the playground on another: websockets (Origin check), the lab
     (CORS) and a client snippet (pyfetch/WebSocket) all reach it."""
-    guard = guarded_context(browser, static_host, service_workers="block")
+    guard = guarded(static_host, service_workers="block")
     # The playground is a second origin this test allows on purpose.
     guard.context.unroute("**/*")
     try:
@@ -76,9 +77,9 @@ def test_static_copy_of_the_site_uses_a_playground_elsewhere(
         page.goto(f"{static_host}/playground/?playground={live_playground.base_url}", wait_until="networkidle")
         widget = page.locator('[data-widget="ws-client"]')
         widget.get_by_role("button", name="Connect", exact=True).click()
-        page.wait_for_selector('[data-widget="ws-client"][data-state="open"]')
+        expect(widget).to_have_attribute("data-state", "open")
         widget.get_by_role("button", name="Send", exact=True).click()
-        page.wait_for_function("() => document.querySelector('.ws__log').textContent.includes('← hello (')")
+        expect(page.locator(".ws__log")).to_contain_text("← hello (")
 
         page.goto(f"{static_host}/lab/", wait_until="networkidle")  # the choice was remembered
         lab = page.locator('[data-widget="lab"]')

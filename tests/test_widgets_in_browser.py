@@ -11,16 +11,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser import GuardedContext, guarded_context
+from tests.browser import GuardedContext
+from tests.conftest import Guarded
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
 
 
 @pytest.fixture
-def guard(browser: Browser, live_playground: LiveServer) -> Iterator[GuardedContext]:
-    guard = guarded_context(browser, live_playground.base_url)
+def guard(guarded: Guarded, live_playground: LiveServer) -> Iterator[GuardedContext]:
+    guard = guarded(live_playground.base_url)
     yield guard
     guard.context.close()
     assert guard.refused == [], guard.refused
@@ -98,8 +99,8 @@ def test_lab_draws_one_bar_per_request(guard: GuardedContext, live_playground: L
     expect(widget.locator("table")).to_have_count(0)
 
 
-def test_a_wrong_playground_url_is_named_with_a_hint(browser: Browser, live_playground: LiveServer) -> None:
-    guard = guarded_context(browser, live_playground.base_url)
+def test_a_wrong_playground_url_is_named_with_a_hint(guarded: Guarded, live_playground: LiveServer) -> None:
+    guard = guarded(live_playground.base_url)
     try:
         nowhere = f"http://127.0.0.1:{free_port()}"
         page = guard.new_page()
@@ -151,10 +152,10 @@ def test_an_oversized_message_closes_1009_and_is_not_echoed_whole(
         assert len(log.inner_text()) < 2_000, f"attempt {attempt}: the log echoed the whole message"
 
 
-def test_chat_panes_reconnect_after_a_server_restart(browser: Browser, built_site: Path) -> None:
+def test_chat_panes_reconnect_after_a_server_restart(guarded: Guarded, built_site: Path) -> None:
     port = free_port()
     with run_playground(port=port, site_dir=built_site) as first:
-        guard = guarded_context(browser, first.base_url)
+        guard = guarded(first.base_url)
         page = open_page(guard, first.base_url, "/playground/")
         widget = page.locator('[data-widget="chat-demo"]')
         widget.get_by_role("button", name="Open two connections").click()
@@ -189,9 +190,9 @@ def run_lab(widget, kind: str, requests: int, seconds: float, state: str = "done
 
 
 def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(
-    browser: Browser, live_playground: LiveServer
+    guarded: Guarded, live_playground: LiveServer
 ) -> None:
-    guard = guarded_context(browser, live_playground.base_url, viewport={"width": 375, "height": 800})
+    guard = guarded(live_playground.base_url, viewport={"width": 375, "height": 800})
     try:
         page = open_page(guard, live_playground.base_url, "/lab/")
         widget = page.locator('[data-widget="lab"]')
