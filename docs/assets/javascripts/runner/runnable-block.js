@@ -325,6 +325,7 @@ export function mountRunnable(block, client) {
     // toolbar and one editor, not two, and none stuck at "loading" by a torn-down mount.
     for (const added of [editorHost, hint, toolbar, log.element]) added.remove();
     built.hidden = false;
-    delete root.dataset.runnerEditor;
+    root.classList.remove("runner"); // `.runner` means mounted, for the page's CSS and the tests
+    for (const key of ["runnerEditor", "runnerState", "runnerKind", "runnerVerdict"]) delete root.dataset[key];
   };
 }
