@@ -14,7 +14,6 @@ import httpx
 import requests
 from fastapi import FastAPI
 
-
 UPSTREAM_WAIT = 0.3  # seconds the upstream takes to answer
 
 
