@@ -80,6 +80,19 @@ def guarded(new_context: Callable[..., Any]) -> Guarded:
     return make
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last. pytest-playwright's Playwright lives for the rest of the session once
+    started, and its sync API keeps an asyncio loop set as running in the main thread (and
+    switches stacks with greenlet): an anyio test after it fails with "This event loop is already
+    running", and ast.parse with "AST constructor recursion depth mismatch" (both seen in CI).
+    A stable partition: each group keeps pytest's order."""
+    uses_browser = ["browser_name" in getattr(item, "fixturenames", ()) for item in items]
+    items[:] = [i for i, b in zip(items, uses_browser, strict=True) if not b] + [
+        i for i, b in zip(items, uses_browser, strict=True) if b
+    ]
+
+
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
