@@ -322,27 +322,18 @@ def test_cli_exits_non_zero_when_the_server_cannot_start(tmp_path: Path) -> None
 @pytest.mark.anyio
 async def test_metrics_add_up_every_worker(built_site: Path) -> None:
     """With --workers 2, whichever worker answers /metrics counts the websockets of both."""
-    from tests.live_server import run_playground
-    from tests.ports import free_port
-    from tests.redis_server import run_redis
-    from tests.test_chat_workers import one_member_per_worker
+    from tests.test_chat_workers import one_member_per_worker, two_workers_on_redis
 
-    with run_redis(free_port()) as redis:
-        env = {
-            "PLAYGROUND_WORKERS": "2",
-            "PLAYGROUND_REDIS_URL": redis.url,
-            "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100",
-        }
-        with run_playground(free_port(), built_site, env) as server:
-            url = server.base_url.replace("http://", "ws://") + "/ws/chat/metrics-test"
-            by_worker, spare = await one_member_per_worker(url, 2)
-            assert len(by_worker) == 2, "every connection landed in the same worker"
-            members = [ws for ws, _ in by_worker.values()] + spare
-            answers = set()
-            for _ in range(8):  # new connections: the kernel spreads them over both workers
-                async with httpx.AsyncClient(base_url=server.base_url) as fresh:
-                    text = (await fresh.get("/metrics")).text
-                answers.add(next(line for line in text.splitlines() if line.startswith("playground_websockets_open")))
-            for ws in members:
-                await ws.close()
+    with two_workers_on_redis(built_site) as server:
+        url = server.base_url.replace("http://", "ws://") + "/ws/chat/metrics-test"
+        by_worker, spare = await one_member_per_worker(url, 2)
+        assert len(by_worker) == 2, "every connection landed in the same worker"
+        members = [ws for ws, _ in by_worker.values()] + spare
+        answers = set()
+        for _ in range(8):  # new connections: the kernel spreads them over both workers
+            async with httpx.AsyncClient(base_url=server.base_url) as fresh:
+                text = (await fresh.get("/metrics")).text
+            answers.add(next(line for line in text.splitlines() if line.startswith("playground_websockets_open")))
+        for ws in members:
+            await ws.close()
     assert answers == {f"playground_websockets_open {float(len(members))}"}

@@ -4,20 +4,35 @@ readers land in different processes and still talk; and several workers without 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.live_server import run_playground
+from tests.live_server import LiveServer, run_playground
 from tests.paths import PYTHON, ROOT
 from tests.ports import free_port
 from tests.redis_server import run_redis
 
 pytestmark = pytest.mark.anyio
+
+
+@contextlib.contextmanager
+def two_workers_on_redis(built_site: Path) -> Iterator[LiveServer]:
+    """A real playground with two worker processes that share one real Redis."""
+    with run_redis(free_port()) as redis:
+        env = {
+            "PLAYGROUND_WORKERS": "2",
+            "PLAYGROUND_REDIS_URL": redis.url,
+            "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100",
+        }
+        with run_playground(free_port(), built_site, env) as server:
+            yield server
 
 
 async def one_member_per_worker(url: str, workers: int) -> tuple[dict[int, tuple[ClientConnection, dict]], list]:
@@ -42,23 +57,17 @@ async def one_member_per_worker(url: str, workers: int) -> tuple[dict[int, tuple
 
 
 async def test_two_workers_share_rooms_through_redis(built_site: Path) -> None:
-    with run_redis(free_port()) as redis:
-        env = {
-            "PLAYGROUND_WORKERS": "2",
-            "PLAYGROUND_REDIS_URL": redis.url,
-            "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100",
-        }
-        with run_playground(free_port(), built_site, env) as server:
-            url = server.base_url.replace("http://", "ws://") + "/ws/chat/workers-test"
-            by_worker, spare = await one_member_per_worker(url, 2)
-            assert len(by_worker) == 2, "every connection landed in the same worker"
-            (first, first_welcome), (second, _) = by_worker.values()
-            await first.send(json.dumps({"text": "across processes"}))
-            while (event := json.loads(await asyncio.wait_for(second.recv(), 5)))["type"] != "message":
-                pass
-            assert (event["from"], event["text"]) == (first_welcome["id"], "across processes")
+    with two_workers_on_redis(built_site) as server:
+        url = server.base_url.replace("http://", "ws://") + "/ws/chat/workers-test"
+        by_worker, spare = await one_member_per_worker(url, 2)
+        assert len(by_worker) == 2, "every connection landed in the same worker"
+        (first, first_welcome), (second, _) = by_worker.values()
+        await first.send(json.dumps({"text": "across processes"}))
+        while (event := json.loads(await asyncio.wait_for(second.recv(), 5)))["type"] != "message":
+            pass
+        assert (event["from"], event["text"]) == (first_welcome["id"], "across processes")
 
-            await asyncio.gather(*(ws.close() for ws in [first, second, *spare]))
+        await asyncio.gather(*(ws.close() for ws in [first, second, *spare]))
 
 
 def test_several_workers_without_redis_are_refused_with_a_reason(built_site: Path) -> None:
