@@ -226,3 +226,37 @@ def test_stop_cancels_the_run_in_place_while_it_awaits() -> None:
     outcome, cancelled, again = asyncio.run(main())
     assert cancelled and outcome[0] == "stopped" and "cancelled" in outcome[1]
     assert again is False, "a finished run is not cancelled twice"
+
+
+def test_stop_before_the_runs_first_step_says_stopped() -> None:
+    """Stop can reach the worker after Run, before the run's task took its first step: a task
+    cancelled then ends without entering run_reporting's try, and the page showed an error
+    (CancelledError at `async def run_reporting`, the runner's own frame)."""
+
+    async def stop_at_once() -> tuple[list[str], bool]:
+        task = in_browser.start("print('the program ran')\n", "x.py")
+        cancelled = in_browser.cancel_current()
+        return await task, cancelled
+
+    outcome, cancelled = asyncio.run(stop_at_once())
+    assert cancelled and outcome[0] == "stopped", outcome
+    later = asyncio.run(in_browser.run_reporting("x = 1\n", "x.py"))
+    assert later == ["ok", ""], "the early Stop leaked into a later run"
+
+
+def test_stops_sigint_raises_only_while_the_program_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Stop's interrupt buffer trips SIGINT at Python's next check. Set as a run ends on its own,
+    it used to raise KeyboardInterrupt in the event loop's callback that hands the outcome to the
+    worker: the run never reported, and the page replaced the worker 1.5 s later."""
+    import signal
+
+    previous = signal.getsignal(signal.SIGINT)
+    in_browser.install_stop_signal()
+    try:
+        source = "import signal\nprint('before')\nsignal.raise_signal(signal.SIGINT)\nprint('after')\n"
+        outcome, stdout = run_source(source, capsys)
+        assert outcome[0] == "stopped" and "KeyboardInterrupt" in outcome[1] and stdout == "before\n"
+        signal.raise_signal(signal.SIGINT)  # no program runs: nothing to stop, nothing raised
+        assert run_source("print('next')\n", capsys) == (["ok", ""], "next\n")
+    finally:
+        signal.signal(signal.SIGINT, previous)
