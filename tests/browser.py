@@ -122,7 +122,12 @@ def stdout_of(block: Locator) -> str:
 
 
 def run_block(page: Page, block: Locator) -> str:
+    """Press Run and wait for the run's end. A click that never reached Run (the button moved
+    under the pointer, say) fails here, instead of passing off the last run's state as this one's:
+    Run's handler replaces the mark at once (loading or running)."""
+    block.evaluate("el => { el.dataset.runnerState = 'not-clicked-yet'; }")
     block.get_by_role("button", name="Run", exact=True).click()
+    expect(block, "Run was clicked but no run started").not_to_have_attribute("data-runner-state", "not-clicked-yet")
     return wait_settled(page, block)
 
 

@@ -230,6 +230,10 @@ async function loadWheelsFor(source) {
  */
 async function run(id, source, filename, trace = false) {
   currentRun = id;
+  // The page sets the buffer 30 ms after a Stop unless told the run was cancelled: for a run that
+  // ended on its own meanwhile, that can land after its `finally` cleared the buffer, and must
+  // not interrupt this run. Nothing can have stopped this run yet (its Stop follows this message).
+  if (interrupt) interrupt[0] = 0;
   runStdout = "";
   const started = performance.now();
   /** @type {"ok" | "error" | "stopped"} */
