@@ -77,7 +77,7 @@ def in_each_scheme(page: Page) -> list[str]:
     found = []
     for scheme, material, rules in (("light", "default", None), ("dark", "slate", COLOUR_RULES)):
         page.emulate_media(color_scheme=scheme)
-        page.wait_for_function("s => document.body.dataset.mdColorScheme === s", arg=material)
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
         found += [f"[{scheme}] {line}" for line in violations(page, rules)]
     return found
 

@@ -4,6 +4,7 @@ snippet records; Stop always works; editing, Reset and the keyboard work; no JSP
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -408,11 +409,7 @@ def test_output_stays_put_when_the_reader_scrolled_up(shared_page: Page, live_pl
         "el => el.querySelector('.runner__output').scrollTop > 0", arg=block.element_handle(), timeout=RUN_TIMEOUT_MS
     )
     output.evaluate("el => { el.scrollTop = 0; }")  # the reader scrolls back to read
-    page.wait_for_function(  # more output arrives...
-        "el => (el.querySelector('.runner__output').textContent.match(/more/g) || []).length > 5",
-        arg=block.element_handle(),
-        timeout=RUN_TIMEOUT_MS,
-    )
+    expect(output).to_contain_text(re.compile(r"(?:more\n){6}"), timeout=RUN_TIMEOUT_MS)  # more output arrives...
     assert output.evaluate("el => el.scrollTop") == 0, "the panel yanked the reader back down"
     block.get_by_role("button", name="Stop", exact=True).click()
     assert wait_settled(page, block) == "stopped"
