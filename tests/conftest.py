@@ -80,6 +80,15 @@ def guarded(new_context: Callable[..., Any]) -> Guarded:
     return make
 
 
+@pytest.fixture
+def guard(guarded: Guarded, live_playground: LiveServer) -> Iterator[GuardedContext]:
+    """A fresh guarded context on the session's playground; no other host was asked, checked after."""
+    guard = guarded(live_playground.base_url)
+    yield guard
+    guard.context.close()
+    assert guard.refused == [], guard.refused
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last. pytest-playwright's Playwright lives for the rest of the session once

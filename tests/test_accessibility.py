@@ -15,7 +15,6 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from tests.browser import GuardedContext, block_for, launch, run_block
-from tests.conftest import Guarded
 from tests.live_server import LiveServer
 from tests.paths import ROOT
 
@@ -60,14 +59,6 @@ def violations(page: Page, rules: list[str] | None = None) -> list[str]:
         for v in result["violations"]
         for node in v["nodes"]
     ]
-
-
-@pytest.fixture
-def guard(guarded: Guarded, live_playground: LiveServer) -> Iterator[GuardedContext]:
-    guard = guarded(live_playground.base_url)
-    yield guard
-    guard.context.close()
-    assert guard.refused == [], guard.refused
 
 
 def in_each_scheme(page: Page) -> list[str]:

@@ -6,25 +6,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import GuardedContext
 from tests.conftest import Guarded
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
-
-
-@pytest.fixture
-def guard(guarded: Guarded, live_playground: LiveServer) -> Iterator[GuardedContext]:
-    guard = guarded(live_playground.base_url)
-    yield guard
-    guard.context.close()
-    assert guard.refused == [], guard.refused
 
 
 def open_page(guard: GuardedContext, base_url: str, path: str) -> Page:
