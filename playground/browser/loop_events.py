@@ -1,10 +1,11 @@
 """The tracer's records, turned into Chrome trace events.
 
-``loop_trace.py`` records tuples while the program runs (a dict per event would cost more than
-the step it describes); this module turns them into the Chrome trace event format only when they
-are sent or written: ``"X"`` complete events for steps, waits, callbacks and idle time,
-``"i"`` instants for created / done / cancelled / exception / timeout, ``"C"`` for the ready
-queue, ``"M"`` for lane names. Times are microseconds from the start of the trace.
+``loop_trace.py`` records tuples while the program runs, and a task step's few items flat (a
+dict per event would cost more than the step it describes); this module turns them into the
+Chrome trace event format only when they are sent or written: ``"X"`` complete events for
+steps, waits, callbacks and idle time, ``"i"`` instants for created / done / cancelled /
+exception / timeout, ``"C"`` for the ready queue, ``"M"`` for lane names. Times are
+microseconds from the start of the trace.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Any
 # Record shapes (first item says which):
 #   ("M", tid, lane name)
 #   ("S", tid, start, end, step, line, file, kind, awaits, blocked_line, blocking_call)  a task step
+#   "y", tid, start, end, code, offset                    a step of the reader's file that yielded
+#   "t", tid, start, end, code, offset, delay             ... that waits on asyncio.sleep's timer
+#   "s", tid, start, end, code, offset, kind, awaits      ... that waits on anything else
 #   ("W", tid, since, until, kind, label, open)                                          a task's wait
 #   ("X", tid, name, cat, start, end, args)                                              anything else
 #   ("i", tid, name, cat, at, args)
@@ -21,21 +25,50 @@ from typing import Any
 #   ("E", tid, at)                              the recording ended with this task still waiting
 # The tracer does not record waits ("W") on the hot path: a step says what its task waits on next,
 # and the wait ends where the task's next step starts, so ``ChromeEvents`` pairs them up.
+# "y", "t" and "s" are the hot path's short forms of "S" (a step that stopped in the reader's
+# file, neither finished nor blocking), laid out flat in the list of records, no tuple: a tuple
+# kept per step is an object the garbage collector counts, and 10,000 of them set off dozens of
+# collections. ``ChromeEvents`` reads them back and writes them out as "S" records.
 Record = tuple[Any, ...]
+Records = list[Any]  # record tuples, and the short steps' items, one after the other
+_SHORT_SIZES = {"y": 6, "t": 7, "s": 8}
+YIELD_LABEL = "nothing: sleep(0) gave the loop a turn"
+
+
+def full_step(record: Record, filename: str) -> Record:
+    """A hot-path step record ("y", "t", "s") as the "S" record it stands for (step number 0:
+    ``ChromeEvents`` counts them)."""
+    kind, tid, start, end, code, offset = record[:6]
+    if kind == "y":
+        wait_kind, label = "yield", YIELD_LABEL
+    elif kind == "t":
+        wait_kind, label = "timer", f"a timer: sleep({record[6]:g})"
+    else:
+        wait_kind, label = record[6], record[7]
+    return ("S", tid, start, end, 0, (code, offset), filename, wait_kind, label, None, "")
 
 
 class ChromeEvents:
     """Turns records into Chrome trace events, batch after batch: it remembers, per task lane,
     where the last step ended and what the task waits on, to emit each wait when it closes."""
 
-    def __init__(self, t0: float) -> None:
+    def __init__(self, t0: float, filename: str = "") -> None:
         self.t0 = t0
+        self.filename = filename  # the reader's file: the file of every short step record
         self.waiting: dict[int, tuple[float, str, str]] = {}
         self.steps: dict[int, int] = {}  # steps seen per lane: the tracer does not count them
 
-    def convert(self, records: list[Record]) -> list[dict[str, Any]]:
+    def convert(self, records: Records) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
-        for record in records:
+        index, count = 0, len(records)
+        while index < count:
+            record = records[index]
+            if type(record) is str:  # a short step: its items follow it
+                size = _SHORT_SIZES[record]
+                record = full_step(tuple(records[index : index + size]), self.filename)
+                index += size
+            else:
+                index += 1
             kind = record[0]
             if kind == "S":
                 tid, start, end, wait_kind, label = record[1], record[2], record[3], record[7], record[8]
@@ -142,6 +175,6 @@ def to_chrome(record: Record, t0: float) -> list[dict[str, Any]]:
     ]
 
 
-def chrome_events(records: list[Record], t0: float) -> list[dict[str, Any]]:
+def chrome_events(records: Records, t0: float, filename: str = "") -> list[dict[str, Any]]:
     """All records at once (the terminal's trace file)."""
-    return ChromeEvents(t0).convert(records)
+    return ChromeEvents(t0, filename).convert(records)

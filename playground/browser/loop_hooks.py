@@ -32,6 +32,7 @@ _Handle = asyncio.events.Handle
 _original_run = _Handle._run
 _set_result_unless_cancelled = asyncio.futures._set_result_unless_cancelled  # type: ignore[attr-defined]
 LOOP_LANE = 0
+BATCH_ITEMS = 3000  # a batch goes out when this many items wait (about 500 steps), or after 50 ms
 
 
 def install(trace: LoopTrace, loop: asyncio.AbstractEventLoop) -> None:
@@ -66,12 +67,17 @@ def install(trace: LoopTrace, loop: asyncio.AbstractEventLoop) -> None:
         original_select = selector.select
 
         def select(timeout: float | None = None) -> Any:
+            if timeout == 0:  # a poll between two rounds of callbacks: the loop does not wait
+                try:
+                    return original_select(timeout)
+                finally:
+                    trace.new_iteration = True
             start = trace.clock()
             try:
                 return original_select(timeout)
             finally:
                 trace.new_iteration = True
-                if timeout != 0 and trace.recording:
+                if trace.recording:
                     trace.records.append(
                         (
                             "X",
@@ -107,9 +113,19 @@ def _patch(trace: LoopTrace, owner: Any, name: str, replacement: Any) -> None:
 
 
 def _hook_handles(trace: LoopTrace) -> None:
-    """Replace ``Handle._run`` (the inline task-step path: see the module's docstring)."""
+    """Replace ``Handle._run`` (the inline task-step path: see the module's docstring).
+
+    A task step that ends in the reader's file, neither finished nor blocking (nearly all of
+    them), adds the few items it saw to the records, flat, and does nothing else: the line, the
+    step's number, the file, a timer's label are worked out when the events go out
+    (``loop_events.py``).
+    The task is done exactly when its coroutine is (a ``Task`` sets its result or exception
+    only as its coroutine returns or raises), and a finished coroutine has no frame: so a step
+    whose reader frame still has one did not finish, and ``task.done()`` is not asked."""
     lanes, clock, filename, streaming = trace.lanes, trace.clock, trace.filename, trace.streaming
-    append = trace.records.append
+    records = trace.records
+    extend = records.extend  # a short step's items, flat (see ``loop_events.py``)
+    timers_pop = trace.timers.pop
     coroutine, generator = types.CoroutineType, types.GeneratorType
 
     def _run(handle: Any) -> None:
@@ -133,60 +149,48 @@ def _hook_handles(trace: LoopTrace) -> None:
             return _original_run(handle)
         finally:
             end = clock()
-            if task.done() or end - start > BLOCKING_SECONDS:
-                trace.step_ends(lane, start, end)
-            else:
-                # Where the task stopped: the deepest coroutine of the reader's file in its
-                # await chain, found by code object (a frame object is made only for it).
-                coro = task.get_coro()
-                found = None
-                while True:
-                    kind = type(coro)
-                    if kind is coroutine:
-                        code, following = coro.cr_code, coro.cr_await
-                    elif kind is generator:
-                        code, following = coro.gi_code, coro.gi_yieldfrom
-                    else:
-                        break
+            # Where the task stopped: the deepest coroutine of the reader's file in its await
+            # chain, found by code object (a frame object is made only for it).
+            coro: Any = lane.coro
+            found: Any = None
+            while True:
+                kind = type(coro)
+                if kind is coroutine:
+                    code = coro.cr_code
                     if code.co_filename == filename:
-                        found = coro
+                        found, found_code = coro, code
                     elif found is not None:
                         break
-                    coro = following
-                if found is None:
-                    trace.step_ends(lane, start, end)
+                    coro = coro.cr_await
+                elif kind is generator:
+                    code = coro.gi_code
+                    if code.co_filename == filename:
+                        found, found_code = coro, code
+                    elif found is not None:
+                        break
+                    coro = coro.gi_yieldfrom
                 else:
-                    waiter = task._fut_waiter
-                    if waiter is None:
-                        wait_kind, label = "yield", "nothing: sleep(0) gave the loop a turn"
+                    break
+            frame: Any = None if found is None else found.cr_frame if type(found) is coroutine else found.gi_frame
+            if frame is None or end - start > BLOCKING_SECONDS:
+                trace.step_ends(lane, start, end)  # finished, blocking, or not in the reader's file
+            else:
+                # The line is resolved from (code, offset) when the events go out: ``f_lineno``
+                # scans the line table, too slow to pay on every step.
+                waiter = task._fut_waiter
+                if waiter is None:
+                    extend(("y", lane.tid, start, end, found_code, frame.f_lasti))
+                else:
+                    delay = timers_pop(waiter, None)
+                    if delay is not None:
+                        extend(("t", lane.tid, start, end, found_code, frame.f_lasti, delay))
                     else:
-                        wait_kind, label = classify(
-                            waiter,
-                            task.get_coro(),
-                            trace.timers,
-                            trace.executors,
-                        )
-                    # The line is resolved from (code, offset) when the events go out:
-                    # ``f_lineno`` scans the line table, too slow to pay on every step.
-                    frame: Any = found.cr_frame if type(found) is coroutine else found.gi_frame
-                    append(
-                        (
-                            "S",
-                            lane.tid,
-                            start,
-                            end,
-                            0,  # the step's number: counted when the events go out
-                            (frame.f_code, frame.f_lasti),
-                            filename,
-                            wait_kind,
-                            label,
-                            None,
-                            "",
-                        )
-                    )
-                    if streaming:
-                        trace.last_callback_end = end
-                        trace._maybe_flush(end)
+                        wait_kind, label = classify(waiter, lane.coro, trace.timers, trace.executors)
+                        extend(("s", lane.tid, start, end, found_code, frame.f_lasti, wait_kind, label))
+                if streaming:
+                    trace.last_callback_end = end
+                    if len(records) - trace.sent >= BATCH_ITEMS or end - trace.last_flush >= 0.05:
+                        trace.flush()
 
     _Handle._run = _run  # type: ignore[method-assign,assignment]
     trace._restore.append(lambda: setattr(_Handle, "_run", _original_run))

@@ -29,8 +29,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from playground.browser.loop_events import ChromeEvents, Record, chrome_events
-from playground.browser.loop_hooks import BLOCKING_SECONDS, LOOP_LANE, install
+from playground.browser.loop_events import ChromeEvents, Records, chrome_events
+from playground.browser.loop_hooks import BATCH_ITEMS, BLOCKING_SECONDS, LOOP_LANE, install
 from playground.browser.loop_waits import classify, coroutine_frames
 
 # The runner's own files (the in-page runner, this tracer): a location there means nothing to the
@@ -41,10 +41,11 @@ RUNNER_DIR = __file__.rsplit("/", 1)[0] + "/"
 class _Lane:
     """One task's row."""
 
-    __slots__ = ("tid", "task", "name", "top_frame")
+    __slots__ = ("tid", "task", "coro", "name", "top_frame")
 
     def __init__(self, tid: int, task: asyncio.Task[Any], name: str) -> None:
         self.tid, self.task, self.name = tid, task, name
+        self.coro = task.get_coro()  # the same for the task's life: the hot path reads it here
         self.top_frame: Any = None  # kept: once the task is done, its last line is read here
 
 
@@ -59,12 +60,12 @@ class LoopTrace:
         self.root_label = root_label
         self.on_batch = on_batch
         self.streaming = on_batch is not None
-        self.records: list[Record] = [("M", LOOP_LANE, "event loop")]
+        self.records: Records = [("M", LOOP_LANE, "event loop")]
         self.sent = 0
         self.clock = time.perf_counter
         self.t0 = self.clock()
         self.last_flush = self.t0
-        self.converter = ChromeEvents(self.t0)
+        self.converter = ChromeEvents(self.t0, filename)
         self.loop: Any = None
         self.webloop = False
         self.lanes: dict[asyncio.Task[Any], _Lane] = {}
@@ -84,7 +85,7 @@ class LoopTrace:
     @property
     def events(self) -> list[dict[str, Any]]:
         """Everything recorded so far, as Chrome trace events."""
-        return chrome_events(self.records, self.t0)
+        return chrome_events(self.records, self.t0, self.filename)
 
     def _counter(self, at: float, ready: int) -> None:
         if ready != self.ready_shown:
@@ -293,7 +294,7 @@ class LoopTrace:
         self.flush()
 
     def _maybe_flush(self, now: float) -> None:
-        if len(self.records) - self.sent >= 500 or now - self.last_flush >= 0.05:
+        if len(self.records) - self.sent >= BATCH_ITEMS or now - self.last_flush >= 0.05:
             self.flush()
 
     def flush(self) -> None:
