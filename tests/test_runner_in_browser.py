@@ -202,23 +202,20 @@ def test_run_pressed_from_the_editor_stays_under_the_pointer(shared_page: Page, 
 
 def test_nothing_loads_before_intent_and_progress_shows(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
-        assert not [u for u in requested if "/runtime/pyodide-" in u or "/runtime/compiled/" in u]
-        block = block_for(page, "terminology/coroutine_object.py")
-        block.get_by_role("button", name="Run", exact=True).click()
-        page.wait_for_function(
-            "el => el.dataset.runnerState === 'loading' && /MB/.test(el.querySelector('.runner__status').textContent)",
-            arg=block.element_handle(),
-            timeout=RUN_TIMEOUT_MS,
-        )
-        assert wait_settled(page, block) == "ok"
-        assert guard.refused == []
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    assert not [u for u in requested if "/runtime/pyodide-" in u or "/runtime/compiled/" in u]
+    block = block_for(page, "terminology/coroutine_object.py")
+    block.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function(
+        "el => el.dataset.runnerState === 'loading' && /MB/.test(el.querySelector('.runner__status').textContent)",
+        arg=block.element_handle(),
+        timeout=RUN_TIMEOUT_MS,
+    )
+    assert wait_settled(page, block) == "ok"
+    assert guard.refused == []
 
 
 def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_playground: LiveServer) -> None:
@@ -243,17 +240,14 @@ def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_pl
 )
 def test_asyncio_run_works_without_jspi(guarded: Guarded, live_playground: LiveServer, relative: str) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        page.goto(f"{live_playground.base_url}{page_of(relative)}?jspi=off", wait_until="networkidle")
-        block = block_for(page, relative)
-        assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
-        assert page.evaluate("asyncFastapiLive.runtime.info.jspi") is False
-        source = (SNIPPETS / relative).read_text()
-        comparison = compare(recorded_lines(source), stdout_of(block))
-        assert comparison.ok, comparison.diff
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    page.goto(f"{live_playground.base_url}{page_of(relative)}?jspi=off", wait_until="networkidle")
+    block = block_for(page, relative)
+    assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
+    assert page.evaluate("asyncFastapiLive.runtime.info.jspi") is False
+    source = (SNIPPETS / relative).read_text()
+    comparison = compare(recorded_lines(source), stdout_of(block))
+    assert comparison.ok, comparison.diff
 
 
 @pytest.mark.parametrize(
@@ -279,80 +273,69 @@ def test_blocks_that_do_not_run_here_say_where_they_run(
 
 def test_client_snippet_says_how_to_start_a_missing_playground(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        nowhere = "http://127.0.0.1:9"  # the discard port: nothing listens there
-        page.goto(f"{live_playground.base_url}/websockets/?playground={nowhere}", wait_until="networkidle")
-        block = block_for(page, "websocket/echo_client.py")
-        assert run_block(page, block) == "error"
-        stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
-        assert f"the playground did not answer at {nowhere}" in stderr and "make serve" in stderr
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    nowhere = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    page.goto(f"{live_playground.base_url}/websockets/?playground={nowhere}", wait_until="networkidle")
+    block = block_for(page, "websocket/echo_client.py")
+    assert run_block(page, block) == "error"
+    stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
+    assert f"the playground did not answer at {nowhere}" in stderr and "make serve" in stderr
 
 
 def test_a_runtime_that_fails_to_load_says_so_and_run_retries(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        page.route("**/runtime/manifest.json", lambda route: route.abort("connectionrefused"))
-        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
-        block = block_for(page, "terminology/coroutine_object.py")
-        assert run_block(page, block) == "error"
-        assert "Python could not start" in block.locator(".runner__status").inner_text()
-        assert "failed to start" in block.locator(".runner__output").inner_text()
+    page = guard.new_page()
+    page.route("**/runtime/manifest.json", lambda route: route.abort("connectionrefused"))
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    assert run_block(page, block) == "error"
+    assert "Python could not start" in block.locator(".runner__status").inner_text()
+    assert "failed to start" in block.locator(".runner__output").inner_text()
 
-        page.unroute("**/runtime/manifest.json")  # the network is back: Run again just works
-        assert run_block(page, block) == "ok"
-        assert stdout_of(block).startswith("coroutine")
-    finally:
-        guard.context.close()
+    page.unroute("**/runtime/manifest.json")  # the network is back: Run again just works
+    assert run_block(page, block) == "ok"
+    assert stdout_of(block).startswith("coroutine")
 
 
 def test_keyboard_reaches_every_control_and_leaves_the_editor(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
-    try:
-        page = guard.new_page()
-        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
-        block = block_for(page, "terminology/coroutine_object.py")
-        block.locator(".cm-content").click()
-        original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
-        page.keyboard.press("Tab")  # inside the editor Tab indents...
-        assert page.evaluate("document.activeElement.classList.contains('cm-content')")
-        assert block.evaluate("el => el.runnerSource()") != original
-        page.keyboard.press("Control+z")
-        assert block.evaluate("el => el.runnerSource()") == original
-        hint = block.locator(".runner__hint")
-        assert hint.is_visible() and "Escape, then Tab" in hint.inner_text(), "nothing says how to leave"
-        ring = block.locator(".cm-editor").evaluate(
-            "el => { const s = getComputedStyle(el);"
-            " return [s.outlineStyle, parseFloat(s.outlineWidth), parseFloat(s.outlineOffset)]; }"
-        )
-        assert ring[0] == "solid" and ring[1] >= 2 and ring[2] <= -ring[1], (
-            f"no focus ring inside the editor's box: {ring}"
-        )
-        page.keyboard.press("Escape")  # ...and Escape, then Tab, moves on (no keyboard trap)
-        page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.textContent") == "Run"
-        set_code(page, block, "import asyncio\nawait asyncio.sleep(3600)\n")
-        block.get_by_role("button", name="Run", exact=True).focus()
-        page.keyboard.press("Enter")  # Run is disabled while it runs: focus goes to Stop, not <body>
-        wait_running(block)
-        assert page.evaluate("document.activeElement.textContent") == "Stop"
-        page.keyboard.press("Enter")
-        assert wait_settled(page, block) == "stopped"
-        assert page.evaluate("document.activeElement.textContent") == "Run", "focus fell off the block"
-        block.get_by_role("button", name="Reset").click()
-        page.keyboard.press("Escape")
-        block.get_by_role("button", name="Run", exact=True).focus()
-        page.keyboard.press("Enter")
-        assert wait_settled(page, block) == "ok"
-        assert page.evaluate("document.activeElement.textContent") == "Run"
-        block.get_by_role("button", name="Reset").click()
-        block.get_by_role("button", name="Copy", exact=True).click()
-        assert page.evaluate("navigator.clipboard.readText()") == original
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    block.locator(".cm-content").click()
+    original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
+    page.keyboard.press("Tab")  # inside the editor Tab indents...
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert block.evaluate("el => el.runnerSource()") != original
+    page.keyboard.press("Control+z")
+    assert block.evaluate("el => el.runnerSource()") == original
+    hint = block.locator(".runner__hint")
+    assert hint.is_visible() and "Escape, then Tab" in hint.inner_text(), "nothing says how to leave"
+    ring = block.locator(".cm-editor").evaluate(
+        "el => { const s = getComputedStyle(el);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth), parseFloat(s.outlineOffset)]; }"
+    )
+    assert ring[0] == "solid" and ring[1] >= 2 and ring[2] <= -ring[1], f"no focus ring inside the editor's box: {ring}"
+    page.keyboard.press("Escape")  # ...and Escape, then Tab, moves on (no keyboard trap)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Run"
+    set_code(page, block, "import asyncio\nawait asyncio.sleep(3600)\n")
+    block.get_by_role("button", name="Run", exact=True).focus()
+    page.keyboard.press("Enter")  # Run is disabled while it runs: focus goes to Stop, not <body>
+    wait_running(block)
+    assert page.evaluate("document.activeElement.textContent") == "Stop"
+    page.keyboard.press("Enter")
+    assert wait_settled(page, block) == "stopped"
+    assert page.evaluate("document.activeElement.textContent") == "Run", "focus fell off the block"
+    block.get_by_role("button", name="Reset").click()
+    page.keyboard.press("Escape")
+    block.get_by_role("button", name="Run", exact=True).focus()
+    page.keyboard.press("Enter")
+    assert wait_settled(page, block) == "ok"
+    assert page.evaluate("document.activeElement.textContent") == "Run"
+    block.get_by_role("button", name="Reset").click()
+    block.get_by_role("button", name="Copy", exact=True).click()
+    assert page.evaluate("navigator.clipboard.readText()") == original
 
 
 # ---- reading and keeping code, following output ----------------------------------------------
@@ -371,26 +354,23 @@ def test_the_whole_snippet_shows_without_an_inner_scroll(shared_page: Page, live
 
 def test_output_follows_new_lines_and_a_new_run_starts_clean(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
-    try:
-        page = guard.new_page()
-        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
-        block = block_for(page, "terminology/coroutine_object.py")
-        output = block.locator(".runner__output")
-        # More than the panel keeps (200,000 characters): the first lines are trimmed.
-        set_code(page, block, "for i in range(3000):\n    print(i, 'x' * 80)\n")
-        assert run_block(page, block) == "ok"
-        assert output.get_attribute("data-trimmed"), "the cap did not trim: the test proves nothing"
-        gap = output.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight")
-        assert gap < 8, f"the panel did not follow the output: {gap}px below the view"
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    output = block.locator(".runner__output")
+    # More than the panel keeps (200,000 characters): the first lines are trimmed.
+    set_code(page, block, "for i in range(3000):\n    print(i, 'x' * 80)\n")
+    assert run_block(page, block) == "ok"
+    assert output.get_attribute("data-trimmed"), "the cap did not trim: the test proves nothing"
+    gap = output.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight")
+    assert gap < 8, f"the panel did not follow the output: {gap}px below the view"
 
-        set_code(page, block, "print('short')\n")
-        assert run_block(page, block) == "ok"
-        assert output.get_attribute("data-trimmed") is None, "a new run still says earlier output was trimmed"
+    set_code(page, block, "print('short')\n")
+    assert run_block(page, block) == "ok"
+    assert output.get_attribute("data-trimmed") is None, "a new run still says earlier output was trimmed"
 
-        block.get_by_role("button", name="Copy output").click()
-        assert page.evaluate("navigator.clipboard.readText()").startswith("short\n")
-    finally:
-        guard.context.close()
+    block.get_by_role("button", name="Copy output").click()
+    assert page.evaluate("navigator.clipboard.readText()").startswith("short\n")
 
 
 def test_output_stays_put_when_the_reader_scrolled_up(shared_page: Page, live_playground: LiveServer) -> None:
@@ -458,56 +438,50 @@ def mounted(page: Page, relative: str) -> None:
 
 def test_edits_survive_navigation_and_a_shared_link_carries_them(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
-    try:
-        page = guard.new_page()
-        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
-        block = block_for(page, "terminology/coroutine_object.py")
-        edited = "print('kept across pages')\n"
-        set_code(page, block, edited)
-        page.get_by_role("link", name="Async I/O", exact=True).first.click()  # instant navigation
-        page.wait_for_url("**/async-io/")
-        # Back before Async I/O arrived would leave the old terminology block (the edited editor
-        # itself) in the page until Back's own fetch replaced it: the check below would race it.
-        mounted(page, "async_io/event_loop_server_sim.py")
-        page.go_back()
-        page.wait_for_url("**/terminology/")
-        mounted(page, "terminology/coroutine_object.py")  # instant navigation swaps content later
-        block = block_for(page, "terminology/coroutine_object.py")
-        assert block.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    edited = "print('kept across pages')\n"
+    set_code(page, block, edited)
+    page.get_by_role("link", name="Async I/O", exact=True).first.click()  # instant navigation
+    page.wait_for_url("**/async-io/")
+    # Back before Async I/O arrived would leave the old terminology block (the edited editor
+    # itself) in the page until Back's own fetch replaced it: the check below would race it.
+    mounted(page, "async_io/event_loop_server_sim.py")
+    page.go_back()
+    page.wait_for_url("**/terminology/")
+    mounted(page, "terminology/coroutine_object.py")  # instant navigation swaps content later
+    block = block_for(page, "terminology/coroutine_object.py")
+    assert block.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
 
-        block.get_by_role("button", name="Share").click()
-        link = page.evaluate("navigator.clipboard.readText()")
-        fresh = guarded(live_playground.base_url).new_page()  # a fresh visit: no sessionStorage
-        fresh.goto(link, wait_until="networkidle")
-        mounted(fresh, "terminology/coroutine_object.py")
-        shared = block_for(fresh, "terminology/coroutine_object.py")
-        assert shared.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
+    block.get_by_role("button", name="Share").click()
+    link = page.evaluate("navigator.clipboard.readText()")
+    fresh = guarded(live_playground.base_url).new_page()  # a fresh visit: no sessionStorage
+    fresh.goto(link, wait_until="networkidle")
+    mounted(fresh, "terminology/coroutine_object.py")
+    shared = block_for(fresh, "terminology/coroutine_object.py")
+    assert shared.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
 
-        block.get_by_role("button", name="Reset").click()
-        page.reload(wait_until="networkidle")
-        original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
-        assert block_for(page, "terminology/coroutine_object.py").evaluate("el => el.runnerSource()") == original
-    finally:
-        guard.context.close()
+    block.get_by_role("button", name="Reset").click()
+    page.reload(wait_until="networkidle")
+    original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
+    assert block_for(page, "terminology/coroutine_object.py").evaluate("el => el.runnerSource()") == original
 
 
 def test_navigating_away_during_a_run_throws_nothing(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
-        block = block_for(page, "terminology/coroutine_object.py")
-        set_code(page, block, "import asyncio\nwhile True:\n    await asyncio.sleep(0.1)\n    print('tick')\n")
-        block.get_by_role("button", name="Run", exact=True).click()
-        wait_running(block)
-        page.get_by_role("link", name="Async I/O", exact=True).first.click()
-        page.wait_for_url("**/async-io/")
-        after = block_for(page, "async_io/event_loop_server_sim.py")
-        assert run_block(page, after) == "ok", after.locator(".runner__output").inner_text()
-        assert page.evaluate("asyncFastapiLive.runtime.starts") == 1, "leaving a run restarted Python"
-        assert guard.console_errors == [], guard.console_errors
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    set_code(page, block, "import asyncio\nwhile True:\n    await asyncio.sleep(0.1)\n    print('tick')\n")
+    block.get_by_role("button", name="Run", exact=True).click()
+    wait_running(block)
+    page.get_by_role("link", name="Async I/O", exact=True).first.click()
+    page.wait_for_url("**/async-io/")
+    after = block_for(page, "async_io/event_loop_server_sim.py")
+    assert run_block(page, after) == "ok", after.locator(".runner__output").inner_text()
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 1, "leaving a run restarted Python"
+    assert guard.console_errors == [], guard.console_errors
 
 
 def test_each_block_links_to_its_snippet_file(shared_page: Page, live_playground: LiveServer) -> None:
@@ -523,29 +497,26 @@ def test_the_runner_adds_no_long_task_to_a_page_load(guarded: Guarded, live_play
     off); the runner's share, measured by its own performance marks, must stay under 50 ms, and
     no editor is built until the reader reaches for a block."""
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        page.goto(live_playground.base_url + "/async-io/", wait_until="networkidle")
-        for runner in page.locator(".runner").all():  # the reader scrolls through every block
-            runner.scroll_into_view_if_needed()
-        assert page.locator(".runner").count() > 5
-        assert page.locator(".cm-editor").count() == 0, "editors were built without the reader asking"
-        mounts = page.evaluate("performance.getEntriesByName('runner:mount').map(e => e.duration)")
-        assert mounts and max(mounts) < 50, f"mounting the page's blocks took {mounts} ms"
-        block = page.locator(".runner").nth(2)
-        block.dispatch_event("pointerenter")  # reaching for one block builds its editor, and only its
-        block.locator(".cm-editor").wait_for()
-        assert page.locator(".cm-editor").count() == 1
-        assert len(page.evaluate("performance.getEntriesByName('runner:editor')")) == 1
-        for runner in page.locator(".runner").all():  # an editor replaces the code without moving anything
-            height = runner.evaluate("el => el.offsetHeight")
-            runner.dispatch_event("pointerenter")
-            runner.locator(".cm-editor").wait_for()
-            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-            name = runner.locator(".filename").inner_text()
-            assert runner.evaluate("el => el.offsetHeight") == height, f"{name}: the editor moved what is below it"
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/async-io/", wait_until="networkidle")
+    for runner in page.locator(".runner").all():  # the reader scrolls through every block
+        runner.scroll_into_view_if_needed()
+    assert page.locator(".runner").count() > 5
+    assert page.locator(".cm-editor").count() == 0, "editors were built without the reader asking"
+    mounts = page.evaluate("performance.getEntriesByName('runner:mount').map(e => e.duration)")
+    assert mounts and max(mounts) < 50, f"mounting the page's blocks took {mounts} ms"
+    block = page.locator(".runner").nth(2)
+    block.dispatch_event("pointerenter")  # reaching for one block builds its editor, and only its
+    block.locator(".cm-editor").wait_for()
+    assert page.locator(".cm-editor").count() == 1
+    assert len(page.evaluate("performance.getEntriesByName('runner:editor')")) == 1
+    for runner in page.locator(".runner").all():  # an editor replaces the code without moving anything
+        height = runner.evaluate("el => el.offsetHeight")
+        runner.dispatch_event("pointerenter")
+        runner.locator(".cm-editor").wait_for()
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        name = runner.locator(".filename").inner_text()
+        assert runner.evaluate("el => el.offsetHeight") == height, f"{name}: the editor moved what is below it"
 
 
 def test_home_page_states_the_real_download_sizes_and_pinned_versions(built_site: Path) -> None:

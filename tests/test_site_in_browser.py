@@ -23,16 +23,13 @@ PAGES = [
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_isolated_and_offline(guarded: Guarded, live_playground: LiveServer, path: str) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        response = page.goto(live_playground.base_url + path, wait_until="networkidle")
-        assert response is not None and response.status == 200
-        assert page.evaluate("crossOriginIsolated") is True, "COOP/COEP did not isolate the page"
-        assert page.locator("h1").count() == 1
-        assert guard.refused == [], f"requests to other hosts: {guard.refused}"
-        assert guard.console_errors == [], guard.console_errors
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    response = page.goto(live_playground.base_url + path, wait_until="networkidle")
+    assert response is not None and response.status == 200
+    assert page.evaluate("crossOriginIsolated") is True, "COOP/COEP did not isolate the page"
+    assert page.locator("h1").count() == 1
+    assert guard.refused == [], f"requests to other hosts: {guard.refused}"
+    assert guard.console_errors == [], guard.console_errors
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -44,28 +41,22 @@ def test_narrow_screen_has_no_sideways_scroll(guarded: Guarded, live_playground:
         is_mobile=True,
         has_touch=True,
     )
-    try:
-        page = guard.new_page()
-        for path in PAGES:
-            page.goto(live_playground.base_url + path, wait_until="networkidle")
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{path} is {overflow}px wider than a 375-px screen"
-            expected = "slate" if scheme == "dark" else "default"
-            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
-        assert guard.refused == [], guard.refused
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    for path in PAGES:
+        page.goto(live_playground.base_url + path, wait_until="networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a 375-px screen"
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    assert guard.refused == [], guard.refused
 
 
 def test_instant_navigation_swaps_pages_without_reload(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        page = guard.new_page()
-        page.goto(live_playground.base_url + "/", wait_until="networkidle")
-        page.evaluate("window.__marker = 'still here'")
-        page.get_by_role("link", name="Terminology", exact=True).first.click()
-        page.wait_for_url("**/terminology/")
-        page.locator("h1", has_text="Terminology").wait_for()
-        assert page.evaluate("window.__marker") == "still here", "the page reloaded"
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/", wait_until="networkidle")
+    page.evaluate("window.__marker = 'still here'")
+    page.get_by_role("link", name="Terminology", exact=True).first.click()
+    page.wait_for_url("**/terminology/")
+    page.locator("h1", has_text="Terminology").wait_for()
+    assert page.evaluate("window.__marker") == "still here", "the page reloaded"

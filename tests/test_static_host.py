@@ -33,35 +33,29 @@ def stop_cpu_loop(page, block) -> str:  # noqa: ANN001
 
 def test_service_worker_isolates_and_stop_interrupts_in_place(guarded: Guarded, static_host: str) -> None:
     guard = guarded(static_host, service_workers="allow")
-    try:
-        page = guard.new_page()
-        page.goto(static_host + "/terminology/")
-        page.wait_for_function("crossOriginIsolated === true", timeout=30_000)
-        block = block_for(page, "terminology/tiny_event_loop.py")
-        assert run_block(page, block) == "ok"
-        assert stop_cpu_loop(page, block) == "stopped"
-        assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
-        assert page.evaluate("asyncFastapiLive.runtime.info.isolated") is True
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    page.goto(static_host + "/terminology/")
+    page.wait_for_function("crossOriginIsolated === true", timeout=30_000)
+    block = block_for(page, "terminology/tiny_event_loop.py")
+    assert run_block(page, block) == "ok"
+    assert stop_cpu_loop(page, block) == "stopped"
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
+    assert page.evaluate("asyncFastapiLive.runtime.info.isolated") is True
 
 
 def test_without_isolation_stop_replaces_the_worker(guarded: Guarded, static_host: str) -> None:
     guard = guarded(static_host, service_workers="block")
-    try:
-        page = guard.new_page()
-        page.goto(static_host + "/terminology/", wait_until="networkidle")
-        assert page.evaluate("crossOriginIsolated") is False
-        block = block_for(page, "terminology/tiny_event_loop.py")
-        assert stop_cpu_loop(page, block) == "stopped"
-        assert "restarting Python" in block.locator(".runner__output").inner_text()
-        block.get_by_role("button", name="Reset").click()
-        assert run_block(page, block) == "ok"
-        assert stdout_of(block).startswith("A: step 1")
-        assert page.evaluate("asyncFastapiLive.runtime.starts") == 2
-        assert guard.refused == []
-    finally:
-        guard.context.close()
+    page = guard.new_page()
+    page.goto(static_host + "/terminology/", wait_until="networkidle")
+    assert page.evaluate("crossOriginIsolated") is False
+    block = block_for(page, "terminology/tiny_event_loop.py")
+    assert stop_cpu_loop(page, block) == "stopped"
+    assert "restarting Python" in block.locator(".runner__output").inner_text()
+    block.get_by_role("button", name="Reset").click()
+    assert run_block(page, block) == "ok"
+    assert stdout_of(block).startswith("A: step 1")
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 2
+    assert guard.refused == []
 
 
 def test_static_copy_of_the_site_uses_a_playground_elsewhere(
@@ -72,26 +66,23 @@ def test_static_copy_of_the_site_uses_a_playground_elsewhere(
     guard = guarded(static_host, service_workers="block")
     # The playground is a second origin this test allows on purpose.
     guard.context.unroute("**/*")
-    try:
-        page = guard.new_page()
-        page.goto(f"{static_host}/playground/?playground={live_playground.base_url}", wait_until="networkidle")
-        widget = page.locator('[data-widget="ws-client"]')
-        widget.get_by_role("button", name="Connect", exact=True).click()
-        expect(widget).to_have_attribute("data-state", "open")
-        widget.get_by_role("button", name="Send", exact=True).click()
-        expect(page.locator(".ws__log")).to_contain_text("← hello (")
+    page = guard.new_page()
+    page.goto(f"{static_host}/playground/?playground={live_playground.base_url}", wait_until="networkidle")
+    widget = page.locator('[data-widget="ws-client"]')
+    widget.get_by_role("button", name="Connect", exact=True).click()
+    expect(widget).to_have_attribute("data-state", "open")
+    widget.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".ws__log")).to_contain_text("← hello (")
 
-        page.goto(f"{static_host}/lab/", wait_until="networkidle")  # the choice was remembered
-        lab = page.locator('[data-widget="lab"]')
-        lab.get_by_label("Concurrent requests").fill("3")
-        lab.get_by_label("Seconds per request").fill("0.2")
-        lab.get_by_role("button", name="Run", exact=True).click()
-        page.wait_for_selector('[data-widget="lab"][data-state="done"]', timeout=60_000)
-        assert lab.locator("svg rect.lab__bar--served").count() == 3  # one served bar per request
+    page.goto(f"{static_host}/lab/", wait_until="networkidle")  # the choice was remembered
+    lab = page.locator('[data-widget="lab"]')
+    lab.get_by_label("Concurrent requests").fill("3")
+    lab.get_by_label("Seconds per request").fill("0.2")
+    lab.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_selector('[data-widget="lab"][data-state="done"]', timeout=60_000)
+    assert lab.locator("svg rect.lab__bar--served").count() == 3  # one served bar per request
 
-        page.goto(f"{static_host}/async-io/", wait_until="networkidle")
-        block = block_for(page, "async_io/threadpool_client.py")
-        assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
-        assert block.get_attribute("data-runner-verdict") == "match", block.locator(".runner__output").inner_text()
-    finally:
-        guard.context.close()
+    page.goto(f"{static_host}/async-io/", wait_until="networkidle")
+    block = block_for(page, "async_io/threadpool_client.py")
+    assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
+    assert block.get_attribute("data-runner-verdict") == "match", block.locator(".runner__output").inner_text()

@@ -91,27 +91,24 @@ def test_lab_draws_one_bar_per_request(guard: GuardedContext, live_playground: L
 
 def test_a_wrong_playground_url_is_named_with_a_hint(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
-    try:
-        nowhere = f"http://127.0.0.1:{free_port()}"
-        page = guard.new_page()
-        page.goto(f"{live_playground.base_url}/playground/?playground={nowhere}", wait_until="networkidle")
-        widget = page.locator('[data-widget="ws-client"]')
-        expect(widget.get_by_label("Websocket URL")).to_have_value(nowhere.replace("http", "ws") + "/ws/echo")
-        widget.get_by_role("button", name="Connect", exact=True).click()
-        log = widget.get_by_role("log")
-        expect(log).to_contain_text(f"did not answer at {nowhere}")
-        expect(log).to_contain_text("?playground= (empty)")
-        expect(log).not_to_contain_text("make serve")  # not this page's server: starting it would not help
-        expect(widget).to_have_attribute("data-state", "closed")
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    page = guard.new_page()
+    page.goto(f"{live_playground.base_url}/playground/?playground={nowhere}", wait_until="networkidle")
+    widget = page.locator('[data-widget="ws-client"]')
+    expect(widget.get_by_label("Websocket URL")).to_have_value(nowhere.replace("http", "ws") + "/ws/echo")
+    widget.get_by_role("button", name="Connect", exact=True).click()
+    log = widget.get_by_role("log")
+    expect(log).to_contain_text(f"did not answer at {nowhere}")
+    expect(log).to_contain_text("?playground= (empty)")
+    expect(log).not_to_contain_text("make serve")  # not this page's server: starting it would not help
+    expect(widget).to_have_attribute("data-state", "closed")
 
-        # A URL typed by hand that points nowhere is named as typed, with its own hint.
-        page.goto(f"{live_playground.base_url}/playground/?playground=", wait_until="networkidle")
-        typo = f"ws://127.0.0.1:{free_port()}/ws/echo"
-        widget.get_by_label("Websocket URL").fill(typo)
-        widget.get_by_role("button", name="Connect", exact=True).click()
-        expect(widget.get_by_role("log")).to_contain_text(f"Nothing answered at {typo}. Check the URL")
-    finally:
-        guard.context.close()
+    # A URL typed by hand that points nowhere is named as typed, with its own hint.
+    page.goto(f"{live_playground.base_url}/playground/?playground=", wait_until="networkidle")
+    typo = f"ws://127.0.0.1:{free_port()}/ws/echo"
+    widget.get_by_label("Websocket URL").fill(typo)
+    widget.get_by_role("button", name="Connect", exact=True).click()
+    expect(widget.get_by_role("log")).to_contain_text(f"Nothing answered at {typo}. Check the URL")
 
 
 def test_links_name_the_playground_this_page_uses(guard: GuardedContext, live_playground: LiveServer) -> None:
