@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,10 +55,12 @@ def launch() -> Iterator[Browser]:
 
 @dataclass
 class GuardedContext:
-    """A browser context whose only reachable origin is the server under test."""
+    """A browser context whose only reachable hosts are the servers under test: ``allowed_origin``
+    first, then any other origin the test names on purpose (a playground on a second origin)."""
 
     context: BrowserContext
     allowed_origin: str
+    also_allowed: tuple[str, ...] = ()
     refused: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
@@ -69,15 +71,21 @@ class GuardedContext:
         return page
 
 
-def guard_context(context: BrowserContext, base_url: str) -> GuardedContext:
-    """Refuse (and record) every request ``context`` makes to anywhere but ``base_url``."""
-    allowed = urlsplit(base_url).netloc
-    guard = GuardedContext(context=context, allowed_origin=base_url)
+Guarded = Callable[..., GuardedContext]
+"""The ``guarded`` fixture's type: ``guarded(base_url, *also_allowed, **context_options)``."""
+
+
+def guard_context(context: BrowserContext, base_url: str, *also_allowed: str) -> GuardedContext:
+    """Refuse (and record) every request ``context`` makes to anywhere but ``base_url`` and the
+    ``also_allowed`` origins. Recording is half of it: whoever made the context must check
+    ``refused`` when it is done (the ``guarded`` fixture does, for every context it made)."""
+    allowed = {urlsplit(url).netloc for url in (base_url, *also_allowed)}
+    guard = GuardedContext(context=context, allowed_origin=base_url, also_allowed=also_allowed)
 
     def route(route: Route) -> None:
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in {"data", "blob"} or parts.netloc == allowed:
+        if parts.scheme in {"data", "blob"} or parts.netloc in allowed:
             route.continue_()
         else:
             guard.refused.append(url)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser import GuardedContext, guard_context, launch_options
+from tests.browser import Guarded, GuardedContext, guard_context, launch_options
 from tests.live_server import LiveServer, run_playground
 from tests.paths import BIN, PYTHON, ROOT
 from tests.ports import free_port
@@ -66,27 +66,29 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, **launch_options()}
 
 
-Guarded = Callable[..., GuardedContext]
+@pytest.fixture
+def guarded(new_context: Callable[..., Any]) -> Iterator[Guarded]:
+    """``guarded(base_url, *also_allowed, **context_options)``: a new context (traced, closed after
+    the test) whose only reachable hosts are ``base_url``'s and those of ``also_allowed``.
+
+    Every context it made is checked after the test: a request to any other host fails the test
+    even when the test itself never looks, so no browser test reaches elsewhere unnoticed."""
+    made: list[GuardedContext] = []
+
+    def make(base_url: str, *also_allowed: str, **options: Any) -> GuardedContext:
+        guard = guard_context(new_context(**options), base_url, *also_allowed)
+        made.append(guard)
+        return guard
+
+    yield make
+    refused = [url for guard in made for url in guard.refused]
+    assert refused == [], f"requests to other hosts, refused: {refused}"
 
 
 @pytest.fixture
-def guarded(new_context: Callable[..., Any]) -> Guarded:
-    """``guarded(base_url, **context_options)``: a new context (traced, closed after the test) whose
-    only reachable host is ``base_url``'s."""
-
-    def make(base_url: str, **options: Any) -> GuardedContext:
-        return guard_context(new_context(**options), base_url)
-
-    return make
-
-
-@pytest.fixture
-def guard(guarded: Guarded, live_playground: LiveServer) -> Iterator[GuardedContext]:
-    """A fresh guarded context on the session's playground; no other host was asked, checked after."""
-    guard = guarded(live_playground.base_url)
-    yield guard
-    guard.context.close()
-    assert guard.refused == [], guard.refused
+def guard(guarded: Guarded, live_playground: LiveServer) -> GuardedContext:
+    """A fresh guarded context on the session's playground (checked after the test by ``guarded``)."""
+    return guarded(live_playground.base_url)
 
 
 @pytest.hookimpl(trylast=True)

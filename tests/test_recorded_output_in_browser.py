@@ -4,8 +4,7 @@ coroutine, not on the stack)."""
 
 from __future__ import annotations
 
-from tests.browser import block_for, run_block, set_code, stdout_of
-from tests.conftest import Guarded
+from tests.browser import Guarded, block_for, run_block, set_code, stdout_of
 from tests.live_server import LiveServer
 
 PROGRAM = (

@@ -15,6 +15,7 @@ from playground.browser.recorded_output import compare, recorded_lines
 from playground.snippets.catalog import Kind, discover
 from tests.browser import (
     RUN_TIMEOUT_MS,
+    Guarded,
     block_for,
     run_block,
     set_code,
@@ -22,7 +23,6 @@ from tests.browser import (
     wait_running,
     wait_settled,
 )
-from tests.conftest import Guarded
 from tests.live_server import LiveServer
 from tests.paths import DOCS, ROOT, SNIPPETS
 

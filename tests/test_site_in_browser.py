@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Guarded
+from tests.browser import Guarded
 from tests.live_server import LiveServer
 
 PAGES = [

@@ -9,13 +9,13 @@ echo answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Route, expect
+from playwright.sync_api import expect
 
+from tests.browser import Guarded
 from tests.live_server import LiveServer, run_playground, run_static_host
 from tests.ports import free_port
 
@@ -35,47 +35,30 @@ def allowing_playground(built_site: Path, static_host: str) -> Iterator[LiveServ
         yield server
 
 
-def send_once(new_context: Callable[..., BrowserContext], static_host: str, playground: str, until: str) -> list[str]:
+def send_once(guarded: Guarded, static_host: str, playground: str, until: str) -> list[str]:
     """Open the WebSockets page from the static host, press Send, wait until the echo box logs
-    `until`; return its log lines. Any request beyond the two servers fails the test."""
-    context = new_context(service_workers="block")  # pytest-playwright's: traced, kept on failure
-    allowed = {urlsplit(static_host).netloc, urlsplit(playground).netloc}
-    refused: list[str] = []
-
-    def route(route: Route) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in {"data", "blob"} or parts.netloc in allowed:
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", route)
-    try:
-        page = context.new_page()
-        page.goto(f"{static_host}/websockets/?playground={playground}", wait_until="networkidle")
-        box = page.locator('[data-widget="echo-minimal"]')
-        expect(box).to_have_attribute("data-state", "ready")  # mounted
-        box.get_by_role("button", name="Send").click()
-        log = box.locator("ol")
-        expect(log, f"the echo box never logged {until!r}").to_contain_text(until, timeout=TIMEOUT_MS)
-        assert refused == [], f"requests to other hosts: {refused}"
-        return log.locator("li").all_inner_texts()
-    finally:
-        context.close()
+    `until`; return its log lines. Any request beyond the two servers fails the test (`guarded`)."""
+    page = guarded(static_host, playground, service_workers="block").new_page()
+    page.goto(f"{static_host}/websockets/?playground={playground}", wait_until="networkidle")
+    box = page.locator('[data-widget="echo-minimal"]')
+    expect(box).to_have_attribute("data-state", "ready")  # mounted
+    box.get_by_role("button", name="Send").click()
+    log = box.locator("ol")
+    expect(log, f"the echo box never logged {until!r}").to_contain_text(until, timeout=TIMEOUT_MS)
+    return log.locator("li").all_inner_texts()
 
 
 def test_static_copy_echoes_through_a_playground_that_allows_its_origin(
-    new_context: Callable[..., BrowserContext], static_host: str, allowing_playground: LiveServer
+    guarded: Guarded, static_host: str, allowing_playground: LiveServer
 ) -> None:
-    lines = send_once(new_context, static_host, allowing_playground.base_url, until="← hello")
+    lines = send_once(guarded, static_host, allowing_playground.base_url, until="← hello")
     websocket_url = allowing_playground.base_url.replace("http://", "ws://") + "/ws/echo"
     assert lines == [f"open: {websocket_url}", "→ hello", "← hello"]
 
 
 def test_a_refused_origin_is_close_code_1006_in_the_page(
-    new_context: Callable[..., BrowserContext], static_host: str, live_playground: LiveServer
+    guarded: Guarded, static_host: str, live_playground: LiveServer
 ) -> None:
     """The shared playground lists no extra origins: 127.0.0.2 is refused before accept."""
-    lines = send_once(new_context, static_host, live_playground.base_url, until="closed:")
+    lines = send_once(guarded, static_host, live_playground.base_url, until="closed:")
     assert lines == ["closed: code 1006"]

@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser import GuardedContext
-from tests.conftest import Guarded
+from tests.browser import Guarded, GuardedContext
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
 
