@@ -37,8 +37,16 @@ def run_snippet(snippet: Snippet, playground_url: str | None = None) -> subproce
     )
 
 
-def test_there_are_snippets() -> None:
-    assert len(ALL) >= 12, f"expected the seed snippets under {SNIPPETS}, found {len(ALL)}"
+def test_the_catalog_lists_every_file_under_snippets() -> None:
+    """Every file under snippets/ is a snippet the tests run, of each kind: one the catalog
+    dropped (a `_` prefix, another suffix) would be shown on no page and checked by no test."""
+    files = sorted(
+        path.relative_to(SNIPPETS).as_posix()
+        for path in SNIPPETS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+    assert [snippet.relative for snippet in ALL] == files
+    assert {snippet.kind for snippet in ALL} == set(Kind), "a kind with no snippet leaves its tests empty"
 
 
 def check_run(snippet: Snippet, playground_url: str | None = None) -> None:
@@ -70,9 +78,12 @@ def test_client_snippet_says_how_to_start_a_missing_playground() -> None:
 
 
 @pytest.mark.parametrize("snippet", [s for s in ALL if s.kind is Kind.SERVER], ids=lambda s: s.relative)
-def test_server_snippet_defines_an_app(snippet: Snippet) -> None:
-    """A server snippet is mounted by the playground: it must expose `app` and print nothing."""
+def test_server_snippet_defines_an_app(snippet: Snippet, capsys: pytest.CaptureFixture[str]) -> None:
+    """A server snippet is mounted by the playground: it must expose `app` and print nothing
+    (when imported, and so it records no `#>` lines either)."""
     namespace: dict[str, object] = {"__name__": "snippet_under_test"}
     exec(compile(snippet.source(), str(snippet.path), "exec"), namespace)
     assert callable(namespace.get("app")), f"{snippet.relative} defines no `app`"
-    assert not recorded_lines(snippet.source()), "a server snippet prints nothing when imported"
+    printed = capsys.readouterr()
+    assert (printed.out, printed.err) == ("", ""), f"{snippet.relative} printed when imported"
+    assert not recorded_lines(snippet.source()), "a server snippet records output it cannot print"
