@@ -81,6 +81,18 @@ async def read_to_end(reader: asyncio.StreamReader, timeout: float) -> bytes:
     return b"".join(chunks)
 
 
+async def closes_started(server: LiveServer) -> float:
+    """How many websocket closes the server has counted, any code (/metrics): it counts a close
+    as the close starts, before it reaches the client."""
+    async with httpx.AsyncClient(base_url=server.base_url) as client:
+        metrics = (await client.get("/metrics")).text
+    return sum(
+        float(row.rpartition(" ")[2])
+        for row in metrics.splitlines()
+        if row.startswith("playground_websocket_closes_total{")
+    )
+
+
 @pytest.fixture(scope="module")
 def hostile(built_site: Path) -> Iterator[LiveServer]:
     env = {
@@ -136,11 +148,14 @@ async def test_unsent_bytes_are_bounded_for_a_client_that_never_reads(built_site
 
 
 async def test_a_stuck_client_does_not_delay_the_idle_close_of_others(hostile: LiveServer) -> None:
+    closes_before = await closes_started(hostile)
     async with raw_websocket(hostile) as (_stuck_reader, stuck):
         await fill_until_stuck(stuck, b"x" * 60_000)
-        # Past the idle timeout: the watchdog is closing the stuck one, whose close waits (up to
-        # the 5 s send deadline) for a client that does not read.
-        await asyncio.sleep(2.0)
+        # Wait until the server is closing the stuck one (a close is counted as it starts), a
+        # close that waits (up to the 5 s send deadline) for a client that does not read.
+        async with asyncio.timeout(10):
+            while await closes_started(hostile) == closes_before:
+                await asyncio.sleep(0.1)
         async with raw_websocket(hostile) as (reader, _writer):
             started = time.monotonic()
             close = await asyncio.wait_for(reader.readexactly(4), timeout=8)  # we never answer it

@@ -98,6 +98,12 @@ async def test_http_burst_is_shared_by_two_apps(redis_server: RedisServer, tmp_p
             await app.state.address_limits.close()
 
 
+async def redis_now(limits: RedisAddressLimits) -> float:
+    """Redis's own clock (`TIME`), the one seat deadlines are written on."""
+    seconds, microseconds = await limits.client.time()
+    return float(seconds) + microseconds / 1_000_000
+
+
 async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_server: RedisServer) -> None:
     prefix, address = f"test:{secrets.token_hex(4)}:", random_address()
 
@@ -107,7 +113,12 @@ async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_serve
     crashing, other = store(), store()
     try:
         assert await crashing.acquire_connection(address) and await crashing.acquire_connection(address)
-        await asyncio.sleep(1.5)  # longer than a seat's ttl: only the refreshes keep them
+        key = crashing._seats_key(address)
+        first_deadline = max(score for _, score in await crashing.client.zrange(key, 0, -1, withscores=True))
+        async with asyncio.timeout(5):  # wait until Redis's clock is past the seats' first deadline
+            while await redis_now(crashing) <= first_deadline:
+                await asyncio.sleep(0.05)
+        # Past their first deadline: only the refreshes keep them.
         assert not await other.acquire_connection(address)
         assert crashing._heartbeat is not None
         crashing._heartbeat.cancel()  # the process "dies": nothing refreshes or releases its seats

@@ -99,6 +99,12 @@ LONG_TASKS = """() => {
   }).observe({ type: "longtask" });
 }"""
 
+# Resolves after n animation frames: the page's own clock, not a sleep.
+FRAMES = """n => new Promise((done) => {
+  const tick = () => (--n > 0 ? requestAnimationFrame(tick) : done());
+  requestAnimationFrame(tick);
+})"""
+
 
 @pytest.mark.parametrize("name", STOPPABLE.keys())
 def test_stop_interrupts_in_place_and_the_page_stays_responsive(
@@ -119,9 +125,10 @@ def test_stop_interrupts_in_place_and_the_page_stays_responsive(
         arg=block.element_handle(),
         timeout=RUN_TIMEOUT_MS,
     )
-    # While Python runs, the page must keep answering: a burst of main-thread work finishes fast.
-    page.wait_for_timeout(1000)  # let the snippet run for a while: that is what is being measured
-    assert page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(true)))") is True
+    # While Python runs, the page keeps drawing: 30 frames go by (half a second at 60 Hz, the
+    # window the long-task observer measures), and Python is still running after them.
+    page.evaluate(FRAMES, 30)
+    assert block.get_attribute("data-runner-state") == "running"
     block.get_by_role("button", name="Stop", exact=True).click()
     state = wait_settled(page, block)
 
