@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.live_server import run_playground  # noqa: E402
 from tests.ports import free_port  # noqa: E402
-from tests.test_accessibility import nav_pages  # noqa: E402
+from tests.site_pages import nav_pages  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

@@ -103,6 +103,12 @@ def guarded_context(browser: Browser, base_url: str, **options: object) -> Guard
 # ---- driving a runnable block ----------------------------------------------------------------
 
 
+def open_page(page: Page, base_url: str, path: str) -> None:
+    """Go to a page unless the tab is on it already: a warm tab keeps its runtime."""
+    if page.url != base_url + path:
+        page.goto(base_url + path, wait_until="networkidle")
+
+
 def block_for(page: Page, relative: str) -> Locator:
     block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
     # The editor is made when the reader reaches for a block (pointer over it, focus in it).

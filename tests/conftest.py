@@ -22,6 +22,7 @@ from tests.browser import Guarded, GuardedContext, guard_context, launch_options
 from tests.live_server import LiveServer, run_playground
 from tests.paths import BIN, PYTHON, ROOT
 from tests.ports import free_port
+from tests.redis_server import RedisServer, run_redis
 
 __all__ = ["free_port"]  # still importable from here, for tests written before tests/ports.py
 
@@ -57,6 +58,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def live_playground(built_site: Path) -> Iterator[LiveServer]:
     with run_playground(port=free_port(), site_dir=built_site) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port, one per module (tests/redis_server.py)."""
+    with run_redis(free_port()) as server:
         yield server
 
 

@@ -8,38 +8,17 @@ under test (never from a CDN). One browser for the whole module, one page per st
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import yaml
 from playwright.sync_api import Page, expect
 
 from tests.browser import GuardedContext, block_for, launch, run_block
 from tests.live_server import LiveServer
 from tests.paths import ROOT
+from tests.site_pages import nav_pages
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def nav_pages() -> list[str]:
-    """The site's pages as `nav` in mkdocs.yml lists them, as URL paths."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml may hold !!python/name tags (emoji, superfences): read them as plain strings.
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)  # noqa: S506 - SafeLoader subclass
-
-    def walk(items: list) -> Iterator[str]:
-        for item in items:
-            value = item if isinstance(item, str) else next(iter(item.values()))
-            if isinstance(value, list):
-                yield from walk(value)
-            elif value.endswith(".md"):
-                yield "/" if value == "index.md" else "/" + value.removesuffix(".md") + "/"
-
-    return list(walk(config["nav"]))
 
 
 # What a colour scheme changes; the rest of axe's rules read structure, the same in both.
@@ -74,11 +53,9 @@ def in_each_scheme(page: Page) -> list[str]:
 
 
 def test_every_page_as_loaded(guard: GuardedContext, live_playground: LiveServer) -> None:
-    pages = nav_pages()
-    assert len(pages) >= 8, pages
     failures = []
     page = guard.new_page()
-    for path in pages:
+    for path in nav_pages():
         page.emulate_media(color_scheme="light")
         page.goto(live_playground.base_url + path, wait_until="networkidle")
         found = in_each_scheme(page)

@@ -13,6 +13,7 @@ from playground.server.app import create_app
 from playground.server.settings import Settings
 from tests.live_server import LiveServer
 from tests.paths import PYTHON, ROOT
+from tests.workers import one_member_per_worker, two_workers_on_redis
 
 ISOLATION = {
     "cross-origin-opener-policy": "same-origin",
@@ -322,8 +323,6 @@ def test_cli_exits_non_zero_when_the_server_cannot_start(tmp_path: Path) -> None
 @pytest.mark.anyio
 async def test_metrics_add_up_every_worker(built_site: Path) -> None:
     """With --workers 2, whichever worker answers /metrics counts the websockets of both."""
-    from tests.test_chat_workers import one_member_per_worker, two_workers_on_redis
-
     with two_workers_on_redis(built_site) as server:
         url = server.base_url.replace("http://", "ws://") + "/ws/chat/metrics-test"
         by_worker, spare = await one_member_per_worker(url, 2)

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect
 
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
+from tests.websocket_client import closed_with, handshake, next_of
 
 pytestmark = pytest.mark.anyio
 
@@ -37,21 +37,6 @@ def chat_server(built_site: Path) -> Iterator[LiveServer]:
 
 def room_url(server: LiveServer, room: str) -> str:
     return server.base_url.replace("http://", "ws://") + "/ws/chat/" + room
-
-
-async def next_of(ws: ClientConnection, kind: str) -> dict:
-    while True:
-        event = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        if event["type"] == kind:
-            return event
-
-
-async def closed_with(ws: ClientConnection) -> tuple[int, str]:
-    with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            await asyncio.wait_for(ws.recv(), 10)
-    assert closed.value.rcvd is not None, "the connection dropped without a close frame"
-    return closed.value.rcvd.code, closed.value.rcvd.reason
 
 
 async def test_a_lone_surrogate_gets_an_error_and_nobody_else_notices(chat_server: LiveServer) -> None:
@@ -138,11 +123,7 @@ async def test_a_member_that_stops_reading_is_closed_1013_and_holds_up_nobody(ch
     slow = socket.socket()
     slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     slow.connect(("127.0.0.1", port))
-    slow.sendall(
-        b"GET /ws/chat/slow-reader HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        b"Sec-WebSocket-Version: 13\r\n\r\n"
-    )
+    slow.sendall(handshake("/ws/chat/slow-reader"))
     try:
         async with connect(url, max_queue=None) as talker, connect(url, max_queue=None) as reader:
             members = (await next_of(reader, "welcome"))["members"]

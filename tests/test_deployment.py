@@ -28,6 +28,7 @@ from tests.live_server import LiveServer, run_playground
 from tests.paths import ROOT
 from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
+from tests.websocket_client import next_of
 
 pytestmark = pytest.mark.anyio
 
@@ -87,13 +88,6 @@ def run_nginx(prefix: Path, port: int, site_dir: Path, upstreams: list[str]) -> 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-async def next_of(ws: ClientConnection, kind: str) -> dict:
-    while True:
-        event = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        if event["type"] == kind:
-            return event
 
 
 async def members_on(url: str, pids: set[int], per_pid: int = 1) -> dict[int, list[tuple[ClientConnection, str]]]:

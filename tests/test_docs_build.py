@@ -10,17 +10,7 @@ from pathlib import Path
 
 from playground.snippets.catalog import discover
 from tests.paths import BIN, ROOT, SNIPPETS
-
-NAV_PAGES = [
-    "index.html",
-    "terminology/index.html",
-    "async-io/index.html",
-    "lab/index.html",
-    "dependency-injection/index.html",
-    "websockets/index.html",
-    "playground/index.html",
-    "glossary/index.html",
-]
+from tests.site_pages import built_file, nav_pages
 
 
 class ResourceCollector(HTMLParser):
@@ -59,7 +49,7 @@ def external_loads(site: Path) -> list[str]:
 
 
 def check_built_site(site: Path) -> None:
-    for page in NAV_PAGES:
+    for page in map(built_file, nav_pages()):
         assert (site / page).is_file(), f"{page} missing from the build"
     html = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     for snippet in discover(SNIPPETS):

@@ -6,8 +6,6 @@ here (settings) so it is reached in a second or two."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
 import signal
 import socket
 import struct
@@ -21,13 +19,10 @@ import pytest
 
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
+from tests.websocket_client import handshake
 
 pytestmark = pytest.mark.anyio
 
-HANDSHAKE = (
-    b"GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-    b"Sec-WebSocket-Key: " + base64.b64encode(os.urandom(16)) + b"\r\nSec-WebSocket-Version: 13\r\n\r\n"
-)
 OP_TEXT, OP_CLOSE, OP_PING = 0x1, 0x8, 0x9
 
 
@@ -52,7 +47,7 @@ def address(server: LiveServer) -> tuple[str, int]:
 async def raw_websocket(server: LiveServer) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
     """A websocket opened by hand, so the test decides whether it ever reads."""
     reader, writer = await asyncio.open_connection(*address(server))
-    writer.write(HANDSHAKE)
+    writer.write(handshake())
     assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101")
     try:
         yield reader, writer
@@ -278,12 +273,12 @@ async def test_beyond_the_connection_cap_requests_get_503_and_healthz_still_answ
             healthz = await client.get("/healthz")
             page = await client.get("/")
         reader, writer = await asyncio.open_connection(host, port)
-        writer.write(HANDSHAKE)
-        handshake = await reader.readuntil(b"\r\n")
+        writer.write(handshake())
+        answer = await reader.readuntil(b"\r\n")
         writer.transport.abort()
         assert healthz.status_code == 200
         assert page.status_code == 503
-        assert handshake.startswith(b"HTTP/1.1 503 "), handshake
+        assert answer.startswith(b"HTTP/1.1 503 "), answer
     finally:
         for sock in idle:
             sock.close()
@@ -310,7 +305,7 @@ async def test_websocket_handshakes_count_against_the_http_rate(stingy: LiveServ
     statuses = []
     for _ in range(6):
         reader, writer = await asyncio.open_connection(*address(stingy))
-        writer.write(HANDSHAKE)
+        writer.write(handshake())
         statuses.append((await reader.readuntil(b"\r\n")).split()[1])
         writer.transport.abort()
     assert b"429" in statuses, statuses
@@ -319,7 +314,7 @@ async def test_websocket_handshakes_count_against_the_http_rate(stingy: LiveServ
 async def test_refused_origins_do_not_flood_the_log(hostile: LiveServer) -> None:
     for _ in range(20):
         reader, writer = await asyncio.open_connection(*address(hostile))
-        writer.write(HANDSHAKE.replace(b"Host: 127.0.0.1\r\n", b"Host: 127.0.0.1\r\nOrigin: https://evil.foreign\r\n"))
+        writer.write(handshake(headers={"Origin": "https://evil.foreign"}))
         assert b" 403 " in await reader.readuntil(b"\r\n")
         writer.transport.abort()
     async with httpx.AsyncClient(base_url=hostile.base_url) as client:
@@ -339,7 +334,7 @@ async def test_dns_rebinding_host_is_refused(hostile: LiveServer) -> None:
         page = await client.get("/healthz", headers={"host": rebound})
     assert page.status_code == 400
     reader, writer = await asyncio.open_connection(host, port)
-    writer.write(HANDSHAKE.replace(b"Host: 127.0.0.1\r\n", f"Host: {rebound}\r\nOrigin: http://{rebound}\r\n".encode()))
+    writer.write(handshake(host=rebound, headers={"Origin": f"http://{rebound}"}))
     status = await reader.readuntil(b"\r\n")
     writer.transport.abort()
     assert not status.startswith(b"HTTP/1.1 101"), status

@@ -7,7 +7,6 @@ the same structure as this interpreter."""
 from __future__ import annotations
 
 import asyncio
-import json
 import subprocess
 import textwrap
 from pathlib import Path
@@ -17,18 +16,9 @@ import pytest
 from playground.browser.loop_trace import LoopTrace
 from playground.browser.recorded_output import compare, recorded_lines
 from playground.loopview.structure import outline, steps
+from tests.loop_traces import PICTURED, cpython_trace, loopview
 from tests.paths import PYTHON, ROOT, SNIPPETS
 
-# The snippets whose pictures the pages talk about (tests/test_loopview_in_browser.py runs the
-# browser ones in Chromium and compares the structure with CPython's).
-PICTURED = [
-    "terminology/gather_runs_concurrently.py",
-    "terminology/await_coroutine_vs_task.py",
-    "terminology/taskgroup_fails_together.py",
-    "terminology/cancellation.py",
-    "terminology/timeouts.py",
-    "async_io/blocking_call_stalls_loop.py",
-]
 TERMINAL_PICTURED = ["async_io/run_in_threadpool_terminal.py"]
 # Printing no durations: tracing must leave their output byte for byte the same.
 EXACT = {
@@ -37,25 +27,6 @@ EXACT = {
     "terminology/cancellation.py",
     "terminology/timeouts.py",
 }
-
-
-def loopview(snippet: Path, output: Path, python: str = PYTHON) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [python, "-m", "playground.loopview", str(snippet), "-o", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-
-
-def cpython_trace(relative: str, tmp_path: Path, python: str = PYTHON) -> list[dict]:
-    """The trace `python -m playground.loopview` writes for a snippet (tests/test_loopview_in_browser.py too)."""
-    output = tmp_path / (relative.replace("/", "_") + ".json")
-    result = loopview(SNIPPETS / relative, output, python)
-    assert result.returncode == 0, result.stderr
-    return json.loads(output.read_text())["traceEvents"]
 
 
 def trace_of(source: str, tmp_path: Path) -> list[dict]:

@@ -16,13 +16,14 @@ from tests.browser import (
     RUN_TIMEOUT_MS,
     GuardedContext,
     block_for,
+    open_page,
     run_block,
     set_code,
     wait_settled,
 )
 from tests.live_server import LiveServer
-from tests.test_loopview import PICTURED, cpython_trace
-from tests.test_runner_in_browser import open_page, page_of
+from tests.loop_traces import PICTURED, cpython_trace
+from tests.site_pages import page_of
 
 EVENTS = "el => el.querySelector('.loop').loopEvents()"
 

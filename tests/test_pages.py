@@ -10,6 +10,7 @@ import pytest
 
 from playground.snippets.catalog import discover
 from tests.paths import DOCS, SNIPPETS
+from tests.site_pages import nav_pages, url_path
 
 FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\s*\.?(?P<lang>[\w+-]*)(?P<rest>.*)$")
 INCLUDE = re.compile(r'^--8<--\s+"(?P<path>[^"]+)"\s*$')
@@ -104,3 +105,9 @@ def test_the_checker_catches_what_it_should(markdown: str, expected: list[str]) 
     assert len(problems) == len(expected)
     for problem, fragment in zip(problems, expected, strict=True):
         assert fragment in problem
+
+
+def test_every_page_is_in_the_nav() -> None:
+    """The one page list (tests/site_pages.py) is the nav: a page missing from it would be built
+    but neither linked nor checked by the browser, build and accessibility tests."""
+    assert sorted(nav_pages()) == sorted(url_path(page.relative_to(DOCS).as_posix()) for page in pages())

@@ -10,17 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
+from tests.websocket_client import closed_with, handshake, next_of, ws_url
 
 pytestmark = pytest.mark.anyio
-
-
-def ws_url(server: LiveServer, path: str) -> str:
-    return server.base_url.replace("http://", "ws://") + path
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +45,6 @@ def roomy(built_site: Path) -> Iterator[LiveServer]:
     }
     with run_playground(free_port(), built_site, env) as server:
         yield server
-
-
-async def closed_with(ws: ClientConnection) -> tuple[int, str]:
-    """Read until the server closes; the close frame's code and reason."""
-    with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            await ws.recv()
-    assert closed.value.rcvd is not None, "the connection dropped without a close frame"
-    return closed.value.rcvd.code, closed.value.rcvd.reason
 
 
 # ---- echo ---------------------------------------------------------------------------------------
@@ -139,11 +127,7 @@ async def test_server_sends_keepalive_pings(strict: LiveServer) -> None:
     """Read raw frames (no client library to answer for us): a ping arrives on its own."""
     host, port = strict.base_url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(
-        b"GET /ws/echo HTTP/1.1\r\nHost: " + host.encode() + b"\r\nUpgrade: websocket\r\n"
-        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        b"Sec-WebSocket-Version: 13\r\n\r\n"
-    )
+    writer.write(handshake("/ws/echo", host))
     status = await reader.readuntil(b"\r\n\r\n")
     assert status.startswith(b"HTTP/1.1 101")
     first_two = await asyncio.wait_for(reader.readexactly(2), timeout=5)
@@ -190,13 +174,6 @@ async def test_shutdown_tells_clients_1001(built_site: Path) -> None:
 
 
 # ---- chat ---------------------------------------------------------------------------------------
-
-
-async def next_of(ws: ClientConnection, kind: str) -> dict:
-    while True:
-        event = json.loads(await ws.recv())
-        if event["type"] == kind:
-            return event
 
 
 async def test_chat_broadcasts_with_sender_and_timestamp(live_playground: LiveServer) -> None:

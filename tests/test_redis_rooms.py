@@ -8,7 +8,7 @@ import asyncio
 import json
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -20,12 +20,6 @@ from tests.redis_server import RedisServer, run_redis
 pytestmark = pytest.mark.anyio
 
 ROOMY = Limits(max_rooms=10, max_members=10, max_rooms_per_address=10)
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    with run_redis(free_port()) as server:
-        yield server
 
 
 @pytest.fixture

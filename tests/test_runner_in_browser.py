@@ -17,6 +17,7 @@ from tests.browser import (
     RUN_TIMEOUT_MS,
     Guarded,
     block_for,
+    open_page,
     run_block,
     set_code,
     stdout_of,
@@ -25,22 +26,9 @@ from tests.browser import (
 )
 from tests.live_server import LiveServer
 from tests.paths import DOCS, ROOT, SNIPPETS
+from tests.site_pages import page_of
 
 BROWSER_SNIPPETS = [s for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Kind.CLIENT)]
-
-
-def page_of(relative: str) -> str:
-    """The URL path of the page that includes a snippet."""
-    for page in sorted(DOCS.rglob("*.md")):
-        if f'--8<-- "{relative}"' in page.read_text(encoding="utf-8"):
-            stem = page.relative_to(DOCS).with_suffix("").as_posix()
-            return "/" if stem == "index" else f"/{stem}/"
-    raise AssertionError(f"no page includes {relative}")
-
-
-def open_page(page: Page, base_url: str, path: str) -> None:
-    if page.url != base_url + path:
-        page.goto(base_url + path, wait_until="networkidle")
 
 
 @pytest.mark.parametrize("snippet", BROWSER_SNIPPETS, ids=lambda s: s.relative)

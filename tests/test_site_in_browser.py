@@ -7,17 +7,9 @@ import pytest
 
 from tests.browser import Guarded
 from tests.live_server import LiveServer
+from tests.site_pages import nav_pages
 
-PAGES = [
-    "/",
-    "/terminology/",
-    "/async-io/",
-    "/dependency-injection/",
-    "/websockets/",
-    "/playground/",
-    "/lab/",
-    "/glossary/",
-]
+PAGES = nav_pages()
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,0 +1,42 @@
+"""The event-loop traces the terminal command records under CPython, for the tests that compare
+them (tests/test_loopview.py) and the page's picture with them (tests/test_loopview_in_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from tests.paths import PYTHON, ROOT, SNIPPETS
+
+# The snippets whose pictures the pages talk about (tests/test_loopview_in_browser.py runs the
+# browser ones in Chromium and compares the structure with CPython's).
+PICTURED = [
+    "terminology/gather_runs_concurrently.py",
+    "terminology/await_coroutine_vs_task.py",
+    "terminology/taskgroup_fails_together.py",
+    "terminology/cancellation.py",
+    "terminology/timeouts.py",
+    "async_io/blocking_call_stalls_loop.py",
+]
+
+
+def loopview(snippet: Path, output: Path, python: str = PYTHON) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [python, "-m", "playground.loopview", str(snippet), "-o", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def cpython_trace(relative: str, tmp_path: Path, python: str = PYTHON) -> list[dict[str, Any]]:
+    """The trace `python -m playground.loopview` writes for a snippet."""
+    output = tmp_path / (relative.replace("/", "_") + ".json")
+    result = loopview(SNIPPETS / relative, output, python)
+    assert result.returncode == 0, result.stderr
+    events: list[dict[str, Any]] = json.loads(output.read_text())["traceEvents"]
+    return events
