@@ -13,7 +13,7 @@ SITE_STAMP := site/.built
 
 SITE_SOURCES := mkdocs.yml browser-pins.toml $(shell find docs snippets frontend playground -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: serve test site lint lock clean check-python check-node
+.PHONY: serve test check site lint lock clean check-python check-node
 .DEFAULT_GOAL := serve
 
 check-python:
@@ -50,8 +50,14 @@ site: $(SITE_STAMP)
 serve: $(SITE_STAMP)
 	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
 
+# --durations: the 15 slowest tests close every run, so the next slowdown is seen when it lands.
 test: $(SITE_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
+
+# Before a commit: lint, then the fast tests (no browser, no built site, nothing marked slow:
+# tests/conftest.py marks them from their fixtures). `make test` runs everything.
+check: lint
+	$(BIN)/python -m pytest -q -m "not browser and not site and not slow" --durations=5
 
 # ruff (lint and format), mypy on playground/, and the site's JavaScript checked from its JSDoc.
 # Every checker runs, so one run lists every problem; the target fails if any of them failed.

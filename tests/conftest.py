@@ -99,6 +99,20 @@ def guard(guarded: Guarded, live_playground: LiveServer) -> GuardedContext:
     return guarded(live_playground.base_url)
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark each test by what it needs, from its fixtures, so a run can select (before `-m` does):
+    `browser` (Chromium), `site` (the built site: a build per run, and mostly a live server; every
+    browser test needs it too), `slow` (a real Redis; other slow tests carry the mark by hand).
+    `make check` runs the rest: `-m "not browser and not site and not slow"`."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "browser_name" in fixtures:
+        item.add_marker(pytest.mark.browser)
+    if "built_site" in fixtures:
+        item.add_marker(pytest.mark.site)
+    if "redis_server" in fixtures:
+        item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last. pytest-playwright's Playwright lives for the rest of the session once
@@ -106,7 +120,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     switches stacks with greenlet): an anyio test after it fails with "This event loop is already
     running", and ast.parse with "AST constructor recursion depth mismatch" (both seen in CI).
     A stable partition: each group keeps pytest's order."""
-    uses_browser = ["browser_name" in getattr(item, "fixturenames", ()) for item in items]
+    uses_browser = [item.get_closest_marker("browser") is not None for item in items]
     items[:] = [i for i, b in zip(items, uses_browser, strict=True) if not b] + [
         i for i, b in zip(items, uses_browser, strict=True) if b
     ]

@@ -83,6 +83,7 @@ def test_real_server_serves_site_and_health(live_playground: LiveServer) -> None
     assert_isolated(home)
 
 
+@pytest.mark.slow
 def test_cli_help_lists_env_variables() -> None:
     result = subprocess.run(
         [PYTHON, "-m", "playground", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
@@ -91,6 +92,7 @@ def test_cli_help_lists_env_variables() -> None:
     assert "--port" in result.stdout and "PLAYGROUND_PORT" in result.stdout
 
 
+@pytest.mark.slow
 def test_cli_rejects_bad_environment_clearly() -> None:
     result = subprocess.run(
         [PYTHON, "-m", "playground"],
@@ -302,6 +304,7 @@ def test_client_buckets_stay_under_their_cap_and_forget_the_least_recent() -> No
     assert "10.0.0.0" not in buckets.buckets  # the first of the flood is long gone
 
 
+@pytest.mark.slow
 def test_cli_exits_non_zero_when_the_server_cannot_start(tmp_path: Path) -> None:
     import socket
 

@@ -8,6 +8,8 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from playground.snippets.catalog import discover
 from tests.paths import BIN, ROOT, SNIPPETS
 from tests.site_pages import built_file, nav_pages
@@ -65,6 +67,7 @@ def test_mkdocs_build_strict(built_site: Path) -> None:
     assert "fonts.googleapis" not in (built_site / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_zensical_builds_the_same_config(tmp_path: Path) -> None:
     # Zensical writes inside its project folder: build a copy so the work tree stays clean.
     for name in ("docs", "snippets"):

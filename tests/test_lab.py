@@ -225,6 +225,7 @@ async def test_kill_9_of_the_playground_takes_its_target_along(built_site: Path)
             await asyncio.sleep(0.01)  # an orphan's exit is no event we can wait on
 
 
+@pytest.mark.slow
 async def test_runs_take_turns_by_address(tmp_path: Path) -> None:
     """One client re-asking at once cannot starve another: the other's run is next in line."""
     app = create_app(Settings(site_dir=tmp_path))

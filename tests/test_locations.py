@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from playground import locations
 from playground.server.settings import Settings, build_parser
 from tests.paths import PYTHON, ROOT
@@ -19,6 +21,7 @@ def test_a_checkout_points_at_itself() -> None:
     assert f"Default paths are in the checkout at {ROOT}." in " ".join(build_parser().format_help().split())
 
 
+@pytest.mark.slow
 def test_an_installed_package_looks_in_the_current_directory(tmp_path: Path) -> None:
     """The package alone, as `pip install .` leaves it in site-packages: no pyproject.toml around."""
     installed = tmp_path / "site-packages"

@@ -46,6 +46,7 @@ def trace_of(source: str, tmp_path: Path) -> list[dict]:
     return trace.events
 
 
+@pytest.mark.slow
 def test_loopview_writes_a_chrome_trace_that_loads_back(tmp_path: Path) -> None:
     events = cpython_trace("terminology/gather_runs_concurrently.py", tmp_path)
     lanes = {e["tid"]: e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name"}
@@ -80,6 +81,7 @@ def test_loopview_writes_a_chrome_trace_that_loads_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("relative", PICTURED + TERMINAL_PICTURED)
+@pytest.mark.slow
 def test_tracing_changes_neither_output_nor_order(relative: str, tmp_path: Path) -> None:
     snippet = SNIPPETS / relative
     plain = subprocess.run([PYTHON, str(snippet)], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -134,6 +136,7 @@ def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) 
     assert step["args"]["blocked_at"] == 8 and step["args"]["blocking_call"] == "time.sleep(0.05)"
 
 
+@pytest.mark.slow
 def test_a_garbage_collection_is_drawn_apart_and_not_blamed_on_the_step(tmp_path: Path) -> None:
     events = trace_of(
         """
@@ -228,6 +231,7 @@ def test_stop_mid_run_closes_every_wait(tmp_path: Path) -> None:
         assert last["cat"] == "wait" or last["args"]["kind"] == "done", last
 
 
+@pytest.mark.slow
 def test_taskgroup_marks_the_exception_and_the_cancellation(tmp_path: Path) -> None:
     events = cpython_trace("terminology/taskgroup_fails_together.py", tmp_path)
     names = {e["tid"]: e["args"]["coroutine"] for e in events if e["ph"] == "i" and e["name"] == "created"}
@@ -238,6 +242,7 @@ def test_taskgroup_marks_the_exception_and_the_cancellation(tmp_path: Path) -> N
     assert "the tasks of its TaskGroup" in root_waits
 
 
+@pytest.mark.slow
 def test_a_timeout_is_marked_where_it_fires(tmp_path: Path) -> None:
     events = cpython_trace("terminology/timeouts.py", tmp_path)
     [mark] = [e for e in events if e["ph"] == "i" and e["name"] == "timeout"]
@@ -254,6 +259,7 @@ def test_a_timeout_is_marked_where_it_fires(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("version", ["3.12.1", "3.13.0"])
+@pytest.mark.slow
 def test_other_pythons_record_the_same_structure(version: str, tmp_path: Path) -> None:
     python = f"/root/.pyenv/versions/{version}/bin/python"
     assert Path(python).exists(), f"{python} is missing: the 3.12/3.13 check cannot run"

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from playground.browser.output_trace import Chunk
 from playground.browser.record_run import run_traced
 from playground.browser.recorded_output import (
@@ -63,6 +65,7 @@ def snippet_suite_on(snippets: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_wrong_recorded_output_fails_the_snippet_suite(tmp_path: Path) -> None:
     """Run the real snippet test against a copy in which one `#>` line is wrong."""
     broken = tmp_path / "snippets"
@@ -128,6 +131,7 @@ def test_rewriting_keeps_recorded_durations_within_the_tolerance() -> None:
     assert rewritten == "print('fast 0.3s')\n#> fast 0.3s\nprint('slow')\n#> slow 2.0s\n"
 
 
+@pytest.mark.slow
 def test_update_mode_rewrites_the_lines_from_a_real_run(tmp_path: Path) -> None:
     snippet = tmp_path / "example.py"
     snippet.write_text(
@@ -146,6 +150,7 @@ def test_update_mode_rewrites_the_lines_from_a_real_run(tmp_path: Path) -> None:
     assert run_traced(snippet).check(snippet.read_text()).ok
 
 
+@pytest.mark.slow
 def test_a_recorded_line_under_the_wrong_statement_fails_the_snippet_suite(tmp_path: Path) -> None:
     """Move one `#>` line under the next statement: file order and text unchanged (the
     whole-file rule would pass), but it no longer sits under what printed it."""

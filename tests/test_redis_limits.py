@@ -126,6 +126,7 @@ async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_serve
         await crashing.client.aclose()
 
 
+@pytest.mark.slow
 async def test_redis_gone_limits_fall_back_to_per_process(caplog: pytest.LogCaptureFixture) -> None:
     address = random_address()
     with run_redis(free_port()) as server:

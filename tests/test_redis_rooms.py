@@ -113,6 +113,7 @@ async def test_the_seats_of_a_crashed_process_expire_and_are_announced(redis_ser
         await survivor.close()
 
 
+@pytest.mark.slow
 async def test_redis_going_away_is_said_and_survived(prefix: str) -> None:
     with run_redis(free_port()) as server:
         one, other = await stores(server.url, prefix, ROOMY, timeout=1.0)

@@ -60,6 +60,7 @@ def check_run(snippet: Snippet, playground_url: str | None = None) -> None:
 
 
 @pytest.mark.parametrize("snippet", RUNNABLE, ids=lambda s: s.relative)
+@pytest.mark.slow
 def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
     check_run(snippet)
 
@@ -69,6 +70,7 @@ def test_client_snippet_against_a_live_playground(snippet: Snippet, live_playgro
     check_run(snippet, live_playground.base_url)
 
 
+@pytest.mark.slow
 def test_client_snippet_says_how_to_start_a_missing_playground() -> None:
     client = next(s for s in ALL if s.kind is Kind.CLIENT)
     result = run_snippet(client, "http://127.0.0.1:9")  # the discard port: nothing listens
