@@ -25,19 +25,24 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.ports import free_port  # noqa: E402
 
+if TYPE_CHECKING:  # the benchmark imports these where it runs them
+    from starlette.types import Receive, Scope, Send
+    from websockets.asyncio.client import ClientConnection
+
 LEVELS = (1, 10, 100, 500)
 
 
 async def baseline_server(port: int) -> None:
-    from websockets.asyncio.server import serve
+    from websockets.asyncio.server import ServerConnection, serve
 
-    async def echo(websocket) -> None:  # noqa: ANN001
+    async def echo(websocket: ServerConnection) -> None:
         async for message in websocket:
             await websocket.send(message)
 
@@ -45,7 +50,7 @@ async def baseline_server(port: int) -> None:
         await server.serve_forever()
 
 
-async def bare_asgi_echo(scope, receive, send) -> None:  # noqa: ANN001
+async def bare_asgi_echo(scope: Scope, receive: Receive, send: Send) -> None:
     """The least an ASGI app can do to echo: uvicorn's cost without anything of ours."""
     if scope["type"] == "lifespan":
         while (await receive())["type"] != "lifespan.shutdown":
@@ -115,7 +120,7 @@ async def level(url: str, clients: int, per_client: int) -> tuple[float, float, 
     latencies: list[float] = []
     connections = [await connect(url, compression=None) for _ in range(clients)]
 
-    async def client(ws) -> None:  # noqa: ANN001
+    async def client(ws: ClientConnection) -> None:
         payload = "x" * 64
         for _ in range(per_client):
             sent = time.perf_counter()
@@ -142,7 +147,8 @@ def unguarded_server(port: int) -> None:
     from playground.server.ws_guard import WebSocketGuard
 
     app = create_app(Settings(port=port, log_level="warning"))
-    app.user_middleware = [m for m in app.user_middleware if m.cls not in (WebSocketGuard, HttpGuard)]
+    guards: tuple[object, ...] = (WebSocketGuard, HttpGuard)  # middleware classes, as Middleware.cls holds them
+    app.user_middleware = [m for m in app.user_middleware if m.cls not in guards]
     uvicorn.run(
         app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False, proxy_headers=False
     )

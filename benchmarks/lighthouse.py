@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ CHROME_FLAGS = [
 ]
 
 
-def lighthouse(url: str, attempts: int = 2) -> dict:
+def lighthouse(url: str, attempts: int = 2) -> dict[str, Any]:
     """One Lighthouse run (mobile: its default form factor and throttling); the JSON report.
 
     A run that fails to record its trace (NO_NAVSTART happens under load) is tried again once."""
@@ -55,7 +56,7 @@ def lighthouse(url: str, attempts: int = 2) -> dict:
     raise AssertionError("unreachable")
 
 
-def _lighthouse_once(url: str) -> dict:
+def _lighthouse_once(url: str) -> dict[str, Any]:
     result = subprocess.run(
         [
             str(LIGHTHOUSE),
@@ -75,10 +76,11 @@ def _lighthouse_once(url: str) -> dict:
     )
     if result.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout)
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
 
 
-def off_loopback(report: dict) -> list[str]:
+def off_loopback(report: dict[str, Any]) -> list[str]:
     """Requests the page made to anything but loopback (data: and blob: are not requests)."""
     items = report["audits"].get("network-requests", {}).get("details", {}).get("items", [])
     return [

@@ -21,11 +21,13 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground.browser.loop_trace import LoopTrace  # noqa: E402
+from playground.browser.loop_trace import LoopTrace
 
 TASKS, STEPS = 10, 1_000
 
@@ -47,10 +49,11 @@ async def json_worker(n: int, lines: list[str]) -> None:
         await asyncio.sleep(0)
 
 
-WORKERS = {"bare steps": bare_worker, "JSON steps": json_worker}
+Worker = Callable[[int, list[str]], Coroutine[Any, Any, None]]
+WORKERS: dict[str, Worker] = {"bare steps": bare_worker, "JSON steps": json_worker}
 
 
-async def program(worker) -> int:  # noqa: ANN001
+async def program(worker: Worker) -> int:
     lines: list[str] = []
     async with asyncio.TaskGroup() as group:
         for n in range(TASKS):
@@ -58,7 +61,7 @@ async def program(worker) -> int:  # noqa: ANN001
     return len(lines)
 
 
-def run_once(worker, traced: bool) -> tuple[float, int]:  # noqa: ANN001
+def run_once(worker: Worker, traced: bool) -> tuple[float, int]:
     """Seconds for one run, and the number of task steps the trace recorded (0 untraced)."""
     trace = LoopTrace(filename=__file__) if traced else None
 

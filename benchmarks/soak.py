@@ -97,7 +97,7 @@ async def echo_client(base: str, number: int, stop: asyncio.Event, counts: Count
                 if cycle % 3 == 0:  # now and then, vanish without a close frame
                     ws.transport.abort()
                     counts.dropped += 1
-        except Exception as error:  # noqa: BLE001 - counted and shown, the soak goes on
+        except Exception as error:  # counted and shown, the soak goes on
             counts.errors.append(f"echo: {error!r}")
             await asyncio.sleep(0.5)
 
@@ -115,7 +115,7 @@ async def chat_client(base: str, number: int, stop: asyncio.Event, counts: Count
                     pass
                 counts.chat_messages += 1
             await asyncio.sleep(0.05)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             counts.errors.append(f"chat: {error!r}")
             await asyncio.sleep(0.5)
 

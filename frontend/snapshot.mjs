@@ -54,7 +54,7 @@ const snapshot = pyodide.makeMemorySnapshot();
 // Load it back, as the worker will, and run something that uses what it holds.
 /** @type {string[]} */
 const printed = [];
-const restored = await loadPyodide({ ...options, _loadSnapshot: snapshot, stdout: (line) => printed.push(line) });
+const restored = await loadPyodide({ ...options, _loadSnapshot: snapshot, stdout: (/** @type {string} */ line) => printed.push(line) });
 writeBrowserPackage(restored);
 await restored.runPythonAsync(`
 import asyncio, sys

@@ -14,9 +14,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 RUN_TIMEOUT_MS = 90_000  # a cold start with packages takes seconds; this only catches hangs
@@ -35,7 +46,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def launch_options() -> dict[str, object]:
+def launch_options() -> dict[str, Any]:
     """How Chromium is launched, by the tests' fixture and by the benchmarks alike."""
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`)")
@@ -46,7 +57,7 @@ def launch_options() -> dict[str, object]:
 def launch() -> Iterator[Browser]:
     options = launch_options()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**options)  # type: ignore[arg-type]
+        browser = playwright.chromium.launch(**options)
         try:
             yield browser
         finally:
@@ -66,8 +77,16 @@ class GuardedContext:
 
     def new_page(self) -> Page:
         page = self.context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.console_errors.append(message.text)
+
+        def page_error(error: Error) -> None:
+            self.console_errors.append(str(error))
+
+        page.on("console", console)
+        page.on("pageerror", page_error)
         return page
 
 
@@ -95,9 +114,9 @@ def guard_context(context: BrowserContext, base_url: str, *also_allowed: str) ->
     return guard
 
 
-def guarded_context(browser: Browser, base_url: str, **options: object) -> GuardedContext:
+def guarded_context(browser: Browser, base_url: str, **options: Any) -> GuardedContext:
     """A new, untraced context: for the benchmarks. Tests use the ``guarded`` fixture (traced)."""
-    return guard_context(browser.new_context(**options), base_url)  # type: ignore[arg-type]
+    return guard_context(browser.new_context(**options), base_url)
 
 
 # ---- driving a runnable block ----------------------------------------------------------------

@@ -11,7 +11,7 @@ and one warm tab per module (`shared_page`) whose trace is cut per test and kept
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,11 +130,13 @@ _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Keep each phase's report on the test, so a fixture's teardown knows whether it failed."""
     report = yield
-    item.stash.setdefault(_REPORTS, {})[report.when] = report  # type: ignore[attr-defined]
-    return report  # type: ignore[return-value]
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
 
 
 def _failed(item: pytest.Item) -> bool:

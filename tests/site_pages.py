@@ -14,9 +14,7 @@ from tests.paths import DOCS, ROOT
 def nav_pages() -> list[str]:
     """The site's pages as `nav` in mkdocs.yml lists them, as URL paths ("/", "/lab/", ...)."""
 
-    class Loader(yaml.SafeLoader):
-        pass
-
+    Loader: Any = type("Loader", (yaml.SafeLoader,), {})  # a subclass, so the tag below stays ours
     # mkdocs.yml may hold !!python/name tags (emoji, superfences): read them as plain strings.
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)  # noqa: S506 - a SafeLoader subclass

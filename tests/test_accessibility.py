@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -45,7 +46,11 @@ def in_each_scheme(page: Page) -> list[str]:
     state stays). The palette's first entry follows the system preference, so emulating the
     preference switches the scheme; Material applies it live."""
     found = []
-    for scheme, material, rules in (("light", "default", None), ("dark", "slate", COLOUR_RULES)):
+    schemes: tuple[tuple[Literal["light", "dark"], str, list[str] | None], ...] = (
+        ("light", "default", None),
+        ("dark", "slate", COLOUR_RULES),
+    )
+    for scheme, material, rules in schemes:
         page.emulate_media(color_scheme=scheme)
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
         found += [f"[{scheme}] {line}" for line in violations(page, rules)]

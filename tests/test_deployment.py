@@ -18,6 +18,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -111,7 +112,7 @@ async def members_on(url: str, pids: set[int], per_pid: int = 1) -> dict[int, li
     return placed
 
 
-async def closed_by_server(ws: ClientConnection) -> tuple[list[dict], int | None, str]:
+async def closed_by_server(ws: ClientConnection) -> tuple[list[dict[str, Any]], int | None, str]:
     """Everything the server sent until it closed, and the close code and reason."""
     events = []
     with contextlib.suppress(ConnectionClosed):
@@ -135,7 +136,8 @@ async def test_nginx_two_playgrounds_one_redis(built_site: Path, tmp_path: Path)
         base = stack.enter_context(run_nginx(tmp_path / "nginx", free_port(), built_site, upstreams))
 
         # The site, from nginx's disk, with cross-origin isolation and the build's gzip twin.
-        page = httpx.get(base + "/", headers={"accept-encoding": "gzip"})
+        async with httpx.AsyncClient() as client:
+            page = await client.get(base + "/", headers={"accept-encoding": "gzip"})
         assert page.status_code == 200 and "<html" in page.text
         assert page.headers["cross-origin-embedder-policy"] == "require-corp"
         assert page.headers["content-encoding"] == "gzip" and page.headers["cache-control"] == "no-cache"

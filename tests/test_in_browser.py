@@ -8,7 +8,14 @@ import sys
 
 import pytest
 
-from playground.browser import in_browser, output_trace
+from playground.browser import explain, in_browser, output_trace
+
+
+def verdict_of(source: str, stdout: str) -> list[str]:
+    """in_browser.verdict, which gives None only for a file with no `#>` lines."""
+    result = in_browser.verdict(source, stdout)
+    assert result is not None, "no verdict"
+    return result
 
 
 def run_source(source: str, capsys: pytest.CaptureFixture[str]) -> tuple[list[str], str]:
@@ -98,7 +105,7 @@ def test_verdict_uses_the_suites_rule(capsys: pytest.CaptureFixture[str]) -> Non
     within = "print('took 0.4s')\n#> took 0.3s\n"
     assert in_browser.verdict(within, run_source(within, capsys)[1]) == ["match", ""]
     beyond = "print('took 0.9s')\n#> took 0.3s\n"
-    outcome, diff = in_browser.verdict(beyond, run_source(beyond, capsys)[1])
+    outcome, diff = verdict_of(beyond, run_source(beyond, capsys)[1])
     assert outcome == "differ" and "+#> took 0.9s" in diff
     assert in_browser.verdict("print(1)\n", run_source("print(1)\n", capsys)[1]) is None
 
@@ -123,7 +130,7 @@ def test_verdict_ties_each_group_to_the_statement_above_it(capsys: pytest.Captur
     moved += "#> from a task\n"
     stdout = run_source(moved, capsys)[1]
     assert stdout == "main starts\nfrom a task\n"
-    outcome, diff = in_browser.verdict(moved, stdout)
+    outcome, diff = verdict_of(moved, stdout)
     assert outcome == "differ", diff
     assert "-    #> main starts" in diff and "+    #> from a task" in diff  # under the task's print
     assert "-#> from a task" in diff and "+#> main starts" in diff  # under asyncio.run(main())
@@ -134,13 +141,13 @@ def test_a_run_that_prints_too_often_is_checked_as_a_whole(
 ) -> None:
     monkeypatch.setattr(output_trace, "MAX_CHUNKS", 4)  # print() writes twice: text, then newline
     source = "for n in range(3):\n    print(n)\n#> 0\n#> 1\n#> 2\n"
-    outcome, note = in_browser.verdict(source, run_source(source, capsys)[1])
+    outcome, note = verdict_of(source, run_source(source, capsys)[1])
     assert outcome == "match" and "in file order" in note and "printed more than" in note
 
 
 def test_verdict_without_a_trace_checks_the_whole_file_and_says_so() -> None:
     source = "print('never run here')\n#> elsewhere\n"
-    outcome, note = in_browser.verdict(source, "elsewhere\n")
+    outcome, note = verdict_of(source, "elsewhere\n")
     assert outcome == "match"
     assert "in file order" in note and "no run of this code was traced" in note
 
@@ -183,7 +190,7 @@ def test_a_missing_module_says_what_the_page_has(capsys: pytest.CaptureFixture[s
     assert "numpy_is_not_here is not available in the page" in first and "fastapi, pydantic" in first
     assert text.rstrip().endswith("ModuleNotFoundError: No module named 'numpy_is_not_here'")
     # A module the page ships is not explained away: its error is a real one.
-    assert in_browser.explain.hint(ModuleNotFoundError("x", name="fastapi.nothing")) is None
+    assert explain.hint(ModuleNotFoundError("x", name="fastapi.nothing")) is None
 
 
 def test_a_missing_file_says_errno_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,7 +209,7 @@ def test_input_and_sockets_fail_fast_with_a_reason(
     monkeypatch.setattr(builtins, "input", builtins.input)
     monkeypatch.setattr(socket.socket, "connect", socket.socket.connect)
     monkeypatch.setattr(socket.socket, "connect_ex", socket.socket.connect_ex)
-    in_browser.explain.install()
+    explain.install()
 
     status, text = run_source("name = input('name? ')\n", capsys)[0]
     assert status == "error" and text.startswith("input() has no keyboard")

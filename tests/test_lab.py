@@ -36,7 +36,9 @@ async def lab_run(server: LiveServer, kind: str, requests: int, seconds: float) 
         ({"kind": "async", "requests": 5}, "Field required"),
     ],
 )
-async def test_out_of_bounds_runs_are_refused_with_422(live_playground: LiveServer, body: dict, fragment: str) -> None:
+async def test_out_of_bounds_runs_are_refused_with_422(
+    live_playground: LiveServer, body: dict[str, object], fragment: str
+) -> None:
     async with httpx.AsyncClient(base_url=live_playground.base_url) as client:
         response = await client.post("/lab/run", json=body)
     assert response.status_code == 422

@@ -10,6 +10,7 @@ import asyncio
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,16 +30,17 @@ EXACT = {
 }
 
 
-def trace_of(source: str, tmp_path: Path) -> list[dict]:
+def trace_of(source: str, tmp_path: Path) -> list[dict[str, Any]]:
     """Trace a small program in-process, as the terminal command would."""
     path = tmp_path / "program.py"
     path.write_text(textwrap.dedent(source))
     trace = LoopTrace(filename=str(path))
 
     def loop_factory() -> asyncio.AbstractEventLoop:
-        return trace.attach(asyncio.new_event_loop()).loop
+        loop: asyncio.AbstractEventLoop = trace.attach(asyncio.new_event_loop()).loop
+        return loop
 
-    namespace: dict = {"__name__": "program"}
+    namespace: dict[str, Any] = {"__name__": "program"}
     exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - the test's own program
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         runner.run(namespace["main"]())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page
@@ -48,10 +49,11 @@ def picture_on(block: Locator) -> None:
     assert block.locator(".loop").is_visible()
 
 
-def traced_run(page: Page, block: Locator) -> list[dict]:
+def traced_run(page: Page, block: Locator) -> list[dict[str, Any]]:
     state = run_block(page, block)
     assert state == "ok", block.locator(".runner__output").inner_text()
-    return page.evaluate(EVENTS, block.element_handle())
+    events: list[dict[str, Any]] = page.evaluate(EVENTS, block.element_handle())
+    return events
 
 
 @pytest.mark.parametrize("relative", PICTURED)

@@ -51,7 +51,9 @@ def problems_in(block: Block, known: set[str]) -> list[str]:
     content = [line for line in block.body if line]
     if len(content) != 1 or not INCLUDE.match(content[0]):
         return [f"{where}: a Python block typed into the page; put it in snippets/ and include it"]
-    path = INCLUDE.match(content[0])["path"]
+    include = INCLUDE.match(content[0])
+    assert include is not None  # checked just above
+    path = include["path"]
     problems = []
     if path not in known:
         problems.append(f"{where}: includes {path!r}, which is not a snippet")
@@ -84,7 +86,7 @@ def test_every_python_block_is_a_snippet_include() -> None:
 
 
 def test_no_snippet_is_orphaned() -> None:
-    included = {INCLUDE.match(line)["path"] for b in python_blocks() for line in b.body if INCLUDE.match(line)}
+    included = {m["path"] for b in python_blocks() for line in b.body if (m := INCLUDE.match(line))}
     orphans = sorted(KNOWN - included)
     assert not orphans, f"snippets no page includes: {orphans}"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+from websockets.typing import Origin
 
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
@@ -65,7 +66,7 @@ async def test_many_clients_lose_and_reorder_nothing(roomy: LiveServer) -> None:
         async with connect(ws_url(roomy, "/ws/echo"), max_queue=None) as ws:
 
             async def reader() -> list[str]:
-                return [await ws.recv() for _ in range(messages)]
+                return [str(await ws.recv()) for _ in range(messages)]
 
             async with asyncio.TaskGroup() as group:
                 received = group.create_task(reader())
@@ -80,6 +81,7 @@ async def test_many_clients_lose_and_reorder_nothing(roomy: LiveServer) -> None:
 
 async def test_no_per_message_deflate_by_default(live_playground: LiveServer) -> None:
     async with connect(ws_url(live_playground, "/ws/echo")) as ws:
+        assert ws.response is not None  # the handshake is done once connect returns
         assert "sec-websocket-extensions" not in {k.lower() for k in ws.response.headers}
 
 
@@ -138,15 +140,15 @@ async def test_server_sends_keepalive_pings(strict: LiveServer) -> None:
 
 async def test_foreign_origin_is_refused_before_accept(live_playground: LiveServer) -> None:
     with pytest.raises(InvalidStatus) as refused:
-        async with connect(ws_url(live_playground, "/ws/echo"), origin="https://evil.example"):
+        async with connect(ws_url(live_playground, "/ws/echo"), origin=Origin("https://evil.example")):
             pass
     assert refused.value.response.status_code == 403
     assert b"https://evil.example may not open websockets" in refused.value.response.body
 
 
-@pytest.mark.parametrize("origin", ["http://localhost:9999", "http://127.0.0.1:1234", None])
-async def test_local_and_same_origins_are_allowed(live_playground: LiveServer, origin: str | None) -> None:
-    async with connect(ws_url(live_playground, "/ws/echo"), origin=origin) as ws:  # type: ignore[arg-type]
+@pytest.mark.parametrize("origin", [Origin("http://localhost:9999"), Origin("http://127.0.0.1:1234"), None])
+async def test_local_and_same_origins_are_allowed(live_playground: LiveServer, origin: Origin | None) -> None:
+    async with connect(ws_url(live_playground, "/ws/echo"), origin=origin) as ws:
         await ws.send("hi")
         assert await ws.recv() == "hi"
 

@@ -24,6 +24,7 @@ from playground.server.settings import Settings
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
+from tests.waiting import until
 
 pytestmark = pytest.mark.anyio
 
@@ -95,7 +96,7 @@ async def test_http_burst_is_shared_by_two_apps(redis_server: RedisServer, tmp_p
 async def redis_now(limits: RedisAddressLimits) -> float:
     """Redis's own clock (`TIME`), the one seat deadlines are written on."""
     seconds, microseconds = await limits.client.time()
-    return float(seconds) + microseconds / 1_000_000
+    return float(seconds) + float(microseconds) / 1_000_000
 
 
 async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_server: RedisServer) -> None:
@@ -108,17 +109,18 @@ async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_serve
     try:
         assert await crashing.acquire_connection(address) and await crashing.acquire_connection(address)
         key = crashing._seats_key(address)
-        first_deadline = max(score for _, score in await crashing.client.zrange(key, 0, -1, withscores=True))
-        async with asyncio.timeout(5):  # wait until Redis's clock is past the seats' first deadline
-            while await redis_now(crashing) <= first_deadline:
-                await asyncio.sleep(0.05)
+        seats = await crashing.client.zrange(key, 0, -1, withscores=True)  # [(seat, deadline), ...]
+        first_deadline = max(float(seat[1]) for seat in seats)
+
+        async def past_first_deadline() -> bool:  # on Redis's clock, the one the deadlines use
+            return await redis_now(crashing) > first_deadline
+
+        await until(past_first_deadline, 5)
         # Past their first deadline: only the refreshes keep them.
         assert not await other.acquire_connection(address)
         assert crashing._heartbeat is not None
         crashing._heartbeat.cancel()  # the process "dies": nothing refreshes or releases its seats
-        async with asyncio.timeout(5):
-            while not await other.acquire_connection(address):
-                await asyncio.sleep(0.1)
+        await until(lambda: other.acquire_connection(address), 5, 0.1)
         assert await other.acquire_connection(address)  # both expired: two seats again
         assert not await other.acquire_connection(address)
     finally:
@@ -190,9 +192,11 @@ async def test_a_lab_run_through_one_playground_makes_the_other_wait(
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(timed("long run through A", a, 1.5))
-                async with asyncio.timeout(10):
-                    while not await watcher.exists("playground:lab:turn"):  # A holds the lab
-                        await asyncio.sleep(0.02)
+
+                async def a_holds_the_lab() -> bool:
+                    return bool(await watcher.exists("playground:lab:turn"))
+
+                await until(a_holds_the_lab, 10, 0.02)
                 status = (await client.get(b.base_url + "/lab/status")).json()
                 assert status["busy"], "B's status does not show A's run"
                 group.create_task(timed("short run through B", b, 0.05))

@@ -9,6 +9,7 @@ import json
 import secrets
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -39,9 +40,9 @@ async def two(redis_server: RedisServer, prefix: str) -> AsyncIterator[list[Redi
         await store.close()
 
 
-async def next_event(member: Member, kind: str) -> dict:
+async def next_event(member: Member, kind: str) -> dict[str, Any]:
     while True:
-        event = json.loads(await asyncio.wait_for(member.outbox.get(), 5))
+        event: dict[str, Any] = json.loads(await asyncio.wait_for(member.outbox.get(), 5))
         if event["type"] == kind:
             return event
 
@@ -137,7 +138,8 @@ async def test_redis_going_away_is_said_and_survived(prefix: str) -> None:
                     dora, _ = await other.join("lobby", "10.0.4.4")
                     break
                 except Refused as refused:
-                    assert refused.kind == "broker" and time.monotonic() < deadline
+                    if refused.kind != "broker" or time.monotonic() >= deadline:
+                        raise
                     await asyncio.sleep(0.2)
             await other.broadcast("lobby", {"type": "message", "from": dora.id, "text": "back"})
             assert (await next_event(carl, "message"))["text"] == "back"

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from playground.browser.recorded_output import compare, recorded_lines
-from playground.snippets.catalog import Kind, discover
+from playground.snippets.catalog import Kind, Snippet, discover
 from tests.browser import (
     RUN_TIMEOUT_MS,
     Guarded,
@@ -32,7 +32,9 @@ BROWSER_SNIPPETS = [s for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Ki
 
 
 @pytest.mark.parametrize("snippet", BROWSER_SNIPPETS, ids=lambda s: s.relative)
-def test_block_prints_what_the_snippet_records(shared_page: Page, live_playground: LiveServer, snippet) -> None:  # noqa: ANN001
+def test_block_prints_what_the_snippet_records(
+    shared_page: Page, live_playground: LiveServer, snippet: Snippet
+) -> None:
     open_page(shared_page, live_playground.base_url, page_of(snippet.relative))
     block = block_for(shared_page, snippet.relative)
     editor_text = shared_page.evaluate(

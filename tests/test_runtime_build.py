@@ -145,5 +145,5 @@ def test_cached_wheels_are_not_downloaded_again(
     def no_download(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("pip was called although every wheel was cached")
 
-    monkeypatch.setattr(runtime_wheels.subprocess, "run", no_download)
+    monkeypatch.setattr("subprocess.run", no_download)
     assert set(runtime_wheels.fetch_wheels(Pins.load(), cache)) == set(Pins.load().wheels)

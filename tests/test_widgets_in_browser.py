@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser import Guarded, GuardedContext
 from tests.live_server import LiveServer, run_playground
@@ -167,7 +167,7 @@ def test_chat_panes_reconnect_after_a_server_restart(guarded: Guarded, built_sit
 # ---- the lab ---------------------------------------------------------------------------------
 
 
-def run_lab(widget, kind: str, requests: int, seconds: float, state: str = "done") -> None:  # noqa: ANN001
+def run_lab(widget: Locator, kind: str, requests: int, seconds: float, state: str = "done") -> None:
     widget.get_by_label("Endpoint kind").select_option(kind)
     widget.get_by_label("Concurrent requests").fill(str(requests))
     widget.get_by_label("Seconds per request").fill(str(seconds))
@@ -190,7 +190,9 @@ def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(
         assert box is not None
         ticks = chart.locator("text.lab__tick")
         labels = ticks.all_text_contents()
-        values = [float(re.fullmatch(r"(\d+(?:\.\d+)?) s", text).group(1)) for text in labels]  # type: ignore[union-attr]
+        seconds = [re.fullmatch(r"(\d+(?:\.\d+)?) s", text) for text in labels]
+        assert all(seconds), f"a tick label is not a number of seconds: {labels}"
+        values = [float(match[1]) for match in seconds if match]
         steps = {round(b - a, 9) for a, b in zip(values, values[1:], strict=False)}
         assert len(steps) == 1, labels
         (step,) = steps

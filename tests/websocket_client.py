@@ -31,11 +31,17 @@ async def next_of(ws: ClientConnection, kind: str) -> dict[str, Any]:
             return event
 
 
+async def read_forever(ws: ClientConnection) -> None:
+    """Read and drop messages; only the connection's end (ConnectionClosed) or a silence of
+    RECEIVE_TIMEOUT_S (TimeoutError) stops it."""
+    while True:
+        await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT_S)
+
+
 async def closed_with(ws: ClientConnection) -> tuple[int, str]:
     """Read until the server closes; the close frame's code and reason."""
     with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT_S)
+        await read_forever(ws)
     assert closed.value.rcvd is not None, "the connection dropped without a close frame"
     return closed.value.rcvd.code, closed.value.rcvd.reason
 

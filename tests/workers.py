@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -30,11 +31,14 @@ def two_workers_on_redis(built_site: Path) -> Iterator[LiveServer]:
             yield server
 
 
-async def one_member_per_worker(url: str, workers: int) -> tuple[dict[int, tuple[ClientConnection, dict]], list]:
+Welcomed = tuple[ClientConnection, dict[str, Any]]  # a member and the welcome it was sent
+
+
+async def one_member_per_worker(url: str, workers: int) -> tuple[dict[int, Welcomed], list[ClientConnection]]:
     """Connect until members sit in `workers` different processes (the kernel hands each
     connection to one worker; the second worker may still be starting: it sends no signal)."""
 
-    async def join() -> tuple[ClientConnection, dict]:
+    async def join() -> Welcomed:
         # max_queue=None: these clients read nothing while others join and leave; a bounded
         # queue would stop reading the socket and stall each closing handshake for seconds.
         ws = await connect(url, max_queue=None)

@@ -162,7 +162,7 @@ async def run_reporting(source: str, filename: str) -> list[str]:
         if exit_.code in (None, 0):
             return ["ok", ""]
         return ["error", f"SystemExit: {exit_.code}\n"]
-    except BaseException as error:  # noqa: BLE001 - every failure is the reader's to see
+    except BaseException as error:  # every failure is the reader's to see
         return ["error", format_error(error, filename)]
     return ["ok", ""]
 

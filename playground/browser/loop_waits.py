@@ -88,7 +88,7 @@ def _file_descriptor(frame: types.FrameType) -> int | None:
             transport = getattr(local["self"], "_transport", None)
             sock = transport.get_extra_info("socket") if transport is not None else None
         return sock.fileno() if sock is not None else None
-    except Exception:  # noqa: BLE001 - a label is not worth failing the reader's program
+    except Exception:  # a label is not worth failing the reader's program
         return None
 
 

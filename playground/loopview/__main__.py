@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         trace_file(options.file, options.args, trace)
     except SystemExit as exit_:
         status = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except BaseException as error:  # noqa: BLE001 - still write what was recorded, then re-raise
+    except BaseException as error:  # still write what was recorded, then re-raise
         failure = error
     sys.stdout.flush()
     options.output.write_text(json.dumps(trace.chrome_trace()))

@@ -229,7 +229,7 @@ class RedisRooms(RoomStore):
                 if self._supervisor is not None and self._supervisor.cancelling():  # by close()
                     raise
                 # else `_lost` cancelled the connection: it has told the members already
-            except Exception as error:  # noqa: BLE001 - whatever broke the subscription, retry it
+            except Exception as error:  # whatever broke the subscription, retry it
                 self._lost(error)
             if self._was_up:
                 delay = 0.1

@@ -48,6 +48,6 @@ def server_snippets(snippets_dir: Path) -> list[Mounted]:
             continue
         try:
             mounted.append(Mounted(snippet, mount_path(snippet), load_app(snippet)))
-        except Exception as error:  # noqa: BLE001 - one broken snippet must not stop the server
+        except Exception as error:  # one broken snippet must not stop the server
             mounted.append(Mounted(snippet, mount_path(snippet), None, f"{type(error).__name__}: {error}"))
     return mounted

@@ -75,7 +75,7 @@ class GuardedConnection:
         try:
             async with asyncio.timeout(self.guard.settings.ws_send_timeout):
                 await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
-        except Exception:  # noqa: BLE001 - gone, or not reading (then the protocol aborts it)
+        except Exception:  # noqa: S110 - gone, or not reading (then the protocol aborts it)
             pass
 
     async def receive(self) -> Message:

@@ -12,12 +12,12 @@ as messages; every `await` lets the server's event loop run other connections.
 import asyncio
 
 
-def wsgi_app(environ: dict, start_response) -> list[bytes]:  # noqa: ANN001
+def wsgi_app(environ: dict, start_response) -> list[bytes]:
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [f"hello from WSGI, you asked for {environ['PATH_INFO']}".encode()]
 
 
-async def asgi_app(scope: dict, receive, send) -> None:  # noqa: ANN001
+async def asgi_app(scope: dict, receive, send) -> None:
     request = await receive()  # the body, as a message
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/plain")]})

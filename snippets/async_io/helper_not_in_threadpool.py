@@ -17,7 +17,7 @@ trips: list[str] = []
 real_run_sync = anyio.to_thread.run_sync
 
 
-async def counting_run_sync(func, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+async def counting_run_sync(func, *args, **kwargs):
     call = func.func if isinstance(func, functools.partial) else func
     inner = func.keywords.get("function") if isinstance(func, functools.partial) else None
     trips.append((inner or call).__qualname__)
@@ -33,17 +33,17 @@ app = FastAPI()
 
 
 @app.get("/calls-helper")
-async def calls_helper():  # noqa: ANN201 - no return type, so no response validation trip
+async def calls_helper():  # no return type, so no response validation trip
     return load_report()  # an ordinary call: blocks the loop for 0.1 s
 
 
 @app.get("/hands-helper-over")
-async def hands_helper_over():  # noqa: ANN201
+async def hands_helper_over():
     return await run_in_threadpool(load_report)  # a thread waits, the loop serves others
 
 
 @app.get("/def-endpoint")
-def def_endpoint():  # noqa: ANN201
+def def_endpoint():
     return load_report()  # FastAPI called def_endpoint in the threadpool, so this is there too
 
 

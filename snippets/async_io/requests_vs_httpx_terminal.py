@@ -18,7 +18,7 @@ UPSTREAM_WAIT = 0.3  # seconds the upstream takes to answer
 
 
 class SlowUpstream(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:  # the name http.server calls
         time.sleep(UPSTREAM_WAIT)
         self.send_response(200)
         self.send_header("Content-Length", "2")

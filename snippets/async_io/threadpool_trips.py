@@ -17,7 +17,7 @@ trips: list[str] = []
 real_run_sync = anyio.to_thread.run_sync
 
 
-async def counting_run_sync(func, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+async def counting_run_sync(func, *args, **kwargs):
     call = func.func if isinstance(func, functools.partial) else func  # Starlette wraps in a partial
     inner = func.keywords.get("function") if isinstance(func, functools.partial) else None
     trips.append((inner or call).__qualname__)
