@@ -3,7 +3,6 @@ that a wrong or misplaced recorded output fails the real suite."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,7 +20,9 @@ from playground.browser.recorded_output import (
     recorded_lines,
     tie,
 )
+from playground.snippets.catalog import Snippet
 from tests.paths import PYTHON, ROOT, SNIPPETS
+from tests.snippet_runs import check_run
 
 
 def test_recorded_lines_read_markers_in_file_order() -> None:
@@ -51,33 +52,24 @@ def test_durations_match_within_the_tolerance() -> None:
     assert not lines_match("step 3", "step 4"), "plain numbers are not durations"
 
 
-def snippet_suite_on(snippets: Path) -> subprocess.CompletedProcess[str]:
-    """The suite's real snippet test, run over another snippets tree: its terminology topic, where
-    the victims are (so another topic's timing on a loaded machine cannot blur the count)."""
-    return subprocess.run(
-        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_snippets.py",
-         "-k", "test_snippet_prints_what_it_records and terminology"],
-        cwd=ROOT,
-        env={**os.environ, "PLAYGROUND_SNIPPETS_DIR": str(snippets)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )  # fmt: skip
+def failure_of_the_snippet_check(snippet: Path) -> str:
+    """The message with which the suite's snippet check (tests/snippet_runs.py, what
+    tests/test_snippets.py runs on every snippet) fails on ``snippet``."""
+    with pytest.raises(AssertionError) as failed:
+        check_run(Snippet(path=snippet, relative=snippet.relative_to(snippet.parents[1]).as_posix()))
+    return str(failed.value)
 
 
-@pytest.mark.slow
 def test_a_wrong_recorded_output_fails_the_snippet_suite(tmp_path: Path) -> None:
     """Run the real snippet test against a copy in which one `#>` line is wrong."""
-    broken = tmp_path / "snippets"
-    shutil.copytree(SNIPPETS, broken)
-    victim = broken / "terminology" / "coroutine_object.py"
+    victim = tmp_path / "terminology" / "coroutine_object.py"
+    victim.parent.mkdir()
+    shutil.copy(SNIPPETS / "terminology" / "coroutine_object.py", victim)
     victim.write_text(victim.read_text().replace("#> hello, Ada", "#> hello, Grace"))
 
-    result = snippet_suite_on(broken)
-    assert result.returncode == 1, result.stdout[-3000:]
-    assert "1 failed" in result.stdout
-    assert "terminology/coroutine_object.py" in result.stdout
-    assert "+#> hello, Ada" in result.stdout and "-#> hello, Grace" in result.stdout
+    failure = failure_of_the_snippet_check(victim)
+    assert "terminology/coroutine_object.py: output differs" in failure, failure
+    assert "+#> hello, Ada" in failure and "-#> hello, Grace" in failure, failure
 
 
 def test_a_group_belongs_to_the_outermost_statement_ending_right_above_it() -> None:
@@ -150,22 +142,18 @@ def test_update_mode_rewrites_the_lines_from_a_real_run(tmp_path: Path) -> None:
     assert run_traced(snippet).check(snippet.read_text()).ok
 
 
-@pytest.mark.slow
 def test_a_recorded_line_under_the_wrong_statement_fails_the_snippet_suite(tmp_path: Path) -> None:
     """Move one `#>` line under the next statement: file order and text unchanged (the
     whole-file rule would pass), but it no longer sits under what printed it."""
-    broken = tmp_path / "snippets"
-    shutil.copytree(SNIPPETS, broken)
-    victim = broken / "terminology" / "coroutine_object.py"
+    victim = tmp_path / "terminology" / "coroutine_object.py"
+    victim.parent.mkdir()
+    shutil.copy(SNIPPETS / "terminology" / "coroutine_object.py", victim)
     source = victim.read_text()
     line = "#> greet('Ada') is running\n"
     moved = source.replace(line, "").replace("#> hello, Ada", line + "#> hello, Ada")
     assert moved != source and recorded_lines(moved) == recorded_lines(source)
     victim.write_text(moved)
 
-    result = snippet_suite_on(broken)
-    assert result.returncode == 1, result.stdout[-3000:]
-    assert "1 failed" in result.stdout
-    assert "terminology/coroutine_object.py" in result.stdout
-    assert "+#> greet('Ada') is running" in result.stdout, result.stdout[-3000:]
-    assert "-#> greet('Ada') is running" in result.stdout
+    failure = failure_of_the_snippet_check(victim)
+    assert "terminology/coroutine_object.py: output differs" in failure, failure
+    assert "+#> greet('Ada') is running" in failure and "-#> greet('Ada') is running" in failure, failure

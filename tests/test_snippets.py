@@ -3,38 +3,16 @@ of `#>` lines is what the statement right above it printed (playground/browser/r
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
 
-from playground.browser.record_run import run_traced
 from playground.browser.recorded_output import recorded_lines
 from playground.snippets.catalog import Kind, Snippet, discover
 from tests.live_server import LiveServer
-from tests.paths import PYTHON, ROOT, SNIPPETS
+from tests.paths import SNIPPETS
+from tests.snippet_runs import check_run, run_snippet
 
-SNIPPET_TIMEOUT_S = 60
 ALL = discover(SNIPPETS)
 RUNNABLE = [snippet for snippet in ALL if snippet.kind in (Kind.BROWSER, Kind.TERMINAL)]
-
-
-def snippet_env(playground_url: str | None = None) -> dict[str, str]:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
-    if playground_url:
-        env["PLAYGROUND_URL"] = playground_url
-    return env
-
-
-def run_snippet(snippet: Snippet, playground_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PYTHON, str(snippet.path)],
-        cwd=snippet.path.parent,
-        env=snippet_env(playground_url),
-        capture_output=True,
-        text=True,
-        timeout=SNIPPET_TIMEOUT_S,
-    )
 
 
 def test_the_catalog_lists_every_file_under_snippets() -> None:
@@ -49,17 +27,6 @@ def test_the_catalog_lists_every_file_under_snippets() -> None:
     assert {snippet.kind for snippet in ALL} == set(Kind), "a kind with no snippet leaves its tests empty"
 
 
-def check_run(snippet: Snippet, playground_url: str | None = None) -> None:
-    recorded = recorded_lines(snippet.source())
-    assert recorded, f"{snippet.relative} records no output: add the `#>` lines it prints"
-    result = run_traced(snippet.path, python=PYTHON, env=snippet_env(playground_url), timeout=SNIPPET_TIMEOUT_S)
-    assert result.returncode == 0, f"{snippet.relative} failed:\n{result.stderr}"
-    assert result.stderr == "", f"{snippet.relative} wrote to stderr:\n{result.stderr}"
-    comparison = result.check(snippet.source())
-    assert comparison.ok, f"{snippet.relative}: output differs\n{comparison.diff}"
-
-
-@pytest.mark.parametrize("snippet", RUNNABLE, ids=lambda s: s.relative)
 @pytest.mark.slow
 def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
     check_run(snippet)
