@@ -123,9 +123,11 @@ def guarded_context(browser: Browser, base_url: str, **options: Any) -> GuardedC
 
 
 def open_page(page: Page, base_url: str, path: str) -> None:
-    """Go to a page unless the tab is on it already: a warm tab keeps its runtime."""
+    """Go to a page unless the tab is on it already: a warm tab keeps its runtime. No wait for the
+    network to go idle (half a second at least): `block_for` waits for the block it needs, and
+    `.runner` is set in the same synchronous step that attaches the block's listeners."""
     if page.url != base_url + path:
-        page.goto(base_url + path, wait_until="networkidle")
+        page.goto(base_url + path)
 
 
 def block_for(page: Page, relative: str) -> Locator:

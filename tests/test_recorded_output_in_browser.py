@@ -21,7 +21,7 @@ def test_the_page_ties_each_group_to_its_statement(guarded: Guarded, live_playgr
     guard = guarded(live_playground.base_url)
     try:
         page = guard.new_page()
-        page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+        page.goto(live_playground.base_url + "/terminology/")
         block = block_for(page, "terminology/coroutine_object.py")
 
         set_code(page, block, TIED)

@@ -238,7 +238,7 @@ def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_pl
 def test_asyncio_run_works_without_jspi(guarded: Guarded, live_playground: LiveServer, relative: str) -> None:
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
-    page.goto(f"{live_playground.base_url}{page_of(relative)}?jspi=off", wait_until="networkidle")
+    page.goto(f"{live_playground.base_url}{page_of(relative)}?jspi=off")
     block = block_for(page, relative)
     assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
     assert page.evaluate("asyncFastapiLive.runtime.info.jspi") is False
@@ -272,7 +272,7 @@ def test_client_snippet_says_how_to_start_a_missing_playground(guarded: Guarded,
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
     nowhere = "http://127.0.0.1:9"  # the discard port: nothing listens there
-    page.goto(f"{live_playground.base_url}/websockets/?playground={nowhere}", wait_until="networkidle")
+    page.goto(f"{live_playground.base_url}/websockets/?playground={nowhere}")
     block = block_for(page, "websocket/echo_client.py")
     assert run_block(page, block) == "error"
     stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
@@ -283,7 +283,7 @@ def test_a_runtime_that_fails_to_load_says_so_and_run_retries(guarded: Guarded, 
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
     page.route("**/runtime/manifest.json", lambda route: route.abort("connectionrefused"))
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    page.goto(live_playground.base_url + "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     assert run_block(page, block) == "error"
     assert "Python could not start" in block.locator(".runner__status").inner_text()
@@ -297,7 +297,7 @@ def test_a_runtime_that_fails_to_load_says_so_and_run_retries(guarded: Guarded, 
 def test_keyboard_reaches_every_control_and_leaves_the_editor(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    page.goto(live_playground.base_url + "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     block.locator(".cm-content").click()
     original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
@@ -352,7 +352,7 @@ def test_the_whole_snippet_shows_without_an_inner_scroll(shared_page: Page, live
 def test_output_follows_new_lines_and_a_new_run_starts_clean(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    page.goto(live_playground.base_url + "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     output = block.locator(".runner__output")
     # More than the panel keeps (200,000 characters): the first lines are trimmed.
@@ -436,7 +436,7 @@ def mounted(page: Page, relative: str) -> None:
 def test_edits_survive_navigation_and_a_shared_link_carries_them(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url, permissions=["clipboard-read", "clipboard-write"])
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    page.goto(live_playground.base_url + "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     edited = "print('kept across pages')\n"
     set_code(page, block, edited)
@@ -454,13 +454,13 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(guarded: Guarde
     block.get_by_role("button", name="Share").click()
     link = page.evaluate("navigator.clipboard.readText()")
     fresh = guarded(live_playground.base_url).new_page()  # a fresh visit: no sessionStorage
-    fresh.goto(link, wait_until="networkidle")
+    fresh.goto(link)
     mounted(fresh, "terminology/coroutine_object.py")
     shared = block_for(fresh, "terminology/coroutine_object.py")
     assert shared.evaluate("el => el.runnerSource()").rstrip("\n") == edited.rstrip("\n")
 
     block.get_by_role("button", name="Reset").click()
-    page.reload(wait_until="networkidle")
+    page.reload()
     original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
     assert block_for(page, "terminology/coroutine_object.py").evaluate("el => el.runnerSource()") == original
 
@@ -468,7 +468,7 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(guarded: Guarde
 def test_navigating_away_during_a_run_throws_nothing(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    page.goto(live_playground.base_url + "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     set_code(page, block, "import asyncio\nwhile True:\n    await asyncio.sleep(0.1)\n    print('tick')\n")
     block.get_by_role("button", name="Run", exact=True).click()
@@ -570,7 +570,7 @@ def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(
             page = guard.new_page()
             if refuse:  # a snapshot that cannot be had: Python starts the ordinary way
                 page.route("**/runtime/snapshot/**", lambda route: route.fulfill(status=404))
-            page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+            page.goto(live_playground.base_url + "/terminology/")
             block = block_for(page, "terminology/coroutine_object.py")
             assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
             assert stdout_of(block).startswith("coroutine")
@@ -589,7 +589,7 @@ def test_readers_restored_from_the_snapshot_draw_different_random_numbers(
         guard = guarded(live_playground.base_url)
         try:
             page = guard.new_page()
-            page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+            page.goto(live_playground.base_url + "/terminology/")
             block = block_for(page, "terminology/coroutine_object.py")
             set_code(page, block, "import random\nprint(random.random())\n")
             assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()

@@ -45,7 +45,7 @@ def test_service_worker_isolates_and_stop_interrupts_in_place(guarded: Guarded, 
 def test_without_isolation_stop_replaces_the_worker(guarded: Guarded, static_host: str) -> None:
     guard = guarded(static_host, service_workers="block")
     page = guard.new_page()
-    page.goto(static_host + "/terminology/", wait_until="networkidle")
+    page.goto(static_host + "/terminology/")
     assert page.evaluate("crossOriginIsolated") is False
     block = block_for(page, "terminology/tiny_event_loop.py")
     assert stop_cpu_loop(page, block) == "stopped"
@@ -79,7 +79,7 @@ def test_static_copy_of_the_site_uses_a_playground_elsewhere(
     page.wait_for_selector('[data-widget="lab"][data-state="done"]', timeout=60_000)
     assert lab.locator("svg rect.lab__bar--served").count() == 3  # one served bar per request
 
-    page.goto(f"{static_host}/async-io/", wait_until="networkidle")
+    page.goto(f"{static_host}/async-io/")
     block = block_for(page, "async_io/threadpool_client.py")
     assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
     assert block.get_attribute("data-runner-verdict") == "match", block.locator(".runner__output").inner_text()
