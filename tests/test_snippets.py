@@ -27,6 +27,7 @@ def test_the_catalog_lists_every_file_under_snippets() -> None:
     assert {snippet.kind for snippet in ALL} == set(Kind), "a kind with no snippet leaves its tests empty"
 
 
+@pytest.mark.parametrize("snippet", RUNNABLE, ids=lambda s: s.relative)
 @pytest.mark.slow
 def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
     check_run(snippet)
