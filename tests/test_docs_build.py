@@ -10,17 +10,10 @@ from pathlib import Path
 
 from playground.snippets.catalog import discover
 from tests.paths import BIN, ROOT, SNIPPETS
+from tests.test_accessibility import nav_pages
 
-NAV_PAGES = [
-    "index.html",
-    "terminology/index.html",
-    "async-io/index.html",
-    "lab/index.html",
-    "dependency-injection/index.html",
-    "websockets/index.html",
-    "playground/index.html",
-    "glossary/index.html",
-]
+# Every page in mkdocs.yml's nav, as the file the build writes for it ("/x/y/" -> "x/y/index.html").
+NAV_PAGES = [path.strip("/") + "/index.html" if path != "/" else "index.html" for path in nav_pages()]
 
 
 class ResourceCollector(HTMLParser):

@@ -254,11 +254,11 @@ def test_asyncio_run_works_without_jspi(guarded: Guarded, live_playground: LiveS
     ("path", "relative", "says"),
     [
         (
-            "/async-io/",
+            "/underneath/loop-and-os/",
             "async_io/selectors_readiness_terminal.py",
             "python snippets/async_io/selectors_readiness_terminal.py",
         ),
-        ("/async-io/", "async_io/threadpool_server.py", "mounted at /snippets/async_io/threadpool_server/"),
+        ("/threadpool/", "async_io/threadpool_server.py", "mounted at /snippets/async_io/threadpool_server/"),
     ],
 )
 def test_blocks_that_do_not_run_here_say_where_they_run(
