@@ -104,3 +104,74 @@ def test_the_checker_catches_what_it_should(markdown: str, expected: list[str]) 
     assert len(problems) == len(expected)
     for problem, fragment in zip(problems, expected, strict=True):
         assert fragment in problem
+
+
+# --- The path: each fact stated on one page, linked from the others ---------------------------
+
+LOOP_LEGEND = "loop-picture.md"
+ONE_PLACE = {
+    # fact: (how a paragraph states it, the page that explains it, the anchor others link to)
+    "40 threads per worker": (
+        re.compile(r"\b40\b.*\b(threads?|tokens?)\b|\b(threads?|tokens?)\b.*\b40\b", re.S),
+        "threadpool.md",
+        "threadpool.md#what-40-threads-means-exactly",
+    ),
+    "403 before accept, 1006 in the browser": (
+        re.compile(r"\b403\b.*\b1006\b|\b1006\b.*\b403\b", re.S),
+        "websocket-auth.md",
+        "websocket-auth.md#a-refusal-before-accept-http-403-and-a-browser-sees-1006",
+    ),
+}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated chunks of a page, admonition bodies included."""
+    return [chunk for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+
+
+def repeated_facts(pages_text: dict[str, str]) -> list[str]:
+    """Paragraphs that state a ONE_PLACE fact away from its page without linking there."""
+    problems = []
+    for fact, (states, home, anchor) in ONE_PLACE.items():
+        for page, text in pages_text.items():
+            if page in (home, "glossary.md"):  # the glossary defines words and links each entry
+                continue
+            for chunk in paragraphs(text):
+                if states.search(chunk) and anchor not in chunk:
+                    problems.append(f"{page}: states '{fact}' again; link to {anchor} instead:\n{chunk[:200]}")
+    return problems
+
+
+def loop_tips_without_legend(page: str, text: str) -> list[str]:
+    """'Show the loop' tips that do not link to the one legend."""
+    problems = []
+    for match in re.finditer(r'^!!! tip "Show the loop[^\n]*\n((?:    [^\n]*\n?|\n)*)', text, re.M):
+        if LOOP_LEGEND not in match.group(1):
+            problems.append(f"{page}:{text[: match.start()].count(chr(10)) + 1}: tip does not link to {LOOP_LEGEND}")
+    return problems
+
+
+def page_texts() -> dict[str, str]:
+    return {page.relative_to(DOCS).as_posix(): page.read_text(encoding="utf-8") for page in pages()}
+
+
+def test_each_repeated_fact_is_stated_once_and_linked() -> None:
+    problems = repeated_facts(page_texts())
+    assert not problems, "\n\n".join(problems)
+
+
+def test_every_loop_tip_links_to_the_legend() -> None:
+    texts = page_texts()
+    assert any('!!! tip "Show the loop' in text for text in texts.values()), "no tips found: the scan is broken"
+    problems = [p for page, text in texts.items() for p in loop_tips_without_legend(page, text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_fact_checks_catch_a_restatement() -> None:
+    restated = {"threadpool.md": "up to 40 threads", "async-io.md": "A pool of 40 threads per worker.\n"}
+    assert len(repeated_facts(restated)) == 1
+    linked = {"async-io.md": "A pool of [40 threads](threadpool.md#what-40-threads-means-exactly).\n"}
+    assert repeated_facts(linked) == []
+    tip = '!!! tip "Show the loop: what to look for"\n    a lane\n\nafter\n'
+    assert len(loop_tips_without_legend("x.md", tip)) == 1
+    assert loop_tips_without_legend("x.md", tip.replace("a lane", "a lane ([legend](loop-picture.md))")) == []
