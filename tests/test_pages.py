@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,3 +176,75 @@ def test_the_fact_checks_catch_a_restatement() -> None:
     tip = '!!! tip "Show the loop: what to look for"\n    a lane\n\nafter\n'
     assert len(loop_tips_without_legend("x.md", tip)) == 1
     assert loop_tips_without_legend("x.md", tip.replace("a lane", "a lane ([legend](loop-picture.md))")) == []
+
+
+# --- The lesson visible: a snippet that plays the server highlights its lesson -----------------
+
+HL_LINES = re.compile(r'hl_lines="(?P<lines>[^"]*)"')
+HARNESS_MIN_LINES = 50  # longer than this, a lesson of a few lines drowns in its harness
+
+
+def plays_the_server(source: str) -> bool:
+    """The snippet drives the app with raw ASGI messages itself (`await app(scope, ...)`)."""
+    return "await app(" in source
+
+
+def highlighted(info: str) -> list[tuple[int, int]]:
+    found = HL_LINES.search(info)
+    if not found:
+        return []
+    spans = []
+    for part in found["lines"].split():
+        first, _, last = part.partition("-")
+        spans.append((int(first), int(last or first)))
+    return spans
+
+
+def definition_spans(source: str) -> list[tuple[int, int]]:
+    """Line spans of the file's top-level statements, decorators included."""
+    spans = []
+    for node in ast.parse(source).body:
+        decorators = [d.lineno for d in getattr(node, "decorator_list", [])]
+        spans.append((min([node.lineno, *decorators]), node.end_lineno or node.lineno))
+    return spans
+
+
+def lesson_problems(block: Block, source: str) -> list[str]:
+    """A harness snippet without highlighted lines, or highlights that cut a definition in two
+    (the sign that the file changed under the page's line numbers)."""
+    where = f"{block.page}:{block.line}"
+    spans = highlighted(block.info)
+    if not spans:
+        long_harness = plays_the_server(source) and len(source.splitlines()) > HARNESS_MIN_LINES
+        if long_harness and not block.page.startswith("underneath/"):
+            return [f'{where}: the lesson is lost in the harness; mark it with hl_lines="first-last"']
+        return []
+    starts = {start for start, _ in definition_spans(source)}
+    ends = {end for _, end in definition_spans(source)}
+    return [
+        f"{where}: hl_lines {first}-{last} does not cover whole top-level definitions of the file"
+        for first, last in spans
+        if first not in starts or last not in ends
+    ]
+
+
+def test_harness_snippets_highlight_their_lesson() -> None:
+    problems = []
+    for block in python_blocks():
+        path = INCLUDE.match(block.body[0])["path"] if block.body and INCLUDE.match(block.body[0]) else None
+        if path in KNOWN:
+            problems += lesson_problems(block, (SNIPPETS / path).read_text(encoding="utf-8"))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_lesson_check_catches_a_missing_or_shifted_highlight() -> None:
+    lesson, play = "async def lesson():\n    pass\n", "async def play():\n    await app(1, 2, 3)\n"
+    harness = f"import x\n\n\n{lesson}\n\n{play}" + "#\n" * 50
+    bare = Block("p.md", 1, "python", ' title="t/a.py"', ['--8<-- "t/a.py"'])
+    assert "lost in the harness" in lesson_problems(bare, harness)[0]
+    good = Block("p.md", 1, "python", ' title="t/a.py" hl_lines="4-5"', ['--8<-- "t/a.py"'])
+    assert lesson_problems(good, harness) == []
+    shifted = Block("p.md", 1, "python", ' title="t/a.py" hl_lines="5-6"', ['--8<-- "t/a.py"'])
+    assert "whole top-level definitions" in lesson_problems(shifted, harness)[0]
+    underneath = Block("underneath/p.md", 1, "python", ' title="t/a.py"', ['--8<-- "t/a.py"'])
+    assert lesson_problems(underneath, harness) == []
