@@ -5,6 +5,8 @@ command for that file. A copied snippet must run there: no import of this projec
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from playground.snippets.catalog import Kind, discover
@@ -90,3 +92,12 @@ def test_the_check_catches_a_missing_or_wrong_run_block() -> None:
     assert missing_run_blocks([term, right]) == []
     with pytest.raises(LookupError, match="websockets"):
         pinned("fastapi==1.0 \\\n", ("fastapi", "websockets"))
+
+
+@pytest.mark.parametrize("snippet", [s for s in discover(SNIPPETS) if s.kind is Kind.CLIENT], ids=lambda s: s.relative)
+def test_client_snippets_import_nothing_of_this_project(snippet) -> None:  # noqa: ANN001
+    tree = ast.parse(snippet.source())
+    modules = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    ours = [m for m in modules if m == "playground" or m.startswith("playground.")]
+    assert not ours, f"{snippet.relative} imports {ours}: a reader's fresh environment has no such package"

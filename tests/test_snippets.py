@@ -20,7 +20,9 @@ RUNNABLE = [snippet for snippet in ALL if snippet.kind in (Kind.BROWSER, Kind.TE
 
 
 def snippet_env(playground_url: str | None = None) -> dict[str, str]:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
+    # snippets/ too: client snippets import its public helper, playground_client.py
+    path = os.pathsep.join([str(ROOT), str(SNIPPETS)])
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path}
     if playground_url:
         env["PLAYGROUND_URL"] = playground_url
     return env
