@@ -1,7 +1,7 @@
 """The "Run it yourself" commands under terminal, server and client blocks, from one place.
 
-A page puts a ``bash`` block titled "Run it yourself" right after each block that does not run
-in the page (or that needs the playground). The block includes ``snippets/run/install.txt`` —
+A page puts a ``bash`` block, in a collapsed ``??? note "Run it yourself"``, right after each
+block that does not run in the page (or that needs the playground). The block includes ``snippets/run/install.txt`` —
 a fresh virtual environment and one ``pip install`` with the versions the site was checked with
 — and adds the one command for its file. The versions are read from the hashed lock
 (``requirements.txt``), so a dependency bump that forgets the pages fails
@@ -34,9 +34,10 @@ def pinned(requirements: str, packages: tuple[str, ...] = PACKAGES) -> dict[str,
 
 def install_text(requirements: str) -> str:
     """The lines every "Run it yourself" block starts with."""
-    pins = " ".join(f"{name}=={version}" for name, version in pinned(requirements).items())
+    pins = [f"{name}=={version}" for name, version in pinned(requirements).items()]
     fresh = "python3 -m venv .venv && . .venv/bin/activate   # Python 3.11+, a fresh environment"
-    return f"{fresh}\npip install {pins}\n"
+    half = (len(pins) + 1) // 2  # two lines: the command fits the page's code column at 1280 px
+    return f"{fresh}\npip install {' '.join(pins[:half])} \\\n    {' '.join(pins[half:])}\n"
 
 
 def main() -> int:
