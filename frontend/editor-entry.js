@@ -35,9 +35,9 @@ const theme = EditorView.theme({
   // Inside the box: the block's rounded corners clip anything drawn outside it.
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
   ".cm-scroller": { overflow: "auto" },
-  // As the built page draws highlighted lines (Material's `.highlight .hll`): the lesson looks
-  // the same before and after the editor replaces the static code.
-  ".cm-lesson": { backgroundColor: "var(--md-code-hl-color--light)", boxShadow: "2px 0 0 0 var(--md-code-hl-color) inset" },
+  // As the built page draws highlighted lines (contrast.css, `.highlight .hll`): a bar, no tint
+  // (on a tint the token colours fall below 4.5:1), the same before and after the editor loads.
+  ".cm-lesson": { boxShadow: ".25rem 0 0 0 var(--md-code-hl-color) inset" },
 });
 
 /**
