@@ -6,9 +6,9 @@ import { python } from "@codemirror/lang-python";
 import {
   bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting,
 } from "@codemirror/language";
-import { EditorState } from "@codemirror/state";
+import { EditorState, RangeSetBuilder, StateField } from "@codemirror/state";
 import {
-  drawSelection, EditorView, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers,
+  Decoration, drawSelection, EditorView, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers,
 } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 
@@ -35,15 +35,37 @@ const theme = EditorView.theme({
   // Inside the box: the block's rounded corners clip anything drawn outside it.
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
   ".cm-scroller": { overflow: "auto" },
+  // As the built page draws highlighted lines (contrast.css, `.highlight .hll`): a bar, no tint
+  // (on a tint the token colours fall below 4.5:1), the same before and after the editor loads.
+  ".cm-lesson": { boxShadow: ".25rem 0 0 0 var(--md-code-hl-color) inset" },
 });
+
+/**
+ * The page's highlighted lines (the snippet's lesson) stay highlighted in the editor, and move
+ * with the text when the reader edits above them.
+ * @param {number[]} lines 1-based
+ */
+function lessonHighlight(lines) {
+  const mark = Decoration.line({ class: "cm-lesson" });
+  return StateField.define({
+    create(state) {
+      /** @type {RangeSetBuilder<Decoration>} */
+      const builder = new RangeSetBuilder();
+      for (const n of lines) if (n <= state.doc.lines) builder.add(state.doc.line(n).from, state.doc.line(n).from, mark);
+      return builder.finish();
+    },
+    update: (marks, transaction) => marks.map(transaction.changes),
+    provide: (field) => EditorView.decorations.from(field),
+  });
+}
 
 /**
  * Mount an editor.
  * @param {HTMLElement} parent
  * @param {string} doc
- * @param {{ onRun: () => void, label: string, describedBy?: string, onChange?: (text: string) => void }} options
+ * @param {{ onRun: () => void, label: string, describedBy?: string, onChange?: (text: string) => void, lesson?: number[] }} options
  */
-export function createEditor(parent, doc, { onRun, label, describedBy, onChange }) {
+export function createEditor(parent, doc, { onRun, label, describedBy, onChange, lesson = [] }) {
   const runKeys = keymap.of([
     { key: "Mod-Enter", preventDefault: true, run: () => { onRun(); return true; } },
   ]);
@@ -54,7 +76,7 @@ export function createEditor(parent, doc, { onRun, label, describedBy, onChange 
       extensions: [
         runKeys, lineNumbers(), highlightSpecialChars(), history(), drawSelection(),
         indentOnInput(), indentUnit.of("    "), bracketMatching(), highlightActiveLine(),
-        syntaxHighlighting(highlight), python(), theme,
+        syntaxHighlighting(highlight), python(), theme, lessonHighlight(lesson),
         // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.contentAttributes.of({ "aria-label": label, ...(describedBy ? { "aria-describedby": describedBy } : {}) }),

@@ -10,13 +10,15 @@ import subprocess
 from playground.browser.record_run import run_traced
 from playground.browser.recorded_output import recorded_lines
 from playground.snippets.catalog import Snippet
-from tests.paths import PYTHON, ROOT
+from tests.paths import PYTHON, ROOT, SNIPPETS
 
 SNIPPET_TIMEOUT_S = 60
 
 
 def snippet_env(playground_url: str | None = None) -> dict[str, str]:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(ROOT)}
+    # snippets/ too: client snippets import its public helper, playground_client.py
+    path = os.pathsep.join([str(ROOT), str(SNIPPETS)])
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path}
     if playground_url:
         env["PLAYGROUND_URL"] = playground_url
     return env

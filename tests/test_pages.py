@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,8 @@ def python_blocks() -> list[Block]:
 
 
 KNOWN = {snippet.relative for snippet in discover(SNIPPETS)}
+# Helpers next to the topic folders (playground_client.py): shown on a page, not snippets.
+KNOWN |= {path.name for path in SNIPPETS.glob("*.py")}
 
 
 def test_every_python_block_is_a_snippet_include() -> None:
@@ -113,3 +116,146 @@ def test_every_page_is_in_the_nav() -> None:
     """The one page list (tests/site_pages.py) is the nav: a page missing from it would be built
     but neither linked nor checked by the browser, build and accessibility tests."""
     assert sorted(nav_pages()) == sorted(url_path(page.relative_to(DOCS).as_posix()) for page in pages())
+
+
+# --- The path: each fact stated on one page, linked from the others ---------------------------
+
+LOOP_LEGEND = "loop-picture.md"
+ONE_PLACE = {
+    # fact: (how a paragraph states it, the page that explains it, the anchor others link to)
+    "40 threads per worker": (
+        re.compile(r"\b40\b.*\b(threads?|tokens?)\b|\b(threads?|tokens?)\b.*\b40\b", re.S),
+        "threadpool.md",
+        "threadpool.md#what-40-threads-means-exactly",
+    ),
+    "403 before accept, 1006 in the browser": (
+        re.compile(r"\b403\b.*\b1006\b|\b1006\b.*\b403\b", re.S),
+        "websocket-auth.md",
+        "websocket-auth.md#a-refusal-before-accept-http-403-and-a-browser-sees-1006",
+    ),
+}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated chunks of a page, admonition bodies included."""
+    return [chunk for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+
+
+def repeated_facts(pages_text: dict[str, str]) -> list[str]:
+    """Paragraphs that state a ONE_PLACE fact away from its page without linking there."""
+    problems = []
+    for fact, (states, home, anchor) in ONE_PLACE.items():
+        for page, text in pages_text.items():
+            if page in (home, "glossary.md"):  # the glossary defines words and links each entry
+                continue
+            for chunk in paragraphs(text):
+                if states.search(chunk) and anchor not in chunk:
+                    problems.append(f"{page}: states '{fact}' again; link to {anchor} instead:\n{chunk[:200]}")
+    return problems
+
+
+def loop_tips_without_legend(page: str, text: str) -> list[str]:
+    """'Show the loop' tips that do not link to the one legend."""
+    problems = []
+    for match in re.finditer(r'^!!! tip "Show the loop[^\n]*\n((?:    [^\n]*\n?|\n)*)', text, re.M):
+        if LOOP_LEGEND not in match.group(1):
+            problems.append(f"{page}:{text[: match.start()].count(chr(10)) + 1}: tip does not link to {LOOP_LEGEND}")
+    return problems
+
+
+def page_texts() -> dict[str, str]:
+    return {page.relative_to(DOCS).as_posix(): page.read_text(encoding="utf-8") for page in pages()}
+
+
+def test_each_repeated_fact_is_stated_once_and_linked() -> None:
+    problems = repeated_facts(page_texts())
+    assert not problems, "\n\n".join(problems)
+
+
+def test_every_loop_tip_links_to_the_legend() -> None:
+    texts = page_texts()
+    assert any('!!! tip "Show the loop' in text for text in texts.values()), "no tips found: the scan is broken"
+    problems = [p for page, text in texts.items() for p in loop_tips_without_legend(page, text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_fact_checks_catch_a_restatement() -> None:
+    restated = {"threadpool.md": "up to 40 threads", "async-io.md": "A pool of 40 threads per worker.\n"}
+    assert len(repeated_facts(restated)) == 1
+    linked = {"async-io.md": "A pool of [40 threads](threadpool.md#what-40-threads-means-exactly).\n"}
+    assert repeated_facts(linked) == []
+    tip = '!!! tip "Show the loop: what to look for"\n    a lane\n\nafter\n'
+    assert len(loop_tips_without_legend("x.md", tip)) == 1
+    assert loop_tips_without_legend("x.md", tip.replace("a lane", "a lane ([legend](loop-picture.md))")) == []
+
+
+# --- The lesson visible: a snippet that plays the server highlights its lesson -----------------
+
+HL_LINES = re.compile(r'hl_lines="(?P<lines>[^"]*)"')
+HARNESS_MIN_LINES = 50  # longer than this, a lesson of a few lines drowns in its harness
+
+
+def plays_the_server(source: str) -> bool:
+    """The snippet drives the app with raw ASGI messages itself (`await app(scope, ...)`)."""
+    return "await app(" in source
+
+
+def highlighted(info: str) -> list[tuple[int, int]]:
+    found = HL_LINES.search(info)
+    if not found:
+        return []
+    spans = []
+    for part in found["lines"].split():
+        first, _, last = part.partition("-")
+        spans.append((int(first), int(last or first)))
+    return spans
+
+
+def definition_spans(source: str) -> list[tuple[int, int]]:
+    """Line spans of the file's top-level statements, decorators included."""
+    spans = []
+    for node in ast.parse(source).body:
+        decorators = [d.lineno for d in getattr(node, "decorator_list", [])]
+        spans.append((min([node.lineno, *decorators]), node.end_lineno or node.lineno))
+    return spans
+
+
+def lesson_problems(block: Block, source: str) -> list[str]:
+    """A harness snippet without highlighted lines, or highlights that cut a definition in two
+    (the sign that the file changed under the page's line numbers)."""
+    where = f"{block.page}:{block.line}"
+    spans = highlighted(block.info)
+    if not spans:
+        long_harness = plays_the_server(source) and len(source.splitlines()) > HARNESS_MIN_LINES
+        if long_harness and not block.page.startswith("underneath/"):
+            return [f'{where}: the lesson is lost in the harness; mark it with hl_lines="first-last"']
+        return []
+    starts = {start for start, _ in definition_spans(source)}
+    ends = {end for _, end in definition_spans(source)}
+    return [
+        f"{where}: hl_lines {first}-{last} does not cover whole top-level definitions of the file"
+        for first, last in spans
+        if first not in starts or last not in ends
+    ]
+
+
+def test_harness_snippets_highlight_their_lesson() -> None:
+    problems = []
+    for block in python_blocks():
+        path = INCLUDE.match(block.body[0])["path"] if block.body and INCLUDE.match(block.body[0]) else None
+        if path in KNOWN:
+            problems += lesson_problems(block, (SNIPPETS / path).read_text(encoding="utf-8"))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_lesson_check_catches_a_missing_or_shifted_highlight() -> None:
+    lesson, play = "async def lesson():\n    pass\n", "async def play():\n    await app(1, 2, 3)\n"
+    harness = f"import x\n\n\n{lesson}\n\n{play}" + "#\n" * 50
+    bare = Block("p.md", 1, "python", ' title="t/a.py"', ['--8<-- "t/a.py"'])
+    assert "lost in the harness" in lesson_problems(bare, harness)[0]
+    good = Block("p.md", 1, "python", ' title="t/a.py" hl_lines="4-5"', ['--8<-- "t/a.py"'])
+    assert lesson_problems(good, harness) == []
+    shifted = Block("p.md", 1, "python", ' title="t/a.py" hl_lines="5-6"', ['--8<-- "t/a.py"'])
+    assert "whole top-level definitions" in lesson_problems(shifted, harness)[0]
+    underneath = Block("underneath/p.md", 1, "python", ' title="t/a.py"', ['--8<-- "t/a.py"'])
+    assert lesson_problems(underneath, harness) == []

@@ -251,11 +251,11 @@ def test_asyncio_run_works_without_jspi(guarded: Guarded, live_playground: LiveS
     ("path", "relative", "says"),
     [
         (
-            "/async-io/",
+            "/underneath/loop-and-os/",
             "async_io/selectors_readiness_terminal.py",
             "python snippets/async_io/selectors_readiness_terminal.py",
         ),
-        ("/async-io/", "async_io/threadpool_server.py", "mounted at /snippets/async_io/threadpool_server/"),
+        ("/threadpool/", "async_io/threadpool_server.py", "mounted at /snippets/async_io/threadpool_server/"),
     ],
 )
 def test_blocks_that_do_not_run_here_say_where_they_run(
@@ -598,3 +598,25 @@ def test_readers_restored_from_the_snapshot_draw_different_random_numbers(
         finally:
             guard.context.close()
     assert draws[0] != draws[1], f"two readers drew the same random number {draws[0]}"
+
+
+def test_the_editor_keeps_the_pages_lesson_lines_highlighted(shared_page: Page, live_playground: LiveServer) -> None:
+    """A block with hl_lines shows the same lines highlighted once the editor replaces the static
+    code, and the highlight moves with the text when the reader edits above it."""
+    relative = "websocket/first_message_timeout.py"
+    open_page(shared_page, live_playground.base_url, page_of(relative))
+    block = block_for(shared_page, relative)
+    expected = [line for line in block.locator(":scope > pre .hll").all_inner_texts()]
+    assert len(expected) > 5, "the page highlights no lesson in this block: pick another block"
+    block.dispatch_event("pointerenter")
+    block.locator(".cm-editor").wait_for()
+    lesson = block.locator(".cm-lesson")
+    expect(lesson).to_have_count(len(expected))
+    assert [text.rstrip("\n") for text in lesson.all_inner_texts()] == [text.rstrip("\n") for text in expected]
+    block.locator(".cm-content").click()
+    shared_page.keyboard.press("Control+Home")
+    shared_page.keyboard.type("# a line typed above the lesson\n")
+    assert block.evaluate("el => el.runnerSource()").startswith("# a line typed above the lesson\n")
+    expect(lesson).to_have_count(len(expected))
+    assert lesson.first.inner_text() == expected[0].rstrip("\n")
+    block.get_by_role("button", name="Reset").click()

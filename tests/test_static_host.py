@@ -79,7 +79,7 @@ def test_static_copy_of_the_site_uses_a_playground_elsewhere(
     page.wait_for_selector('[data-widget="lab"][data-state="done"]', timeout=60_000)
     assert lab.locator("svg rect.lab__bar--served").count() == 3  # one served bar per request
 
-    page.goto(f"{static_host}/async-io/")
+    page.goto(f"{static_host}/threadpool/")
     block = block_for(page, "async_io/threadpool_client.py")
     assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
     assert block.get_attribute("data-runner-verdict") == "match", block.locator(".runner__output").inner_text()

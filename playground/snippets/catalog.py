@@ -9,6 +9,11 @@ playground, the page's runner reads it from the block title):
   tested under CPython, shown in the page with the command that runs it.
 * anything else — **browser**: runs anywhere, in CPython and in the page.
 
+A file directly in ``snippets/`` (not in a topic folder) is no snippet but a helper that client
+snippets import, public like them: ``playground_client.py``. A reader saves it next to the
+snippet; the page's Python finds it in its working directory (``worker.js``), the tests on
+``PYTHONPATH``.
+
 (Terminal is the kind the others cannot stand in for: `selectors`, threads and processes are part
 of the story and cannot run in a browser. Saying so on the block beats a demo that lies.)
 
@@ -59,6 +64,8 @@ def discover(snippets_dir: Path) -> list[Snippet]:
     found = []
     for path in sorted(snippets_dir.rglob("*.py")):
         if "__pycache__" in path.parts or path.name.startswith("_"):
+            continue
+        if path.parent == snippets_dir:  # a helper the snippets import (playground_client.py)
             continue
         found.append(Snippet(path=path, relative=path.relative_to(snippets_dir).as_posix()))
     return found

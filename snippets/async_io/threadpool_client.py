@@ -6,7 +6,7 @@ What is measured is printed as measured; what follows from the server's code is 
 import asyncio
 import time
 
-from playground.browser.client import get_json
+from playground_client import get_json  # ../playground_client.py: httpx here, fetch in the page
 
 SLEEP_S = 0.5  # what `report()` in threadpool_server.py sleeps: a constant of that code
 

@@ -1,12 +1,13 @@
 """Talk to the echo server above, as it runs on the playground.
 
-`playground.browser.client.connect` opens a websocket the same way in a terminal (the `websockets`
-library) and in this page (the browser's own WebSocket).
+`playground_client.connect` (../playground_client.py, one file to save next to this one) opens a
+websocket the same way in a terminal (the `websockets` library) and in this page (the browser's
+own WebSocket).
 """
 
 import asyncio
 
-from playground.browser.client import connect
+from playground_client import connect
 
 
 async def main() -> None:

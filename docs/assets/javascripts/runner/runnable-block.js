@@ -34,6 +34,27 @@ function element(tag, attributes = {}, text = "") {
 }
 
 /**
+ * The lines the page highlights (`hl_lines` on the block: the snippet's lesson, the rest of the
+ * file being scaffolding that makes it run), 1-based. The editor keeps them highlighted.
+ * @param {Element | null} code the built `<code>`, whose highlighted lines are `span.hll`
+ * @returns {number[]}
+ */
+function lessonLines(code) {
+  /** @type {number[]} */
+  const lines = [];
+  let line = 1;
+  for (const node of code?.childNodes ?? []) {
+    const text = node.textContent ?? "";
+    const breaks = (text.match(/\n/g) ?? []).length;
+    if (node instanceof Element && node.classList.contains("hll")) {
+      for (let i = 0; i < Math.max(1, breaks); i++) lines.push(line + i);
+    }
+    line += breaks;
+  }
+  return lines;
+}
+
+/**
  * Blocks that do not run in the page say where they do run.
  * @param {HTMLElement} block @param {string} filename @param {"server" | "terminal"} kind
  */
@@ -138,6 +159,7 @@ export function mountRunnable(block, client) {
           onRun: () => run(),
           label: `Code of ${name}, editable`,
           describedBy: hintText.id,
+          lesson: lessonLines(built.querySelector("code")),
           onChange: (/** @type {string} */ text) => {
             editorHost.style.minHeight = "";
             saveEdit(filename, text, original);

@@ -10,6 +10,8 @@ import { startLoopTrace } from "./loop-stream.js";
 /** @typedef {import("./protocol.js").FromWorker} FromWorker */
 
 const RUNTIME = new URL("../../../runtime/", import.meta.url);
+// snippets/*.py outside the topic folders (playground/snippets/catalog.py): imported by snippets.
+const SNIPPET_HELPERS = ["playground_client.py"];
 
 if (new URL(self.location.href).searchParams.get("jspi") === "off") {
   // @ts-ignore - test-only: make this worker look like a browser without JSPI.
@@ -187,6 +189,12 @@ async function start() {
   pyodide.FS.writeFile("/home/pyodide/playground/__init__.py", "");
   pyodide.FS.writeFile("/home/pyodide/playground/browser/__init__.py", "");
   browserFiles.forEach((name, i) => pyodide.FS.writeFile(`/home/pyodide/playground/browser/${name}`, texts[i]));
+  // The public helpers client snippets import, where a reader saves them: next to the snippet,
+  // in the working directory (on sys.path). The site serves them as snippets-src/ (the files).
+  for (const name of SNIPPET_HELPERS) {
+    const text = await (await realFetch(new URL(`../snippets-src/${name}`, RUNTIME))).text();
+    pyodide.FS.writeFile(`/home/pyodide/${name}`, text);
+  }
   packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
   runner = pyodide.pyimport("playground.browser.in_browser");
   runner.remember_packages(packagesJson); // a missing module's explanation lists what is shipped
