@@ -76,7 +76,7 @@ async def request_json(method: str, path: str, body: Any = None) -> tuple[int, A
             options |= {"body": json.dumps(body), "headers": {"content-type": "application/json"}}
         try:
             response = await pyfetch(url, **options)
-        except Exception as error:  # noqa: BLE001 - a failed fetch is a TypeError in JS
+        except Exception as error:  # a failed fetch is a TypeError in JS
             raise PlaygroundUnavailable(base_url(), str(error)) from None
         return response.status, await response.json()
     import httpx

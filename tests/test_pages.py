@@ -4,46 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from playground.snippets.catalog import discover
+from tests.page_blocks import INCLUDE, PYTHON_LANGS, TITLE, Block, code_blocks, pages
 from tests.paths import DOCS, SNIPPETS
 from tests.site_pages import nav_pages, url_path
-
-FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\s*\.?(?P<lang>[\w+-]*)(?P<rest>.*)$")
-INCLUDE = re.compile(r'^--8<--\s+"(?P<path>[^"]+)"\s*$')
-TITLE = re.compile(r'title="(?P<title>[^"]*)"')
-PYTHON_LANGS = {"python", "py", "python3", "pycon"}
-
-
-@dataclass(frozen=True)
-class Block:
-    page: str
-    line: int
-    lang: str
-    info: str
-    body: list[str]
-
-
-def code_blocks(text: str, page: str) -> list[Block]:
-    """Fenced blocks of a Markdown page, with their info string and body."""
-    blocks, lines, index = [], text.splitlines(), 0
-    while index < len(lines):
-        opened = FENCE_OPEN.match(lines[index])
-        if not opened:
-            index += 1
-            continue
-        fence, start, body = opened["fence"], index + 1, []
-        index += 1
-        while index < len(lines) and not lines[index].strip().startswith(fence):
-            body.append(lines[index].strip())
-            index += 1
-        blocks.append(Block(page, start, opened["lang"].lower(), opened["rest"], body))
-        index += 1
-    return blocks
 
 
 def problems_in(block: Block, known: set[str]) -> list[str]:
@@ -62,10 +29,6 @@ def problems_in(block: Block, known: set[str]) -> list[str]:
     if not title or title["title"] != path:
         problems.append(f'{where}: the block needs title="{path}" (the runner reads the kind from it)')
     return problems
-
-
-def pages() -> list[Path]:
-    return sorted(DOCS.rglob("*.md"))
 
 
 def python_blocks() -> list[Block]:
@@ -148,19 +111,22 @@ def repeated_facts(pages_text: dict[str, str]) -> list[str]:
         for page, text in pages_text.items():
             if page in (home, "glossary.md"):  # the glossary defines words and links each entry
                 continue
-            for chunk in paragraphs(text):
-                if states.search(chunk) and anchor not in chunk:
-                    problems.append(f"{page}: states '{fact}' again; link to {anchor} instead:\n{chunk[:200]}")
+            problems += [
+                f"{page}: states '{fact}' again; link to {anchor} instead:\n{chunk[:200]}"
+                for chunk in paragraphs(text)
+                if states.search(chunk) and anchor not in chunk
+            ]
     return problems
 
 
 def loop_tips_without_legend(page: str, text: str) -> list[str]:
     """'Show the loop' tips that do not link to the one legend."""
-    problems = []
-    for match in re.finditer(r'^!!! tip "Show the loop[^\n]*\n((?:    [^\n]*\n?|\n)*)', text, re.M):
-        if LOOP_LEGEND not in match.group(1):
-            problems.append(f"{page}:{text[: match.start()].count(chr(10)) + 1}: tip does not link to {LOOP_LEGEND}")
-    return problems
+    tips = re.finditer(r'^!!! tip "Show the loop[^\n]*\n((?:    [^\n]*\n?|\n)*)', text, re.M)
+    return [
+        f"{page}:{text[: match.start()].count(chr(10)) + 1}: tip does not link to {LOOP_LEGEND}"
+        for match in tips
+        if LOOP_LEGEND not in match.group(1)
+    ]
 
 
 def page_texts() -> dict[str, str]:
@@ -242,7 +208,8 @@ def lesson_problems(block: Block, source: str) -> list[str]:
 def test_harness_snippets_highlight_their_lesson() -> None:
     problems = []
     for block in python_blocks():
-        path = INCLUDE.match(block.body[0])["path"] if block.body and INCLUDE.match(block.body[0]) else None
+        found = INCLUDE.match(block.body[0]) if block.body else None
+        path = found["path"] if found else None
         if path in KNOWN:
             problems += lesson_problems(block, (SNIPPETS / path).read_text(encoding="utf-8"))
     assert not problems, "\n".join(problems)

@@ -9,10 +9,10 @@ import ast
 
 import pytest
 
-from playground.snippets.catalog import Kind, discover
+from playground.snippets.catalog import Kind, Snippet, discover
 from playground.snippets.run_commands import INSTALL_FILE, install_text, pinned
+from tests.page_blocks import INCLUDE, Block, code_blocks, pages
 from tests.paths import ROOT, SNIPPETS
-from tests.test_pages import INCLUDE, Block, code_blocks, pages
 
 RUN_NOTE = '??? note "Run it yourself"'  # collapsed: one click opens the commands
 INSTALL_INCLUDE = '--8<-- "run/install.txt"'
@@ -31,7 +31,7 @@ def missing_run_blocks(blocks: list[Block]) -> list[str]:
     for index, block in enumerate(blocks):
         found = INCLUDE.match(block.body[0]) if block.body else None
         kind = KINDS.get(found["path"]) if found else None
-        if kind not in (Kind.TERMINAL, Kind.SERVER, Kind.CLIENT):
+        if found is None or kind not in (Kind.TERMINAL, Kind.SERVER, Kind.CLIENT):
             continue
         relative = found["path"]
         after = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -93,7 +93,7 @@ def test_the_check_catches_a_missing_or_wrong_run_block() -> None:
 
 
 @pytest.mark.parametrize("snippet", [s for s in discover(SNIPPETS) if s.kind is Kind.CLIENT], ids=lambda s: s.relative)
-def test_client_snippets_import_nothing_of_this_project(snippet) -> None:  # noqa: ANN001
+def test_client_snippets_import_nothing_of_this_project(snippet: Snippet) -> None:
     tree = ast.parse(snippet.source())
     modules = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
