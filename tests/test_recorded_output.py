@@ -69,6 +69,8 @@ def test_a_duration_marked_as_varying_is_not_compared_but_the_mark_is() -> None:
     assert not lines_match("longest pause: ~3ms", "longest pause: 3ms"), "the reader must see the mark"
     assert not lines_match("longest pause: 3ms", "longest pause: ~3ms")
     assert not lines_match("longest pause: ~3ms", "longest pause: ~3 ticks")
+    assert lines_match("2 threads: ~1.9 cores", "2 threads: ~0.4 cores"), "any number, not only durations"
+    assert not lines_match("2 threads: ~1.9 cores", "2 threads: 1.9 cores")
 
 
 def snippet_suite_on(snippets: Path) -> subprocess.CompletedProcess[str]:

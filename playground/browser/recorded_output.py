@@ -25,12 +25,12 @@ Comparing (the rule, written down only here; the CPython tests and the page both
    both: 0.1 s for ``1.0s``, 1 ms for ``59ms``). So ``1.0s`` accepts ``0.7s`` to ``1.3s`` and
    ``59ms`` accepts ``24ms`` to ``94ms``: a busy CI machine or a browser's timer passes, and the gaps a snippet
    teaches (sequential 0.9s against concurrent 0.3s) do not.
-4. A duration written with a tilde, ``~12ms``, is an example that varies from run to run (a
-   longest pause, a time on a loaded machine): it is not compared, but the actual line must show
-   a duration there too, with its tilde (the snippet prints the tilde, so the reader sees it as
-   well). A lesson drawn from timings is never left to the durations: the snippet prints it as a
-   line of its own that is compared to the letter — an ordering, a ratio in a band, a boolean
-   (``processes faster than threads: True``).
+4. A number written with a tilde, ``~12ms`` or ``~1.9 cores``, is an example that varies from
+   run to run (a longest pause, a time on a loaded machine): it is not compared, but the actual
+   line must show a number there too, with its tilde and what follows it (the snippet prints the
+   tilde, so the reader sees it as well). A lesson drawn from timings is never left to the
+   numbers: the snippet prints it as a line of its own that is compared to the letter — an
+   ordering, a ratio in a band, a boolean (``processes computed at the same time: True``).
 5. Everything else must match to the letter.
 
 On a mismatch, the diff shows the snippet as it is against the snippet as a real run would
@@ -52,8 +52,8 @@ from playground.browser.output_trace import Chunk
 MARKER = "#>"
 DURATION_RELATIVE = 0.25  # of the recorded value
 DURATION_FLOOR_S = 0.02  # a timer that fires late, whatever the value
-VARIES = "~"  # written right before a duration: an example, not compared
-_DURATION = re.compile(r"(?<![\w.])(~?)(\d+(?:\.\d+)?)(ms|s)\b")
+_VARIES = re.compile(r"~\d+(?:\.\d+)?")  # an example number, not compared (rule 4)
+_DURATION = re.compile(r"(?<![\w.~])(\d+(?:\.\d+)?)(ms|s)\b")
 
 
 def _marker_text(line: str) -> str | None:
@@ -83,19 +83,17 @@ def duration_tolerance_s(number: str, unit: str) -> float:
 
 
 def _durations_match(want: re.Match[str], got: re.Match[str]) -> bool:
-    varies, number, unit = want.groups()
-    if varies:  # rule 4: the tilde is text (compared), the value is an example
-        return bool(got.group(1))
-    if got.group(1):
-        return False
-    return abs(_seconds(number, unit) - _seconds(*got.groups()[1:])) <= duration_tolerance_s(number, unit)
+    number, unit = want.groups()
+    return abs(_seconds(number, unit) - _seconds(*got.groups())) <= duration_tolerance_s(number, unit)
 
 
 def lines_match(recorded: str, actual: str) -> bool:
     recorded, actual = recorded.rstrip(), actual.rstrip()
     if recorded == actual:
         return True
-    # Same text once durations are masked, then each duration pair by rules 3 and 4.
+    # Rule 4: a ~number is an example; only the tilde and the text around it are compared.
+    recorded, actual = _VARIES.sub("~<n>", recorded), _VARIES.sub("~<n>", actual)
+    # Same text once durations are masked, then each duration pair by rule 3.
     if _DURATION.sub("<t>", recorded) != _DURATION.sub("<t>", actual):
         return False
     pairs = zip(_DURATION.finditer(recorded), _DURATION.finditer(actual), strict=True)  # same count: masked alike
