@@ -7,6 +7,9 @@
 
 Here the loop's exception handler prints what asyncio would log. The right ways: keep a
 reference and look at the result when the task ends, or let a TaskGroup own it.
+
+(A terminal snippet: what is reported, and when, depends on the event loop. The page's Pyodide
+loop reported neither line in Chromium: there the exception is lost without even a log line.)
 """
 
 import asyncio
