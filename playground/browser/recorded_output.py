@@ -30,7 +30,7 @@ Comparing (the rule, written down only here; the CPython tests and the page both
    line must show a number there too, with its tilde and what follows it (the snippet prints the
    tilde, so the reader sees it as well). A lesson drawn from timings is never left to the
    numbers: the snippet prints it as a line of its own that is compared to the letter — an
-   ordering, a ratio in a band, a boolean (``processes computed at the same time: True``).
+   ordering, a ratio in a band, a boolean (``processes faster than the loop (over 1.3x): True``).
 5. Everything else must match to the letter.
 
 On a mismatch, the diff shows the snippet as it is against the snippet as a real run would
