@@ -10,7 +10,7 @@ from playground.browser.recorded_output import compare, recorded_lines
 from tests.paths import SNIPPETS
 
 CPU_DEMO = SNIPPETS / "async_io" / "cpu_bound_processes_terminal.py"
-AS_RECORDED = {"on the loop": (0.85, 0.85), "in threads": (0.66, 0.194), "in processes": (0.577, 0.144)}
+AS_RECORDED = {"on the loop": (0.184, 0.184), "in threads": (0.182, 0.052), "in processes": (0.043, 0.001)}
 
 
 def cpu_demo_report() -> Callable[[dict[str, tuple[float, float]]], list[str]]:
