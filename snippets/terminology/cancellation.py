@@ -17,16 +17,9 @@ async def main() -> None:
         await task
     except asyncio.CancelledError:
         print(f"main: the task was cancelled: {task.cancelled()}")
-    early = asyncio.create_task(download())
-    early.cancel()  # before its first step: the coroutine never starts, so no finally runs
-    try:
-        await early
-    except asyncio.CancelledError:
-        print(f"main: cancelled before its first step: {early.cancelled()}, and it printed nothing")
 
 
 asyncio.run(main())
 #> download: started
 #> download: cleaning up
 #> main: the task was cancelled: True
-#> main: cancelled before its first step: True, and it printed nothing
