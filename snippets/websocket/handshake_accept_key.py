@@ -22,7 +22,7 @@ request = [
     "Upgrade: websocket",
     "Connection: Upgrade",
     f"Sec-WebSocket-Key: {key}",
-    "Sec-WebSocket-Version: 13",  # the only version; a server answers 426 to any other
+    "Sec-WebSocket-Version: 13",  # the only one (another: uvicorn says 400)
     "Origin: http://127.0.0.1:8000",  # sent by browsers: the page that opens the socket
 ]
 print("\n".join(request))

@@ -36,16 +36,16 @@ async def welcome(websocket: WebSocket) -> None:
     await websocket.close()
 
 
-async def handshake(port: int, path: str) -> None:
+async def handshake(port: int, path: str, version: str = "13") -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     key = base64.b64encode(os.urandom(16)).decode()
     request = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket",
-               "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
+               "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", f"Sec-WebSocket-Version: {version}"]
     writer.write("\r\n".join([*request, "", ""]).encode())
     head = (await reader.readuntil(b"\r\n\r\n")).decode().split("\r\n")
-    wanted = {"upgrade", "connection", "www-authenticate", "content-length"}
+    wanted = {"upgrade", "connection", "www-authenticate", "content-length", "sec-websocket-version"}
     shown = [line for line in head[1:] if line.split(":")[0].lower() in wanted]
-    print(f"{path:11} -> {head[0]}")
+    print(f"{path:11} -> {head[0]}" + ("" if version == "13" else f" (version {version})"))
     for line in shown:
         print(f"{'':15}{line}")
     writer.close()
@@ -61,6 +61,7 @@ async def main() -> None:
     serving = asyncio.create_task(server.serve(sockets=[listener]))
     for path in ("/ws/open", "/ws/closed", "/ws/denied"):
         await handshake(port, path)
+    await handshake(port, "/ws/open", version="8")  # RFC 6455 4.4: "such as 426", with the versions
     server.should_exit = True
     await serving
 
@@ -76,3 +77,6 @@ asyncio.run(main())
 #>                www-authenticate: Bearer realm="chat"
 #>                content-length: 13
 #>                Connection: close
+#> /ws/open    -> HTTP/1.1 400 Bad Request (version 8)
+#>                Connection: close
+#>                Content-Length: 80
