@@ -1,10 +1,5 @@
-"""Small pieces the wire-level guards share: the settings a uvicorn protocol runs under, the
-process's file limit, and a log that says a refusal once per address per minute.
-
-uvicorn builds one protocol object per connection from its `Config`; the protocols in
-`http_protocols` and `ws_protocol` need the playground's settings, which live on the app
-(`app.state.settings`). `settings_of(config)` finds them once per config: the same way in one
-process and in each worker (which builds its app from the environment)."""
+"""Small pieces the wire-level guards share: the process's file limit, and a log that says a
+refusal once per address per minute (the settings reach the protocols on `config.PlaygroundConfig`)."""
 
 from __future__ import annotations
 
@@ -12,35 +7,8 @@ import logging
 import resource
 import time
 from collections import OrderedDict
-from typing import Any
-
-from playground.server.settings import Settings
 
 logger = logging.getLogger("uvicorn.error")  # where uvicorn logs, in its format and level
-
-_CACHE_ATTRIBUTE = "_playground_settings"
-
-
-def settings_of(config: Any) -> Settings:
-    """The playground settings behind a uvicorn Config (found by walking the middleware chain)."""
-    cached = getattr(config, _CACHE_ATTRIBUTE, None)
-    if isinstance(cached, Settings):
-        return cached
-    layer = getattr(config, "loaded_app", None)
-    found: Settings | None = None
-    for _ in range(64):  # a middleware chain, never a cycle in practice; bounded anyway
-        if layer is None:
-            break
-        state = getattr(layer, "state", None)
-        candidate = getattr(state, "settings", None) if state is not None else None
-        if isinstance(candidate, Settings):
-            found = candidate
-            break
-        layer = getattr(layer, "app", None)
-    settings = found or Settings.from_env()
-    setattr(config, _CACHE_ATTRIBUTE, settings)
-    return settings
-
 
 def raise_file_limit() -> tuple[int, int]:
     """Raise the soft limit on open files to the hard one: every connection is a file, and the

@@ -19,6 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from playground.server.app import create_app, websocket_guard
+from playground.server.config import PlaygroundConfig
 from playground.server.http_protocols import http_protocol_class
 from playground.server.settings import Settings, export_to_environment
 from playground.server.ws_protocol import GuardedWebSocketProtocol
@@ -80,8 +81,12 @@ def serve_workers(settings: Settings) -> None:
     # up (prometheus-client's multiprocess mode). Set before the workers import prometheus_client.
     metrics_dir = tempfile.TemporaryDirectory(prefix="playground-metrics-")
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir.name)
-    config = uvicorn.Config(
-        "playground.server.app:create_app", factory=True, workers=settings.workers, **uvicorn_options(settings)
+    config = PlaygroundConfig(
+        "playground.server.app:create_app",
+        settings,
+        factory=True,
+        workers=settings.workers,
+        **uvicorn_options(settings),
     )
     try:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
@@ -91,11 +96,30 @@ def serve_workers(settings: Settings) -> None:
         metrics_dir.cleanup()
 
 
+def serve_reloading(settings: Settings) -> None:
+    """One process that restarts when playground code changes (`--reload`): uvicorn's reloader,
+    fed our Config (uvicorn.run would build a plain one, which our protocols refuse)."""
+    from uvicorn.supervisors import ChangeReload
+
+    export_to_environment(settings)  # the reloader's child builds the app from the environment
+    config = PlaygroundConfig(
+        "playground.server.app:create_app",
+        settings,
+        factory=True,
+        reload=True,
+        reload_dirs=[str(settings.snippets_dir.parent / "playground"), str(settings.snippets_dir)],
+        **uvicorn_options(settings),
+    )
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        ChangeReload(config, target=server.run, sockets=[config.bind_socket()]).run()
+
+
 def serve(settings: Settings) -> None:
     if settings.workers > 1:
         serve_workers(settings)
         return
-    server = PlaygroundServer(uvicorn.Config(create_app(settings), **uvicorn_options(settings)))
+    server = PlaygroundServer(PlaygroundConfig(create_app(settings), settings, **uvicorn_options(settings)))
     # Ctrl+C (or SIGINT from a test) after a graceful shutdown: nothing to report
     with contextlib.suppress(KeyboardInterrupt):
         server.run()

@@ -87,6 +87,31 @@ class Settings(BaseSettings):
         description="Largest request head (request line and headers); larger is refused (431 or closed).",
     )
 
+    http_max_pipelined: int = Field(
+        16,
+        ge=1,
+        description="Requests one connection may send ahead of their answers (HTTP pipelining); more close "
+        "the connection.",
+    )
+    http_body_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a request body may take to arrive in full, counted from the end of its head; "
+        "then 408 and the connection is closed.",
+    )
+    http_send_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds an HTTP response may wait for a client that stopped reading; then the "
+        "connection is dropped.",
+    )
+    http_max_connections_per_ip: int = Field(
+        64,
+        ge=1,
+        description="Open HTTP connections per client address (a proxy named in --forwarded-allow-ips is "
+        "exempt); more get 429 and are closed. Websockets count under --ws-max-connections-per-ip.",
+    )
+
     # Plain HTTP, for every client address.
     http_requests_per_second: float = Field(
         50.0,

@@ -29,7 +29,7 @@ from typing import Any
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from playground.server.limits import settings_of
+from playground.server.config import playground_config
 from playground.server.metrics import refused
 from playground.server.token_bucket import TokenBucket
 
@@ -42,7 +42,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         self, config: Any, server_state: Any, app_state: dict[str, Any], _loop: asyncio.AbstractEventLoop | None = None
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        settings = settings_of(config)
+        settings = playground_config(config).settings
         self.bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
         self.rate_reason = f"more than {settings.ws_messages_per_second:g} messages/s"
         self.send_timeout = settings.ws_send_timeout
