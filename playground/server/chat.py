@@ -5,8 +5,9 @@ and a server timestamp; joins and leaves are announced. The rooms themselves —
 fan-out — are a `RoomStore` (`rooms`): in this process's memory by default, in Redis with
 `--redis-url` (needed for several workers or machines: the WebSockets page explains why).
 
-What one member can do to the others is bounded here: text that is not valid Unicode is refused
-to its sender (it used to fail in every member's send), each send to a member has a deadline, and
+What one member can do to the others is bounded here: text the chat does not show (`chat_text`:
+control and bidi characters, unpaired surrogates, stacks of combining marks) is refused to its
+sender, JSON nested too deeply to parse closes the sender with 1008, each send to a member has a deadline, and
 a member that stops reading is closed with 1013 without holding up anyone's fan-out.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from playground.server.chat_text import TooDeep, parse_chat_message
 from playground.server.rooms import CLOSE_TRY_LATER, BrokerUnavailable, Limits, Member, Refused, RoomStore
 from playground.server.rooms_local import LocalRooms
 from playground.server.settings import Settings
@@ -43,26 +45,6 @@ def make_store(settings: Settings) -> RoomStore:
 
         return RedisRooms(settings.redis_url, limits)
     return LocalRooms(limits)
-
-
-def parse_chat_message(text: str, max_chars: int) -> str:
-    """The text of a client message ``{"text": "..."}``; ValueError says what was wrong."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f'expected JSON like {{"text": "hi"}}, got invalid JSON ({error.msg})') from None
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        raise ValueError('expected an object with a string "text", like {"text": "hi"}')
-    body: str = data["text"]
-    if not body.strip():
-        raise ValueError("the text is empty")
-    if len(body) > max_chars:
-        raise ValueError(f"the text has {len(body)} characters; the limit is {max_chars}")
-    try:
-        body.encode("utf-8")  # JSON's "\ud800" escape decodes to a lone surrogate: no UTF-8 for it
-    except UnicodeEncodeError as error:
-        raise ValueError(f"the text is not valid Unicode: an unpaired surrogate at position {error.start}") from None
-    return body
 
 
 def make_router(settings: Settings) -> APIRouter:
@@ -118,6 +100,9 @@ async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings
         try:
             body = parse_chat_message(text, settings.chat_max_text)
             await rooms.broadcast(member.room, {"type": "message", "from": member.id, "text": body})
+        except TooDeep as error:
+            member.end(CLOSE_POLICY, str(error))
+            raise _Ended from None
         except ValueError as error:
             _tell(member, {"type": "error", "detail": str(error)})
         except BrokerUnavailable:
