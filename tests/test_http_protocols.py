@@ -158,3 +158,20 @@ async def test_connections_from_one_address_beyond_the_cap_get_429(bounded: Live
     finally:
         for sock in held:
             sock.close()
+
+
+async def test_garbage_request_heads_do_not_flood_the_log(bounded: LiveServer) -> None:
+    """Hole 8: uvicorn logs "Invalid HTTP request received." per garbage head, 2,689 lines/s."""
+    for _ in range(30):
+        reader, writer = await asyncio.open_connection(*address(bounded))
+        writer.write(b"\x16\x03\x01 not http at all\r\n\r\n")
+        try:
+            assert (await read_to_end(reader, timeout=5)).startswith(b"HTTP/1.1 400 ")
+        finally:
+            writer.transport.abort()
+    reader, writer = await asyncio.open_connection(*address(bounded))
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    await read_to_end(reader, timeout=5)  # a request after them, so their log lines are written
+    writer.transport.abort()
+    lines = [line for line in bounded.output().splitlines() if "Invalid HTTP request" in line]
+    assert 1 <= len(lines) <= 2, "\n".join(lines[:5]) + f"\n... {len(lines)} lines"
