@@ -286,7 +286,7 @@ async def test_cross_origin_calls_are_allowed_for_exactly_the_websocket_origins(
 
 
 def test_client_buckets_stay_under_their_cap_and_forget_the_least_recent() -> None:
-    from playground.server.http_guard import ClientBuckets
+    from playground.server.address_limits import ClientBuckets
 
     buckets = ClientBuckets(rate=0.001, burst=2, max_clients=100)
     assert buckets.take("10.9.9.9") and buckets.take("10.9.9.9") and not buckets.take("10.9.9.9")

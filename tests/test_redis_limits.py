@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from playground.server.address_limits import LocalAddressLimits
 from playground.server.address_limits_redis import RedisAddressLimits
 from playground.server.app import create_app
 from playground.server.lab_lock import LabLockUnavailable, RedisLabLock
+from playground.server.redis_client import DEFAULT_MAX_CONNECTIONS, make_client
 from playground.server.settings import Settings
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
@@ -84,13 +87,13 @@ async def test_http_burst_is_shared_by_two_apps(redis_server: RedisServer, tmp_p
     other = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=apps[1], client=(random_address(), 1)), base_url="http://127.0.0.1"
     )
-    try:
-        through_a = [(await clients[0].get("/healthz")).status_code for _ in range(3)]
-        refused = await clients[1].get("/healthz")
+    try:  # not /healthz: that is counted in each process, off Redis (test_healthz_does_not_wait_...)
+        through_a = [(await clients[0].get("/snippets/")).status_code for _ in range(3)]
+        refused = await clients[1].get("/snippets/")
         assert through_a == [200, 200, 200]
         assert refused.status_code == 429 and "too many requests" in refused.json()["detail"]
         assert int(refused.headers["retry-after"]) >= 90  # a token every 100 s: the bucket's own wait
-        assert (await other.get("/healthz")).status_code == 200  # another address is untouched
+        assert (await other.get("/snippets/")).status_code == 200  # another address is untouched
     finally:
         for client in (*clients, other):
             await client.aclose()
@@ -194,3 +197,42 @@ async def test_a_lab_run_through_one_playground_makes_the_other_wait(
             await watcher.aclose()
     # Alone, B's run would end first; it ends second because it waited for A's turn to end.
     assert finished == ["long run through A", "short run through B"]
+
+
+async def test_healthz_does_not_wait_on_a_slow_redis(tmp_path: Path) -> None:
+    """Hole 10: /healthz went through the Redis rate limiter, so a stalled Redis made it slow."""
+    with run_redis(free_port()) as server:
+        app = create_app(Settings(site_dir=tmp_path, redis_url=server.url))
+        transport = httpx.ASGITransport(app=app, client=(random_address(), 1))
+        assert server.process is not None
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+                assert (await client.get("/snippets/")).status_code == 200  # Redis answered once
+                server.process.send_signal(signal.SIGSTOP)  # Redis stalls: no reply at all
+                try:
+                    started = time.perf_counter()
+                    health = await client.get("/healthz")
+                    took = time.perf_counter() - started
+                finally:
+                    server.process.send_signal(signal.SIGCONT)
+        finally:
+            await app.state.address_limits.close()
+    assert health.status_code == 200
+    assert took < 0.25, f"/healthz took {took:.2f} s behind a stalled Redis (its timeout is 0.5 s)"
+
+
+async def test_the_redis_pool_is_bounded() -> None:
+    """Hole 10: 300 requests in flight opened 208 connections to Redis from one process. Every
+    Redis client the playground makes comes from `make_client`: 300 calls at once there."""
+    with run_redis(free_port()) as server:
+        client = make_client(server.url, timeout=5.0)
+        watcher = redis.Redis.from_url(server.url, decode_responses=True)
+        try:
+            await asyncio.gather(*(client.incr("calls") for _ in range(300)))
+            connected = int((await watcher.info("clients"))["connected_clients"])
+            calls = int(await watcher.get("calls") or 0)
+        finally:
+            await client.aclose()
+            await watcher.aclose()
+    assert calls == 300
+    assert connected <= DEFAULT_MAX_CONNECTIONS + 1, f"{connected} connections to Redis (1 is the watcher)"

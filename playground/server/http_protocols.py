@@ -253,7 +253,6 @@ class HeadGuard:
         refused("send_timeout")
         reset(self.transport)  # connection_lost follows: the app's pending send returns
 
-
     def _stop_timers(self) -> None:
         self._cancel_head_timer()
         for timer in (self._body_timer, self._send_timer):

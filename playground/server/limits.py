@@ -10,6 +10,7 @@ from collections import OrderedDict
 
 logger = logging.getLogger("uvicorn.error")  # where uvicorn logs, in its format and level
 
+
 def raise_file_limit() -> tuple[int, int]:
     """Raise the soft limit on open files to the hard one: every connection is a file, and the
     soft default (often 1024) is far below what one event loop can hold. Returns (soft, hard)."""
