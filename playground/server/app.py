@@ -16,7 +16,7 @@ from playground.server.http_guard import HttpGuard
 from playground.server.isolation import CrossOriginIsolation
 from playground.server.lab_lock import make_lab_turns
 from playground.server.limits import quiet_refusal_logs
-from playground.server.metrics import CountResponses, metrics_endpoint
+from playground.server.metrics import CountResponses, metrics_endpoint_for
 from playground.server.origins import LOCAL_ORIGIN, allowed_origins
 from playground.server.settings import Settings
 from playground.server.snippet_mounts import server_snippets
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         beyond the connection cap (`http_protocols`), where other requests get 503."""
         return "ok"
 
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    app.add_route("/metrics", metrics_endpoint_for(settings.metrics_allow_ips), include_in_schema=False)
 
     app.include_router(echo.router, tags=["websockets"])
     chat_router = chat.make_router(settings)

@@ -169,6 +169,12 @@ class Settings(BaseSettings):
         description="Bytes queued for a client that does not read (pongs included) before the connection is dropped.",
     )
 
+    metrics_allow_ips: str = Field(
+        "127.0.0.1,::1",
+        description="Comma-separated client addresses or networks that may read /metrics (load, file "
+        "descriptors, versions); others get 404. Empty: nobody.",
+    )
+
     # Chat rooms.
     chat_max_rooms: int = Field(100, ge=1, description="Chat rooms open at once.")
     chat_max_members: int = Field(50, ge=1, description="Members per chat room.")

@@ -31,7 +31,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from playground.server.address_limits import AddressLimits, local_limits
 from playground.server.limits import OncePerInterval
-from playground.server.metrics import WEBSOCKET_CLOSES, WEBSOCKET_MESSAGES, WEBSOCKETS_OPEN, refused
+from playground.server.metrics import (
+    WEBSOCKET_CLOSES,
+    WEBSOCKET_MESSAGES,
+    WEBSOCKETS_OPEN,
+    close_code_label,
+    refused,
+)
 from playground.server.origins import allowed_origins, origin_allowed
 from playground.server.settings import Settings
 from playground.server.token_bucket import TokenBucket
@@ -71,7 +77,7 @@ class GuardedConnection:
         if self.closed:
             return
         self.closed = True
-        WEBSOCKET_CLOSES.labels(str(code)).inc()
+        WEBSOCKET_CLOSES.labels(close_code_label(code)).inc()
         try:
             async with asyncio.timeout(self.guard.settings.ws_send_timeout):
                 await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
@@ -88,7 +94,7 @@ class GuardedConnection:
             return await self._check(message)
         if message["type"] == "websocket.disconnect" and not self.closed:
             self.closed = True
-            WEBSOCKET_CLOSES.labels(str(message.get("code", 1005))).inc()
+            WEBSOCKET_CLOSES.labels(close_code_label(message.get("code", 1005))).inc()
         return message
 
     async def _check(self, message: Message) -> Message:
@@ -110,7 +116,7 @@ class GuardedConnection:
             return  # the guard closed it; the app will see the disconnect on its next receive
         if message["type"] == "websocket.close":
             self.closed = True
-            WEBSOCKET_CLOSES.labels(str(message.get("code", 1000))).inc()
+            WEBSOCKET_CLOSES.labels(close_code_label(message.get("code", 1000))).inc()
         await self._send(message)
 
 
