@@ -19,14 +19,24 @@ Comparing (the rule, written down only here; the CPython tests and the page both
    line printed by a statement with no group under it fails the check.
 3. Lines are compared after stripping trailing white space. Output that depends on timing is
    printed rounded, as a duration with a unit: ``1.0s`` or ``250ms``. A duration in the
-   recorded line matches a duration in the same place of the actual line when they differ by
-   at most ``DURATION_TOLERANCE_S`` seconds — enough for a busy CI machine or a browser's
-   timer, and still far below the gap a snippet teaches (sequential 3.0s against concurrent
-   1.0s). Everything else must match to the letter.
+   recorded line matches a duration in the same place of the actual line when they differ by at
+   most a quarter of the recorded value (``DURATION_RELATIVE``), plus 20 ms for a late timer
+   (``DURATION_FLOOR_S``), plus one unit of the recorded value's last digit (the rounding of
+   both: 0.1 s for ``1.0s``, 1 ms for ``59ms``). So ``1.0s`` accepts ``0.7s`` to ``1.3s`` and
+   ``59ms`` accepts ``24ms`` to ``94ms``: a busy CI machine or a browser's timer passes, and the gaps a snippet
+   teaches (sequential 0.9s against concurrent 0.3s) do not.
+4. A duration written with a tilde, ``~12ms``, is an example that varies from run to run (a
+   longest pause, a time on a loaded machine): it is not compared, but the actual line must show
+   a duration there too, with its tilde (the snippet prints the tilde, so the reader sees it as
+   well). A lesson drawn from timings is never left to the durations: the snippet prints it as a
+   line of its own that is compared to the letter — an ordering, a ratio in a band, a boolean
+   (``processes faster than threads: True``).
+5. Everything else must match to the letter.
 
 On a mismatch, the diff shows the snippet as it is against the snippet as a real run would
 record it. ``python -m playground.browser.recorded_output --update FILE...`` writes that
-version (a recorded duration still within the tolerance is kept, so re-recording does not churn).
+version (a recorded duration still within the tolerance, or marked ``~``, is kept, so
+re-recording does not churn).
 """
 
 from __future__ import annotations
@@ -40,8 +50,10 @@ from dataclasses import dataclass, field
 from playground.browser.output_trace import Chunk
 
 MARKER = "#>"
-DURATION_TOLERANCE_S = 0.25
-_DURATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(ms|s)\b")
+DURATION_RELATIVE = 0.25  # of the recorded value
+DURATION_FLOOR_S = 0.02  # a timer that fires late, whatever the value
+VARIES = "~"  # written right before a duration: an example, not compared
+_DURATION = re.compile(r"(?<![\w.])(~?)(\d+(?:\.\d+)?)(ms|s)\b")
 
 
 def _marker_text(line: str) -> str | None:
@@ -63,15 +75,31 @@ def _seconds(number: str, unit: str) -> float:
     return float(number) / 1000 if unit == "ms" else float(number)
 
 
+def duration_tolerance_s(number: str, unit: str) -> float:
+    """How far an actual duration may be from the recorded ``number`` ``unit`` (rule 3): a
+    quarter of it, 20 ms, and one unit of its last printed digit for the rounding."""
+    decimals = len(number.partition(".")[2])
+    return DURATION_RELATIVE * _seconds(number, unit) + DURATION_FLOOR_S + _seconds(f"{10.0**-decimals}", unit)
+
+
+def _durations_match(want: re.Match[str], got: re.Match[str]) -> bool:
+    varies, number, unit = want.groups()
+    if varies:  # rule 4: the tilde is text (compared), the value is an example
+        return bool(got.group(1))
+    if got.group(1):
+        return False
+    return abs(_seconds(number, unit) - _seconds(*got.groups()[1:])) <= duration_tolerance_s(number, unit)
+
+
 def lines_match(recorded: str, actual: str) -> bool:
     recorded, actual = recorded.rstrip(), actual.rstrip()
     if recorded == actual:
         return True
-    # Same text once durations are masked, then each duration pair within the tolerance.
+    # Same text once durations are masked, then each duration pair by rules 3 and 4.
     if _DURATION.sub("<t>", recorded) != _DURATION.sub("<t>", actual):
         return False
     pairs = zip(_DURATION.finditer(recorded), _DURATION.finditer(actual), strict=True)  # same count: masked alike
-    return all(abs(_seconds(*want.groups()) - _seconds(*got.groups())) <= DURATION_TOLERANCE_S for want, got in pairs)
+    return all(_durations_match(want, got) for want, got in pairs)
 
 
 def _groups_match(recorded: Sequence[str], actual: Sequence[str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,7 +20,7 @@ from playground.server.limits import quiet_refusal_logs
 from playground.server.metrics import CountResponses, metrics_endpoint_for
 from playground.server.origins import LOCAL_ORIGIN, allowed_origins
 from playground.server.settings import Settings
-from playground.server.snippet_mounts import server_snippets
+from playground.server.snippet_mounts import SnippetCapacity, server_snippets
 from playground.server.static_site import SiteFiles, sitemap_for
 from playground.server.ws_guard import WebSocketGuard
 
@@ -66,9 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Where each server snippet is mounted, and why one is not."""
         return [{"snippet": m.snippet.relative, "path": m.path + "/", "error": m.error} for m in mounted]
 
+    snippet_slots = asyncio.Semaphore(settings.snippet_max_requests)  # shared by every snippet app
     for entry in mounted:
         if entry.app is not None:
-            app.mount(entry.path, entry.app)
+            app.mount(entry.path, SnippetCapacity(entry.app, snippet_slots))
 
     sitemap = settings.site_dir / "sitemap.xml"
     if sitemap.is_file():

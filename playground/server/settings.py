@@ -188,6 +188,13 @@ class Settings(BaseSettings):
         "per-address limits, the lab's one run at a time. Empty: all in this process's memory.",
     )
 
+    snippet_max_requests: int = Field(
+        16,
+        ge=1,
+        description="HTTP requests the mounted snippet apps serve at once, all together (their `def` endpoints "
+        "use the threads the static site needs too); more wait up to 5 s, then 503.",
+    )
+
     # The concurrency lab.
     lab_max_requests: int = Field(100, ge=1, description="Concurrent requests one lab run may fire.")
     lab_max_seconds: float = Field(5.0, gt=0, description="Seconds one lab target request may wait or work.")
