@@ -149,3 +149,31 @@ async def test_redis_going_away_is_said_and_survived(prefix: str) -> None:
         finally:
             for store in (one, other):
                 await store.close()
+
+
+async def test_after_a_redis_restart_a_burst_of_joins_is_served(prefix: str) -> None:
+    """Hole 4: after Redis came back, each stale pooled connection failed once, and each failure
+    closed every member of the process: bursts of joins were refused for ~50 s."""
+    with run_redis(free_port()) as server:
+        (store,) = await stores(server.url, prefix, ROOMY, count=1, timeout=1.0)
+        try:
+            warm = await asyncio.gather(*(store.join(f"r{n % 8}", f"10.0.5.{n}") for n in range(16)))
+            for member, _ in warm:  # 16 joins at once: the pool holds many connections now
+                await store.leave(member)
+            server.stop()
+            async with asyncio.timeout(10):
+                while store.available.is_set():  # the subscription noticed
+                    await asyncio.sleep(0.02)
+            server.start()  # empty; every pooled connection is to the Redis that went away
+            async with asyncio.timeout(10):
+                while not store.available.is_set():  # resubscribed (the subscription is its own connection)
+                    await asyncio.sleep(0.05)
+            first, _ = await store.join("lobby", "10.0.6.1")  # a member from before the burst
+            results = await asyncio.gather(
+                *(store.join(f"r{n % 8}", f"10.0.6.{n + 2}") for n in range(16)), return_exceptions=True
+            )
+            refused = [r for r in results if isinstance(r, BaseException)]
+            assert not refused, f"{len(refused)} of 16 joins refused: {refused[0]!r}"
+            assert not first.ended.is_set(), f"a member was closed: {first.end_reason}"
+        finally:
+            await store.close()

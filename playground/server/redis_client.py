@@ -7,13 +7,24 @@ chat closes its members, the address limits count per process, the lab answers 5
 
 The pool is bounded (`max_connections`): without a bound, 300 requests in flight opened 208
 connections to Redis from one process. At the bound a call waits for a free connection, up to
-the same `timeout`, then fails like any unreachable Redis."""
+the same `timeout`, then fails like any unreachable Redis.
+
+After Redis restarts, every idle connection in the pool is to the Redis that went away, and
+each fails once when next used. `on_a_fresh_connection` runs a command; on a connection error it
+drops the pool's idle connections and runs it once more, on a new one: a restart costs nobody
+a refusal, while a Redis that is really gone still fails the second try (within `timeout`)."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import redis.asyncio as redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+T = TypeVar("T")
 
 DEFAULT_MAX_CONNECTIONS = 32
 
@@ -31,3 +42,13 @@ def make_client(url: str, timeout: float, max_connections: int = DEFAULT_MAX_CON
         retry=Retry(NoBackoff(), 0),  # no silent reconnect: a lost connection is reported
     )
     return redis.Redis.from_pool(pool)  # closing the client closes its pool
+
+
+async def on_a_fresh_connection(client: redis.Redis, command: Callable[[], Awaitable[T]]) -> T:
+    """`await command()`; after a connection error, once more with the pool's idle connections
+    dropped (see the module docstring). Connections in use (a subscription) are left alone."""
+    try:
+        return await command()
+    except RedisConnectionError:
+        await client.connection_pool.disconnect(inuse_connections=False)
+        return await command()
