@@ -18,18 +18,20 @@ matching expiry too, so a room nobody refreshes disappears from Redis entirely.
     <prefix>address:<addr>   zset  "<member id>:<room>" -> expiry (rooms per address)
 
 When Redis goes away (the subscription breaks, or a heartbeat fails or times out): every member
-of this process gets `{"type": "error", "reason": "broker unavailable", ...}` and is
-closed with 1013 (try again later); a message whose publish failed is reported to its sender as
-not delivered, a join whose admission failed is refused, and nobody else is closed for one failed
-call (after a restart each stale pooled connection fails once: see `redis_client`); new joins are refused with 1013 until the subscription is back, which is retried
-with exponential backoff (0.1 s doubling to 5 s, with jitter). redis-py's own silent reconnect
-and resubscribe is turned off (`retries=0`): it would hide exactly this gap.
+of this process gets `{"type": "error", "reason": "broker unavailable", ...}` and is closed with
+1013 (try again later); new joins are refused with 1013 until the subscription is back, which is
+retried with exponential backoff (0.1 s doubling to 5 s, with jitter). One failed call is its
+caller's alone: a message whose publish failed is reported to its sender as not delivered, a join
+whose admission failed is refused, nobody else is closed (after a restart each stale pooled
+connection fails once: `redis_client.on_a_fresh_connection` retries on a new one). redis-py's own
+silent reconnect and resubscribe is turned off (`retries=0`): it would hide exactly this gap.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -282,7 +284,7 @@ class RedisRooms(RoomStore):
                 for member in batch:
                     keys += self._keys(member)[1:]
                     args += [member.room, member.id]
-                await on_a_fresh_connection(self.client, lambda: self._refresh_script(keys=keys, args=args))
+                await on_a_fresh_connection(self.client, functools.partial(self._refresh_script, keys=keys, args=args))
 
     def _lost(self, error: BaseException) -> None:
         """The broker is gone: say so to every member here and close them; listen again later."""
