@@ -10,6 +10,7 @@ import secrets
 import signal
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -21,8 +22,8 @@ from websockets.exceptions import ConnectionClosed
 from playground.server.address_limits import LocalAddressLimits
 from playground.server.address_limits_redis import RedisAddressLimits
 from playground.server.app import create_app
-from playground.server.lab_lock import LabLockUnavailable, RedisLabLock
-from playground.server.redis_client import DEFAULT_MAX_CONNECTIONS, make_client
+from playground.server.lab_lock import LabLockLost, LabLockUnavailable, RedisLabLock
+from playground.server.redis_client import DEFAULT_MAX_CONNECTIONS, make_client, on_a_fresh_connection
 from playground.server.settings import Settings
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
@@ -236,3 +237,60 @@ async def test_the_redis_pool_is_bounded() -> None:
             await watcher.aclose()
     assert calls == 300
     assert connected <= DEFAULT_MAX_CONNECTIONS + 1, f"{connected} connections to Redis (1 is the watcher)"
+
+
+async def test_a_lab_run_keeps_its_turn_across_a_redis_restart() -> None:
+    """Hole 5: Redis restarted empty, the lock was gone, and the keeper only logged it: a second
+    server's run started inside the first one. Now the keeper takes the lock back (or, when
+    another run took it first, cancels its own run: `test_a_lab_run_that_lost_its_turn_...`)."""
+    with run_redis(free_port()) as server:
+        first, second = RedisLabLock(server.url, ttl=0.6), RedisLabLock(server.url, ttl=0.6)
+        watcher = redis.Redis.from_url(server.url, decode_responses=True)
+        inside, restarted, second_in = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        overlapped = False
+
+        async def first_run() -> None:
+            async with first.hold():
+                inside.set()
+                await restarted.wait()
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(1.5):  # the rest of the run: the second must not start
+                        await second_in.wait()
+
+        async def second_run() -> None:
+            nonlocal overlapped
+            await restarted.wait()
+            async with second.hold():
+                overlapped = not first_task.done()
+                second_in.set()
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                first_task = group.create_task(first_run())
+                group.create_task(second_run())
+                await inside.wait()
+                server.stop()
+                server.start()  # empty: the first run's lock is gone
+                async with asyncio.timeout(2):  # the keeper extends every 0.2 s: it takes it back
+                    while not await on_a_fresh_connection(watcher, lambda: watcher.exists("playground:lab:turn")):
+                        await asyncio.sleep(0.02)
+                restarted.set()
+        finally:
+            for lock in (first, second):
+                await lock.close()
+            await watcher.aclose()
+    assert not overlapped, "the second server's run started inside the first one"
+
+
+async def test_a_lab_run_that_lost_its_turn_is_cancelled() -> None:
+    with run_redis(free_port()) as server:
+        lock = RedisLabLock(server.url, ttl=0.6)
+        thief = redis.Redis.from_url(server.url, decode_responses=True)
+        try:
+            with pytest.raises(LabLockLost):
+                async with lock.hold():
+                    await thief.set("playground:lab:turn", "another run")  # as after a restart, taken first
+                    await asyncio.sleep(5)  # the run's work: cancelled within 0.2 s, not finished
+        finally:
+            await lock.close()
+            await thief.aclose()

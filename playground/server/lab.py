@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
-from playground.server.lab_lock import LabLockUnavailable, ProcessTurns
+from playground.server.lab_lock import LabLockLost, LabLockUnavailable, ProcessTurns
 from playground.server.lab_process import LabTarget
 from playground.server.lab_queue import LabQueue, LabQueueRefusal
 from playground.server.settings import Settings
@@ -240,6 +240,8 @@ def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | Non
             return work.result()
         except LabQueueRefusal as refusal:
             raise HTTPException(429, refusal.detail, headers=retry_after) from None
+        except LabLockLost as lost:
+            raise HTTPException(503, str(lost), headers={"Retry-After": "1"}) from None
         except LabLockUnavailable:
             raise HTTPException(
                 503,
