@@ -7,7 +7,10 @@ one-page folder, so no test here waits for the full site build."""
 from __future__ import annotations
 
 import asyncio
+import resource
+import signal
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import suppress
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import LiveServer, run_playground
+from tests.paths import PYTHON, ROOT
 from tests.ports import free_port
 
 pytestmark = pytest.mark.anyio
@@ -175,3 +179,32 @@ async def test_garbage_request_heads_do_not_flood_the_log(bounded: LiveServer) -
     writer.transport.abort()
     lines = [line for line in bounded.output().splitlines() if "Invalid HTTP request" in line]
     assert 1 <= len(lines) <= 2, "\n".join(lines[:5]) + f"\n... {len(lines)} lines"
+
+
+def test_max_connections_is_fitted_to_the_file_limit(tiny_site: Path) -> None:
+    """Hole 9: with nofile 300 and the default 2,048 connections, the server accepted until the
+    fd limit, then /healthz went dark and nothing was logged. At start it now says so and fits
+    the cap to the limit (a connection can take two descriptors)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "playground", "--port", str(port), "--site-dir", str(tiny_site), "--log-level", "info"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (300, 300)),  # noqa: PLW1509 - one setrlimit
+    )
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any("Uvicorn running" in line for line in lines):
+            line = process.stdout.readline()  # ends: the server prints "Uvicorn running" or exits
+            if not line:
+                break
+            lines.append(line)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)  # reads the rest and closes the pipe
+    warning = [line for line in lines if "--max-connections" in line]
+    assert warning and "118" in warning[0], "".join(lines)

@@ -24,6 +24,18 @@ def raise_file_limit() -> tuple[int, int]:
     return soft, hard
 
 
+FDS_PER_CONNECTION = 2  # the client's socket, and what serving it may open: a file, the lab target, Redis
+RESERVED_FDS = 64  # the process's own: the listening socket, logs, the Redis pools, the lab target
+
+
+def connections_the_file_limit_allows(soft_limit: int) -> int | None:
+    """How many connections fit under a soft file limit; None when it is unlimited. Past it,
+    accept() fails with EMFILE: the server goes dark, /healthz included."""
+    if soft_limit == resource.RLIM_INFINITY or soft_limit < 0:
+        return None
+    return max(1, (soft_limit - RESERVED_FDS) // FDS_PER_CONNECTION)
+
+
 class OncePerInterval:
     """Log a refusal at most once per key (a client address) per interval: a client cannot turn
     its own refusals into a flood of log lines. The keys remembered are capped (LRU)."""
