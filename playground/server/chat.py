@@ -22,6 +22,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from playground.server.address_limits import client_address
 from playground.server.chat_text import TooDeep, parse_chat_message
 from playground.server.rooms import CLOSE_TRY_LATER, BrokerUnavailable, Limits, Member, Refused, RoomStore
 from playground.server.rooms_local import LocalRooms
@@ -61,7 +62,7 @@ def make_router(settings: Settings) -> APIRouter:
         if not ROOM_NAME.fullmatch(room):
             await _close(websocket, CLOSE_POLICY, "room names are 1-32 letters, digits, '-' or '_'", deadline)
             return
-        address = (websocket.client.host if websocket.client else None) or "unknown"
+        address = client_address(websocket.scope)
         try:
             member, members = await rooms.join(room, address)
         except Refused as refused:

@@ -29,7 +29,7 @@ import json
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from playground.server.address_limits import AddressLimits, local_limits, retry_after_header
+from playground.server.address_limits import AddressLimits, client_address, local_limits, retry_after_header
 from playground.server.metrics import refused
 from playground.server.settings import Settings
 
@@ -48,7 +48,7 @@ class HttpGuard:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        address = (scope.get("client") or ("unknown", 0))[0]
+        address = client_address(scope)
         limits = self.health_limits if scope["path"] == "/healthz" else self.limits
         allowed, wait = await limits.take_request(address)
         if allowed:

@@ -42,6 +42,7 @@ import h11
 from uvicorn.protocols.http.flow_control import service_unavailable
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from playground.server.address_limits import address_key
 from playground.server.config import PlaygroundConfig, playground_config
 from playground.server.limits import OncePerInterval
 from playground.server.metrics import refused
@@ -189,9 +190,9 @@ class HeadGuard:
     def _count_address(self) -> bool:
         """Count this connection under its peer's address; False (429 sent, closing) over the cap."""
         client = getattr(self, "client", None)
-        host = client[0] if client else None
-        if host is None or self._playground.is_trusted_proxy(host):
+        if not client or self._playground.is_trusted_proxy(client[0]):
             return True
+        host = address_key(client[0])
         counts = self._playground.http_connections_by_address
         if counts[host] >= self._max_per_address:
             refused("http_connections_per_ip")

@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
+from playground.server.address_limits import client_address
 from playground.server.lab_lock import LabLockLost, LabLockUnavailable, ProcessTurns
 from playground.server.lab_process import LabTarget
 from playground.server.lab_queue import LabQueue, LabQueueRefusal
@@ -223,7 +224,7 @@ def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | Non
         """Fire `requests` concurrent requests at the target's `kind` endpoint, each taking
         `seconds`; return every request's times, in seconds from the first send. Runs take
         turns, one place per client address; closing the request cancels the run."""
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request.scope)
         work = asyncio.ensure_future(take_turn_and_run(run, address))
         gone = asyncio.ensure_future(_until_disconnected(request))
         try:

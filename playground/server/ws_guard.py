@@ -29,7 +29,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from playground.server.address_limits import AddressLimits, local_limits
+from playground.server.address_limits import AddressLimits, client_address, local_limits
 from playground.server.limits import OncePerInterval
 from playground.server.metrics import (
     WEBSOCKET_CLOSES,
@@ -155,7 +155,7 @@ class WebSocketGuard:
             await self.app(scope, receive, send)
             return
         origin = _header(scope, b"origin")
-        address = (scope.get("client") or ("unknown", 0))[0]
+        address = client_address(scope)
         if not origin_allowed(origin, _header(scope, b"host"), self.extra_origins):
             refused("ws_origin")
             self._refusal_log.warning(address, "refused a websocket from Origin %s", origin)
