@@ -21,17 +21,17 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.status import WS_1008_POLICY_VIOLATION, WS_1013_TRY_AGAIN_LATER
 
 from playground.server.address_limits import client_address
 from playground.server.chat_text import TooDeep, parse_chat_message
-from playground.server.rooms import CLOSE_TRY_LATER, BrokerUnavailable, Limits, Member, Refused, RoomStore
+from playground.server.rooms import BrokerUnavailable, Limits, Member, Refused, RoomStore
 from playground.server.rooms_local import LocalRooms
 from playground.server.settings import Settings
 
 # ASCII letters, digits, '-' and '_' only. `fullmatch`, not `match` with `$`: `$` also matches
 # before a final newline, which let "lobby\n" in as a different room than "lobby".
 ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
-CLOSE_POLICY = 1008
 
 
 class _Ended(Exception):
@@ -48,10 +48,9 @@ def make_store(settings: Settings) -> RoomStore:
     return LocalRooms(limits)
 
 
-def make_router(settings: Settings) -> APIRouter:
+def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
+    """The chat endpoint over `rooms`, which the app builds (`make_store`), keeps and closes."""
     router = APIRouter()
-    rooms = make_store(settings)
-    router.rooms = rooms  # type: ignore[attr-defined]  # the app keeps it (tests, shutdown)
     # A send waits at most half the websocket send timeout; the close frame gets the other half
     # before the websocket guard drops the connection.
     deadline = settings.ws_send_timeout / 2
@@ -60,13 +59,15 @@ def make_router(settings: Settings) -> APIRouter:
     async def chat(websocket: WebSocket, room: str) -> None:
         await websocket.accept()
         if not ROOM_NAME.fullmatch(room):
-            await _close(websocket, CLOSE_POLICY, "room names are 1-32 letters, digits, '-' or '_'", deadline)
+            await _close(
+                websocket, WS_1008_POLICY_VIOLATION, "room names are 1-32 letters, digits, '-' or '_'", deadline
+            )
             return
         address = client_address(websocket.scope)
         try:
             member, members = await rooms.join(room, address)
         except Refused as refused:
-            await _close(websocket, CLOSE_TRY_LATER, str(refused), deadline)
+            await _close(websocket, WS_1013_TRY_AGAIN_LATER, str(refused), deadline)
             return
         try:
             async with asyncio.timeout(deadline):
@@ -80,7 +81,7 @@ def make_router(settings: Settings) -> APIRouter:
         except* (WebSocketDisconnect, _Ended):
             pass
         except* TimeoutError:
-            member.end(CLOSE_TRY_LATER, "too slow: the welcome could not be sent")
+            member.end(WS_1013_TRY_AGAIN_LATER, "too slow: the welcome could not be sent")
         finally:
             await rooms.leave(member)
         if member.ended.is_set():
@@ -102,7 +103,7 @@ async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings
             body = parse_chat_message(text, settings.chat_max_text)
             await rooms.broadcast(member.room, {"type": "message", "from": member.id, "text": body})
         except TooDeep as error:
-            member.end(CLOSE_POLICY, str(error))
+            member.end(WS_1008_POLICY_VIOLATION, str(error))
             raise _Ended from None
         except ValueError as error:
             _tell(member, {"type": "error", "detail": str(error)})
@@ -129,7 +130,7 @@ async def _write(websocket: WebSocket, member: Member, deadline: float) -> None:
             async with asyncio.timeout(deadline):
                 await websocket.send_text(text)
         except TimeoutError:
-            member.end(CLOSE_TRY_LATER, f"too slow: a message waited {deadline:g} s to be sent")
+            member.end(WS_1013_TRY_AGAIN_LATER, f"too slow: a message waited {deadline:g} s to be sent")
             raise _Ended from None
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.status import HTTP_413_CONTENT_TOO_LARGE, HTTP_429_TOO_MANY_REQUESTS, WS_1013_TRY_AGAIN_LATER
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from playground.server.address_limits import AddressLimits, client_address, local_limits, retry_after_header
@@ -63,7 +64,7 @@ class HttpGuard:
         detail = "too many requests from your address; slow down"
         retry_after = retry_after_header(wait)
         if scope["type"] == "http":
-            await _answer(send, 429, detail, [(b"retry-after", retry_after)])
+            await _answer(send, HTTP_429_TOO_MANY_REQUESTS, detail, [(b"retry-after", retry_after)])
             return
         body = json.dumps({"detail": detail}).encode()
         headers = [
@@ -73,11 +74,19 @@ class HttpGuard:
         ]
         if "websocket.http.response" in scope.get("extensions", {}):
             await receive()  # websocket.connect
-            await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
+            await send(
+                {"type": "websocket.http.response.start", "status": HTTP_429_TOO_MANY_REQUESTS, "headers": headers}
+            )
             await send({"type": "websocket.http.response.body", "body": body})
         else:
             await receive()
-            await send({"type": "websocket.close", "code": 1013, "reason": "too many requests from your address"})
+            await send(
+                {
+                    "type": "websocket.close",
+                    "code": WS_1013_TRY_AGAIN_LATER,
+                    "reason": "too many requests from your address",
+                }
+            )
 
     async def _read_and_drop_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
@@ -89,7 +98,10 @@ class HttpGuard:
             if received > self.max_body:
                 refused("body_too_large")
                 await _answer(
-                    send, 413, f"request body exceeds the {self.max_body}-byte limit", [(b"connection", b"close")]
+                    send,
+                    HTTP_413_CONTENT_TOO_LARGE,
+                    f"request body exceeds the {self.max_body}-byte limit",
+                    [(b"connection", b"close")],
                 )
                 return
             if not message.get("more_body", False):

@@ -38,11 +38,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.exceptions import RedisError
+from starlette.status import WS_1013_TRY_AGAIN_LATER
 
 from playground.server.redis_client import make_client, on_a_fresh_connection
 from playground.server.rooms import (
     BROKER_LOST_NOTICE,
-    CLOSE_TRY_LATER,
     BrokerUnavailable,
     Limits,
     Member,
@@ -291,7 +291,7 @@ class RedisRooms(RoomStore):
         if self.available.is_set() or any(self.local.values()):
             log.warning("chat broker unavailable (%s): closing this process's chat members", error)
         self.available.clear()
-        self.end_all(CLOSE_TRY_LATER, "chat broker unavailable: reconnect later", BROKER_LOST_NOTICE)
+        self.end_all(WS_1013_TRY_AGAIN_LATER, "chat broker unavailable: reconnect later", BROKER_LOST_NOTICE)
         if self._connected is not None and not self._connected.done():
             self._connected.cancel()
 

@@ -27,6 +27,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+from starlette.status import (
+    WS_1000_NORMAL_CLOSURE,
+    WS_1001_GOING_AWAY,
+    WS_1008_POLICY_VIOLATION,
+    WS_1009_MESSAGE_TOO_BIG,
+    WS_1013_TRY_AGAIN_LATER,
+)
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from playground.server.address_limits import AddressLimits, client_address, local_limits
@@ -42,8 +49,6 @@ from playground.server.origins import allowed_origins, origin_allowed
 from playground.server.settings import Settings
 from playground.server.token_bucket import TokenBucket
 from playground.server.ws_protocol import BUCKET_EXTENSION
-
-CLOSE_NORMAL, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_LATER = 1000, 1001, 1008, 1009, 1013
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -90,7 +95,7 @@ class GuardedConnection:
         if message["type"] == "websocket.receive":
             WEBSOCKET_MESSAGES.inc()
             if self.closed:
-                return {"type": "websocket.disconnect", "code": CLOSE_NORMAL}
+                return {"type": "websocket.disconnect", "code": WS_1000_NORMAL_CLOSURE}
             return await self._check(message)
         if message["type"] == "websocket.disconnect" and not self.closed:
             self.closed = True
@@ -103,13 +108,15 @@ class GuardedConnection:
         size = len(data) if data is not None else len((message.get("text") or "").encode())
         if size > limit:
             refused("ws_message_too_big")
-            await self.close(CLOSE_TOO_BIG, f"message of {size} bytes exceeds the {limit}-byte limit")
+            await self.close(WS_1009_MESSAGE_TOO_BIG, f"message of {size} bytes exceeds the {limit}-byte limit")
         elif not self.bucket.take():
             refused("ws_message_rate")
-            await self.close(CLOSE_POLICY, f"more than {self.guard.settings.ws_messages_per_second:g} messages/s")
+            await self.close(
+                WS_1008_POLICY_VIOLATION, f"more than {self.guard.settings.ws_messages_per_second:g} messages/s"
+            )
         else:
             return message
-        return {"type": "websocket.disconnect", "code": CLOSE_POLICY}
+        return {"type": "websocket.disconnect", "code": WS_1008_POLICY_VIOLATION}
 
     async def send(self, message: Message) -> None:
         if self.closed:
@@ -123,12 +130,20 @@ class GuardedConnection:
 class WebSocketGuard:
     """ASGI middleware: see the module docstring. HTTP passes straight through."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, limits: AddressLimits | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        limits: AddressLimits | None = None,
+        connections: set[GuardedConnection] | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.extra_origins = allowed_origins(settings)
         self.limits = limits or local_limits(settings)
-        self.connections: set[GuardedConnection] = set()
+        # The app's registry of open websockets (`app.state.open_websockets`), so the server can
+        # tell them "going away" at shutdown without searching the middleware stack for us.
+        self.connections: set[GuardedConnection] = set() if connections is None else connections
         self._watchdog: asyncio.Task[None] | None = None
         self._refusal_log = OncePerInterval()
         self._closing: set[asyncio.Task[None]] = set()
@@ -144,7 +159,7 @@ class WebSocketGuard:
                 # A task per close, not awaited here: a close may wait (up to its deadline) for a
                 # client that does not read, and the next round must not wait for it.
                 closing = asyncio.create_task(
-                    connection.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
+                    connection.close(WS_1000_NORMAL_CLOSURE, f"idle for {idle:g} s: closed by the server")
                 )
                 self._closing.add(closing)
                 closing.add_done_callback(self._closing.discard)
@@ -166,7 +181,7 @@ class WebSocketGuard:
             await self._accept_and_close(
                 receive,
                 send,
-                CLOSE_TRY_LATER,
+                WS_1013_TRY_AGAIN_LATER,
                 f"{self.settings.ws_max_connections_per_ip} connections from your address already",
             )
             return
@@ -185,10 +200,7 @@ class WebSocketGuard:
             await self.limits.release_connection(address)
 
     async def shutdown(self) -> None:
-        """Tell every client the server is going away (1001) before the server drops them."""
-        await asyncio.gather(
-            *(c.close(CLOSE_GOING_AWAY, "server shutting down") for c in list(self.connections)), return_exceptions=True
-        )
+        await going_away(self.connections)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, reason: str) -> None:
@@ -207,10 +219,17 @@ class WebSocketGuard:
             )
             await send({"type": "websocket.http.response.body", "body": body})
         else:
-            await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": reason[:120]})
+            await send({"type": "websocket.close", "code": WS_1008_POLICY_VIOLATION, "reason": reason[:120]})
 
     @staticmethod
     async def _accept_and_close(receive: Receive, send: Send, code: int, reason: str) -> None:
         await receive()  # websocket.connect
         await send({"type": "websocket.accept"})
         await send({"type": "websocket.close", "code": code, "reason": reason[:120]})
+
+
+async def going_away(connections: set[GuardedConnection]) -> None:
+    """Tell every client the server is going away (1001) before the server drops them."""
+    await asyncio.gather(
+        *(c.close(WS_1001_GOING_AWAY, "server shutting down") for c in list(connections)), return_exceptions=True
+    )

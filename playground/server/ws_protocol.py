@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from starlette.status import WS_1008_POLICY_VIOLATION
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
@@ -34,7 +35,6 @@ from playground.server.metrics import refused
 from playground.server.token_bucket import TokenBucket
 
 BUCKET_EXTENSION = "playground.message_bucket"  # where ws_guard finds this connection's bucket
-CLOSE_POLICY = 1008
 
 
 class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
@@ -72,7 +72,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.over_rate:
             self.conn.data_to_send()  # the pongs queued for this chunk's pings: never sent
             refused("ping_rate")
-            self._fail(CLOSE_POLICY, self.rate_reason)
+            self._fail(WS_1008_POLICY_VIOLATION, self.rate_reason)
         elif not self.transport.is_closing():
             pending = self.conn.data_to_send()
             if pending:
