@@ -199,6 +199,18 @@ class Settings(BaseSettings):
     lab_max_requests: int = Field(100, ge=1, description="Concurrent requests one lab run may fire.")
     lab_max_seconds: float = Field(5.0, gt=0, description="Seconds one lab target request may wait or work.")
     lab_deadline: float = Field(30.0, gt=0, description="Seconds after which a lab run stops waiting for its requests.")
+    lab_max_line_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds of lab time (each run's worst case: requests x seconds, at most --lab-deadline) "
+        "the line of runs may hold; a run that does not fit gets 429 with the worst-case wait as Retry-After.",
+    )
+    lab_budget_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds of lab time one client address may use per 10 minutes; more gets 429 with the "
+        "time until its budget holds the run.",
+    )
     lab_threadpool_tokens: int = Field(
         40, ge=1, description="Threads in the lab target's threadpool (FastAPI's default is 40)."
     )
