@@ -62,6 +62,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000",
         "PLAYGROUND_HTTP_REQUEST_BURST": "100000",
         "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": str(ROOMS + 1),
+        "PLAYGROUND_CHAT_ROOM_MESSAGES_PER_SECOND": "100000",
     }
     return subprocess.Popen([sys.executable, "-m", "playground", "--port", str(port)], cwd=ROOT, env=env)
 

@@ -3,12 +3,14 @@ closes: JSON nested too deeply to parse, which escaped as a traceback per messag
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 
 import pytest
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from playground.server.chat_text import MAX_COMBINING_RUN, TooDeep, parse_chat_message
@@ -82,3 +84,36 @@ async def test_a_message_nested_too_deeply_closes_1008_without_a_traceback(chat_
     async with connect(url) as ws:  # a later member: its welcome comes after the close was logged
         assert json.loads(await ws.recv())["type"] == "welcome"
     assert "Traceback" not in chat_server.output(), chat_server.output()[-2000:]
+
+
+@pytest.fixture(scope="module")
+def busy_room_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    site = tmp_path_factory.mktemp("tiny-site")
+    (site / "index.html").write_text("<!doctype html><title>tiny</title>")
+    with run_playground(free_port(), site, {"PLAYGROUND_CHAT_ROOM_MESSAGES_PER_SECOND": "5"}) as server:
+        yield server
+
+
+@pytest.mark.anyio
+async def test_a_room_carries_a_bounded_message_rate_from_all_its_members(busy_room_server: LiveServer) -> None:
+    """Hole 6: many sockets into one room, each within its own rate, flooded every reader."""
+    url = busy_room_server.base_url.replace("http://", "ws://") + "/ws/chat/busy"
+    async with connect(url) as ana, connect(url, local_addr=("127.0.0.2", 0)) as ben:
+        for ws in (ana, ben):
+            assert json.loads(await ws.recv())["type"] == "welcome"
+        for n in range(12):  # 24 in all, inside each sender's own rates; the room takes 10 + 5/s
+            await ana.send(json.dumps({"text": f"a{n}"}))
+            await ben.send(json.dumps({"text": f"b{n}"}))
+        refused = await busy_errors(ana) + await busy_errors(ben)
+    assert refused > 0, "every message of the flood was delivered"
+
+
+async def busy_errors(ws: ClientConnection) -> int:
+    """The "room is busy" errors this member got: read until the room has been quiet for 1 s
+    (the senders stopped; every answer to them is already on its way)."""
+    count = 0
+    with suppress(TimeoutError):
+        while True:
+            event = json.loads(await asyncio.wait_for(ws.recv(), 1.0))
+            count += event["type"] == "error" and "room is busy" in event["detail"]
+    return count

@@ -23,7 +23,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.status import WS_1008_POLICY_VIOLATION, WS_1013_TRY_AGAIN_LATER
 
-from playground.server.address_limits import client_address
+from playground.server.address_limits import ClientBuckets, client_address
 from playground.server.chat_text import TooDeep, parse_chat_message
 from playground.server.rooms import BrokerUnavailable, Limits, Member, Refused, RoomStore
 from playground.server.rooms_local import LocalRooms
@@ -51,6 +51,10 @@ def make_store(settings: Settings) -> RoomStore:
 def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
     """The chat endpoint over `rooms`, which the app builds (`make_store`), keeps and closes."""
     router = APIRouter()
+    # One message rate per room, all its members together (in this process): 16 sockets of one
+    # address at ~300 msg/s into one room left a reader on a slow link 43 s behind, then dropped.
+    rate = settings.chat_room_messages_per_second
+    room_rates = ClientBuckets(rate, max(1, round(2 * rate)), 4 * settings.chat_max_rooms)
     # A send waits at most half the websocket send timeout; the close frame gets the other half
     # before the websocket guard drops the connection.
     deadline = settings.ws_send_timeout / 2
@@ -75,7 +79,7 @@ def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
                     {"type": "welcome", "id": member.id, "room": room, "members": members, "worker": os.getpid()}
                 )
             async with asyncio.TaskGroup() as group:
-                group.create_task(_read(websocket, member, rooms, settings))
+                group.create_task(_read(websocket, member, rooms, settings, room_rates))
                 group.create_task(_write(websocket, member, deadline))
                 group.create_task(_watch(member))
         except* (WebSocketDisconnect, _Ended):
@@ -90,7 +94,9 @@ def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
     return router
 
 
-async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings: Settings) -> None:
+async def _read(
+    websocket: WebSocket, member: Member, rooms: RoomStore, settings: Settings, room_rates: ClientBuckets
+) -> None:
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -101,6 +107,9 @@ async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings
             continue
         try:
             body = parse_chat_message(text, settings.chat_max_text)
+            if not room_rates.take(member.room):
+                rate = settings.chat_room_messages_per_second
+                raise ValueError(f"not delivered: the room is busy (more than {rate:g} messages/s)")
             await rooms.broadcast(member.room, {"type": "message", "from": member.id, "text": body})
         except TooDeep as error:
             member.end(WS_1008_POLICY_VIOLATION, str(error))

@@ -149,6 +149,12 @@ class Settings(BaseSettings):
     ws_messages_per_second: float = Field(
         20.0, gt=0, description="Sustained messages (pings included) per second per websocket; faster closes with 1008."
     )
+    ws_messages_per_second_per_ip: float = Field(
+        60.0,
+        gt=0,
+        description="Sustained messages per second from all the websockets of one client address together "
+        "(counted per process; a burst of twice --ws-message-burst on top); faster closes with 1008.",
+    )
     ws_message_burst: int = Field(
         40, ge=1, description="Messages a websocket may send at once before the rate applies."
     )
@@ -179,6 +185,12 @@ class Settings(BaseSettings):
     chat_max_rooms: int = Field(100, ge=1, description="Chat rooms open at once.")
     chat_max_members: int = Field(50, ge=1, description="Members per chat room.")
     chat_max_text: int = Field(2000, ge=1, description="Characters in one chat message.")
+    chat_room_messages_per_second: float = Field(
+        20.0,
+        gt=0,
+        description="Messages per second one chat room carries, all members together (counted per process, a "
+        "burst of twice that on top); a message over it is not delivered and its sender is told.",
+    )
     chat_max_rooms_per_ip: int = Field(
         5, ge=1, description="Chat rooms one client address may be in at once; joining another closes with 1013."
     )

@@ -9,7 +9,9 @@ sits in front of *every* websocket endpoint — the echo, the chat, the mounted 
   `AddressLimits` store: per process by default, across processes in Redis with `--redis-url`);
 * closes with 1009 when a message is larger than the cap, with a full closing handshake (uvicorn's
   own limit is a backstop 4x higher: its refusal resets the socket, see run.py);
-* closes with 1008 when a client sends faster than its token bucket allows;
+* closes with 1008 when a client sends faster than its token bucket allows, or when all the
+  websockets of its address together send faster than `ws_messages_per_second_per_ip` (counted
+  per process);
 * closes with 1000 after an idle period with no message from the client (all idle ones at once:
   a client that never reads holds up nobody else's close);
 * closes every connection with 1001 when the server shuts down.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 
 from starlette.status import (
     WS_1000_NORMAL_CLOSURE,
@@ -51,6 +54,14 @@ from playground.server.token_bucket import TokenBucket
 from playground.server.ws_protocol import BUCKET_EXTENSION
 
 
+@dataclass
+class _SharedBucket:
+    """One address's message bucket, and how many of its websockets hold it."""
+
+    bucket: TokenBucket
+    holders: int = 0
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -62,8 +73,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
 class GuardedConnection:
     """One websocket between the server and the app, with the limits applied to its receive."""
 
-    def __init__(self, guard: WebSocketGuard, scope: Scope, receive: Receive, send: Send) -> None:
+    def __init__(
+        self, guard: WebSocketGuard, scope: Scope, receive: Receive, send: Send, address_bucket: TokenBucket
+    ) -> None:
         self.guard = guard
+        self.address_bucket = address_bucket  # shared by every websocket of this address (in this process)
         self._receive = receive
         self._send = send
         self.closed = False
@@ -114,6 +128,10 @@ class GuardedConnection:
             await self.close(
                 WS_1008_POLICY_VIOLATION, f"more than {self.guard.settings.ws_messages_per_second:g} messages/s"
             )
+        elif not self.address_bucket.take():
+            refused("ws_address_message_rate")
+            rate = self.guard.settings.ws_messages_per_second_per_ip
+            await self.close(WS_1008_POLICY_VIOLATION, f"more than {rate:g} messages/s from your address")
         else:
             return message
         return {"type": "websocket.disconnect", "code": WS_1008_POLICY_VIOLATION}
@@ -147,6 +165,7 @@ class WebSocketGuard:
         self._watchdog: asyncio.Task[None] | None = None
         self._refusal_log = OncePerInterval()
         self._closing: set[asyncio.Task[None]] = set()
+        self._address_buckets: dict[str, _SharedBucket] = {}
 
     async def _watch_idle(self) -> None:
         """One task for all connections, instead of a timer per message: the idle limit costs
@@ -186,7 +205,7 @@ class WebSocketGuard:
             )
             return
         try:
-            connection = GuardedConnection(self, scope, receive, send)
+            connection = GuardedConnection(self, scope, receive, send, self._address_bucket(address))
             self.connections.add(connection)
             WEBSOCKETS_OPEN.inc()
             if self._watchdog is None:
@@ -197,7 +216,26 @@ class WebSocketGuard:
                 WEBSOCKETS_OPEN.dec()
                 self.connections.discard(connection)
         finally:
+            self._release_address_bucket(address)
             await self.limits.release_connection(address)
+
+    def _address_bucket(self, address: str) -> TokenBucket:
+        """The message bucket all websockets of `address` share: 16 sockets at 20 messages/s each
+        were 320 messages/s from one address into one room. Kept while the address has one open;
+        each connection holds it, so a message costs one more `take`, no lookup."""
+        held = self._address_buckets.get(address)
+        if held is None:
+            rate = self.settings.ws_messages_per_second_per_ip
+            held = self._address_buckets[address] = _SharedBucket(TokenBucket(rate, 2 * self.settings.ws_message_burst))
+        held.holders += 1
+        return held.bucket
+
+    def _release_address_bucket(self, address: str) -> None:
+        held = self._address_buckets.get(address)
+        if held is not None:
+            held.holders -= 1
+            if held.holders <= 0:
+                del self._address_buckets[address]
 
     async def shutdown(self) -> None:
         await going_away(self.connections)
