@@ -107,6 +107,8 @@ async def test_a_body_that_never_finishes_is_cut_off(bounded: LiveServer) -> Non
         writer.transport.abort()
     assert time.monotonic() - started < 4
     assert received.startswith(b"HTTP/1.1 408 "), received[:200]
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert b"content-length: %d" % len(body) in head, received
 
 
 async def test_a_slow_but_steady_body_within_the_deadline_is_read(bounded: LiveServer) -> None:

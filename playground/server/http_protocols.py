@@ -48,18 +48,22 @@ from playground.server.limits import OncePerInterval
 from playground.server.metrics import refused
 
 HEAD_END = b"\r\n\r\n"
-TOO_LARGE = (
-    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
-    b"content-length: 32\r\nconnection: close\r\n\r\nrequest header fields too large\n"
+
+
+def canned_response(status: str, body: str, *headers: str) -> bytes:
+    """A whole plain-text answer that closes the connection, written before (or instead of) the
+    app: the content-length is computed, never typed."""
+    encoded = body.encode()
+    head = [f"HTTP/1.1 {status}", "content-type: text/plain; charset=utf-8", *headers]
+    head += [f"content-length: {len(encoded)}", "connection: close"]
+    return "\r\n".join(head).encode() + b"\r\n\r\n" + encoded
+
+
+TOO_LARGE = canned_response("431 Request Header Fields Too Large", "request header fields too large\n")
+TOO_MANY_CONNECTIONS = canned_response(
+    "429 Too Many Requests", "too many connections from your address\n", "retry-after: 1"
 )
-TOO_MANY_CONNECTIONS = (
-    b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: text/plain; charset=utf-8\r\nretry-after: 1\r\n"
-    b"content-length: 39\r\nconnection: close\r\n\r\ntoo many connections from your address\n"
-)
-BODY_TIMEOUT = (
-    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
-    b"content-length: 36\r\nconnection: close\r\n\r\nthe request body took too long to come\n"
-)
+BODY_TIMEOUT = canned_response("408 Request Timeout", "the request body took too long to come\n")
 _cap_log = OncePerInterval()
 
 
