@@ -7,7 +7,9 @@ one-page folder, so no test here waits for the full site build."""
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
+import select
 import signal
 import socket
 import subprocess
@@ -210,3 +212,40 @@ def test_max_connections_is_fitted_to_the_file_limit(tiny_site: Path) -> None:
         process.communicate(timeout=10)  # reads the rest and closes the pipe
     warning = [line for line in lines if "--max-connections" in line]
     assert warning and "118" in warning[0], "".join(lines)
+
+
+def test_a_server_at_its_file_limit_says_so(tiny_site: Path) -> None:
+    """Hole 9: at the fd limit accept() fails; uvloop says nothing at all (asyncio logs each
+    retry), and /healthz went dark with an empty log."""
+    port = free_port()
+    env = {**os.environ, "PLAYGROUND_HTTP_MAX_CONNECTIONS_PER_IP": "1000"}
+    process = subprocess.Popen(
+        [PYTHON, "-m", "playground", "--port", str(port), "--site-dir", str(tiny_site), "--log-level", "info"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (100, 100)),  # noqa: PLW1509 - one setrlimit
+    )
+    held: list[socket.socket] = []
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        while not any("Uvicorn running" in line for line in lines):
+            line = process.stdout.readline()  # ends: the server prints "Uvicorn running" or exits
+            assert line, "".join(lines)
+            lines.append(line)
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(120)]  # the kernel queues the rest
+        deadline = time.monotonic() + 15
+        while not any("files open" in line for line in lines):
+            remaining = deadline - time.monotonic()  # the watch logs within a second or two
+            if remaining <= 0 or not select.select([process.stdout], [], [], remaining)[0]:
+                break
+            lines.append(process.stdout.readline())
+    finally:
+        for sock in held:
+            sock.close()
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert any("files open of a limit of 100" in line for line in lines), "".join(lines)

@@ -16,7 +16,7 @@ from playground.server.address_limits import make_address_limits
 from playground.server.http_guard import HttpGuard
 from playground.server.isolation import CrossOriginIsolation
 from playground.server.lab_lock import make_lab_turns
-from playground.server.limits import quiet_refusal_logs
+from playground.server.limits import quiet_refusal_logs, watch_file_limit
 from playground.server.metrics import CountResponses, metrics_endpoint_for
 from playground.server.origins import LOCAL_ORIGIN, allowed_origins
 from playground.server.settings import Settings
@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(running: FastAPI) -> AsyncIterator[None]:
+        watch = asyncio.create_task(watch_file_limit())
         yield
+        watch.cancel()
         await target.stop()
         await rooms.close()  # the Redis store's subscription and connections
         await address_limits.close()

@@ -3,10 +3,12 @@ refusal once per address per minute (the settings reach the protocols on `config
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import resource
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 logger = logging.getLogger("uvicorn.error")  # where uvicorn logs, in its format and level
 
@@ -36,6 +38,36 @@ def connections_the_file_limit_allows(soft_limit: int) -> int | None:
     return max(1, (soft_limit - RESERVED_FDS) // FDS_PER_CONNECTION)
 
 
+FD_FOLDER = Path("/proc/self/fd")  # Linux: one entry per open descriptor of this process
+FD_MARGIN = 8  # this close to the limit, accept() is about to fail (or failing already)
+
+
+async def watch_file_limit(interval: float = 1.0) -> None:
+    """Say so, once a minute, while the process is at its open-file limit. uvloop drops a failed
+    accept() without a word and asyncio reports each retry (hundreds of lines a second, throttled
+    by `QuietRefusals`): without this, a server at its limit goes dark and nothing is logged."""
+    if not FD_FOLDER.is_dir():
+        return  # not Linux: nothing cheap to count with
+    log = OncePerInterval()
+    while True:
+        await asyncio.sleep(interval)
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft == resource.RLIM_INFINITY:
+            continue
+        try:
+            open_files = sum(1 for _ in FD_FOLDER.iterdir())
+        except OSError:  # EMFILE: listing the folder takes a descriptor too, and there is none
+            open_files = soft
+        if open_files >= soft - FD_MARGIN:
+            log.warning(
+                "fd-limit",
+                "%d files open of a limit of %d: new connections cannot be accepted (raise ulimit -n, "
+                "or lower --max-connections)",
+                open_files,
+                soft,
+            )
+
+
 class OncePerInterval:
     """Log a refusal at most once per key (a client address) per interval: a client cannot turn
     its own refusals into a flood of log lines. The keys remembered are capped (LRU)."""
@@ -62,6 +94,7 @@ class OncePerInterval:
 
 
 INVALID_REQUEST = "Invalid HTTP request received."  # uvicorn's line, both parsers, per garbage head
+ACCEPT_FAILED = "socket.accept() out of system resource"  # asyncio's line, per accept retry at EMFILE
 
 
 class QuietRefusals(logging.Filter):
@@ -77,6 +110,8 @@ class QuietRefusals(logging.Filter):
         self._invalid = OncePerInterval()
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(ACCEPT_FAILED):
+            return self._invalid.should_log("accept")  # asyncio logs every retry, 100+ a second
         if record.msg == INVALID_REQUEST:
             if not self._invalid.should_log("invalid"):
                 return False
@@ -96,7 +131,8 @@ _QUIET = QuietRefusals()
 
 
 def quiet_refusal_logs() -> None:
-    """Install the filter (once) on the logger uvicorn and websockets write those lines to."""
-    target = logging.getLogger("uvicorn.error")
-    if _QUIET not in target.filters:
-        target.addFilter(_QUIET)
+    """Install the filter (once) on the loggers uvicorn, websockets and asyncio write those lines to."""
+    for name in ("uvicorn.error", "asyncio"):
+        target = logging.getLogger(name)
+        if _QUIET not in target.filters:
+            target.addFilter(_QUIET)
