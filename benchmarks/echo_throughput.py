@@ -91,6 +91,7 @@ def start(kind: str, port: int) -> subprocess.Popen[bytes]:
         env = {
             **os.environ,
             "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
+            "PLAYGROUND_HTTP_MAX_CONNECTIONS_PER_IP": "10000",  # every client is 127.0.0.1
             "PLAYGROUND_WS_MESSAGES_PER_SECOND": "1000000",
             "PLAYGROUND_WS_MESSAGE_BURST": "1000000",
             # 500 handshakes from one address: the HTTP rate counts them too

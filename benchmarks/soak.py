@@ -56,11 +56,13 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         **os.environ,
         "PLAYGROUND_LOG_LEVEL": "warning",
         "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
+        "PLAYGROUND_HTTP_MAX_CONNECTIONS_PER_IP": "10000",  # every client is 127.0.0.1
         "PLAYGROUND_WS_MESSAGES_PER_SECOND": "100000",
         "PLAYGROUND_WS_MESSAGE_BURST": "100000",
         "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000",
         "PLAYGROUND_HTTP_REQUEST_BURST": "100000",
         "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": str(ROOMS + 1),
+        "PLAYGROUND_CHAT_ROOM_MESSAGES_PER_SECOND": "100000",
     }
     return subprocess.Popen([sys.executable, "-m", "playground", "--port", str(port)], cwd=ROOT, env=env)
 

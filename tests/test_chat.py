@@ -1,4 +1,4 @@
-"""The chat's holes, each closed (issue 11): a lone surrogate that disconnected the whole room, a
+"""The chat's holes, each closed: a lone surrogate that disconnected the whole room, a
 room name with a control character, one address opening every room, and a member that stops
 reading. Each test runs against a real playground on loopback with the `websockets` client."""
 
@@ -30,6 +30,7 @@ def chat_server(built_site: Path) -> Iterator[LiveServer]:
         "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "50",
         "PLAYGROUND_WS_MESSAGES_PER_SECOND": "10000",
         "PLAYGROUND_WS_MESSAGE_BURST": "10000",
+        "PLAYGROUND_CHAT_ROOM_MESSAGES_PER_SECOND": "10000",  # the slow-reader test floods one room
     }
     with run_playground(free_port(), built_site, env) as server:
         yield server

@@ -219,6 +219,7 @@ def heads(request: pytest.FixtureRequest, built_site: Path) -> Iterator[LiveServ
         "PLAYGROUND_HTTP_HEADER_TIMEOUT": "1",
         "PLAYGROUND_HTTP_MAX_HEADER_BYTES": "8192",
         "PLAYGROUND_MAX_CONNECTIONS": "100",
+        "PLAYGROUND_HTTP_MAX_CONNECTIONS_PER_IP": "1000",  # every client here is 127.0.0.1
         "PLAYGROUND_HTTP_REQUEST_BURST": "10000",
     }
     with run_playground(free_port(), built_site, env) as server:

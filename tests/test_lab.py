@@ -87,7 +87,7 @@ async def test_one_run_at_a_time_and_the_playground_stays_responsive(live_playgr
     assert max(t["end"] for t in result["timings"]) >= 6 * 0.5 * 0.9
 
 
-# ---- what a hostile or unlucky client can send (issue 11, hole 8) ---------------------------
+# ---- what a hostile or unlucky client can send ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ async def test_openapi_schema_shows_the_bounds_from_settings(tmp_path: Path) -> 
     assert refused.status_code == 422 and "less than or equal to 7" in refused.text
 
 
-# ---- the target process (issue 11, hole 7) ---------------------------------------------------
+# ---- the target process ------------------------------------------------------------------------
 
 
 def lab_target_pids(parent: int) -> list[int]:

@@ -41,6 +41,7 @@ def roomy(built_site: Path) -> Iterator[LiveServer]:
     """Limits high enough for a load test from one address."""
     env = {
         "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "500",
+        "PLAYGROUND_HTTP_MAX_CONNECTIONS_PER_IP": "500",  # 100 handshakes at once, all HTTP until upgraded
         "PLAYGROUND_WS_MESSAGES_PER_SECOND": "100000",
         "PLAYGROUND_WS_MESSAGE_BURST": "100000",
     }

@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -19,7 +22,8 @@ from websockets.exceptions import ConnectionClosed
 from playground.server.address_limits import LocalAddressLimits
 from playground.server.address_limits_redis import RedisAddressLimits
 from playground.server.app import create_app
-from playground.server.lab_lock import LabLockUnavailable, RedisLabLock
+from playground.server.lab_lock import LabLockLost, LabLockUnavailable, RedisLabLock
+from playground.server.redis_client import DEFAULT_MAX_CONNECTIONS, make_client, on_a_fresh_connection
 from playground.server.settings import Settings
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
@@ -79,13 +83,13 @@ async def test_http_burst_is_shared_by_two_apps(redis_server: RedisServer, tmp_p
     other = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=apps[1], client=(random_address(), 1)), base_url="http://127.0.0.1"
     )
-    try:
-        through_a = [(await clients[0].get("/healthz")).status_code for _ in range(3)]
-        refused = await clients[1].get("/healthz")
+    try:  # not /healthz: that is counted in each process, off Redis (test_healthz_does_not_wait_...)
+        through_a = [(await clients[0].get("/snippets/")).status_code for _ in range(3)]
+        refused = await clients[1].get("/snippets/")
         assert through_a == [200, 200, 200]
         assert refused.status_code == 429 and "too many requests" in refused.json()["detail"]
         assert int(refused.headers["retry-after"]) >= 90  # a token every 100 s: the bucket's own wait
-        assert (await other.get("/healthz")).status_code == 200  # another address is untouched
+        assert (await other.get("/snippets/")).status_code == 200  # another address is untouched
     finally:
         for client in (*clients, other):
             await client.aclose()
@@ -204,3 +208,105 @@ async def test_a_lab_run_through_one_playground_makes_the_other_wait(
             await watcher.aclose()
     # Alone, B's run would end first; it ends second because it waited for A's turn to end.
     assert finished == ["long run through A", "short run through B"]
+
+
+async def test_healthz_does_not_wait_on_a_slow_redis(tmp_path: Path) -> None:
+    """Hole 10: /healthz went through the Redis rate limiter, so a stalled Redis made it slow."""
+    with run_redis(free_port()) as server:
+        app = create_app(Settings(site_dir=tmp_path, redis_url=server.url))
+        transport = httpx.ASGITransport(app=app, client=(random_address(), 1))
+        assert server.process is not None
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+                assert (await client.get("/snippets/")).status_code == 200  # Redis answered once
+                server.process.send_signal(signal.SIGSTOP)  # Redis stalls: no reply at all
+                try:
+                    started = time.perf_counter()
+                    health = await client.get("/healthz")
+                    took = time.perf_counter() - started
+                finally:
+                    server.process.send_signal(signal.SIGCONT)
+        finally:
+            await app.state.address_limits.close()
+    assert health.status_code == 200
+    assert took < 0.25, f"/healthz took {took:.2f} s behind a stalled Redis (its timeout is 0.5 s)"
+
+
+async def test_the_redis_pool_is_bounded() -> None:
+    """Hole 10: 300 requests in flight opened 208 connections to Redis from one process. Every
+    Redis client the playground makes comes from `make_client`: 300 calls at once there."""
+    with run_redis(free_port()) as server:
+        client = make_client(server.url, timeout=5.0)
+        watcher = redis.Redis.from_url(server.url, decode_responses=True)
+        try:
+            await asyncio.gather(*(client.incr("calls") for _ in range(300)))
+            connected = int((await watcher.info("clients"))["connected_clients"])
+            calls = int(await watcher.get("calls") or 0)
+        finally:
+            await client.aclose()
+            await watcher.aclose()
+    assert calls == 300
+    assert connected <= DEFAULT_MAX_CONNECTIONS + 1, f"{connected} connections to Redis (1 is the watcher)"
+
+
+async def test_a_lab_run_keeps_its_turn_across_a_redis_restart() -> None:
+    """Hole 5: Redis restarted empty, the lock was gone, and the keeper only logged it: a second
+    server's run started inside the first one. Now the keeper takes the lock back (or, when
+    another run took it first, cancels its own run: `test_a_lab_run_that_lost_its_turn_...`)."""
+    with run_redis(free_port()) as server:
+        first, second = RedisLabLock(server.url, ttl=0.6), RedisLabLock(server.url, ttl=0.6)
+        watcher = redis.Redis.from_url(server.url, decode_responses=True)
+        inside, restarted, second_in = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        overlapped = False
+
+        async def first_run() -> None:
+            async with first.hold():
+                inside.set()
+                await restarted.wait()
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(1.5):  # the rest of the run: the second must not start
+                        await second_in.wait()
+
+        async def second_run() -> None:
+            nonlocal overlapped
+            await restarted.wait()
+            async with second.hold():
+                overlapped = not first_task.done()
+                second_in.set()
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                first_task = group.create_task(first_run())
+                group.create_task(second_run())
+                await inside.wait()
+                server.stop()
+                server.start()  # empty: the first run's lock is gone
+
+                async def taken_back() -> bool:
+                    return bool(await on_a_fresh_connection(watcher, lambda: watcher.exists("playground:lab:turn")))
+
+                await until(taken_back, deadline_s=2, interval_s=0.02)  # the keeper extends every 0.2 s
+                restarted.set()
+        finally:
+            for lock in (first, second):
+                await lock.close()
+            await watcher.aclose()
+    assert not overlapped, "the second server's run started inside the first one"
+
+
+async def test_a_lab_run_that_lost_its_turn_is_cancelled() -> None:
+    with run_redis(free_port()) as server:
+        lock = RedisLabLock(server.url, ttl=0.6)
+        thief = redis.Redis.from_url(server.url, decode_responses=True)
+        try:
+
+            async def run() -> None:
+                async with lock.hold():
+                    await thief.set("playground:lab:turn", "another run")  # as after a restart, taken first
+                    await asyncio.sleep(5)  # the run's work: cancelled within 0.2 s, not finished
+
+            with pytest.raises(LabLockLost):
+                await run()
+        finally:
+            await lock.close()
+            await thief.aclose()

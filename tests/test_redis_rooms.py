@@ -17,6 +17,7 @@ from playground.server.rooms import Limits, Member, Refused
 from playground.server.rooms_redis import RedisRooms
 from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
+from tests.waiting import until
 
 pytestmark = pytest.mark.anyio
 
@@ -146,3 +147,32 @@ async def test_redis_going_away_is_said_and_survived(prefix: str) -> None:
         finally:
             for store in (one, other):
                 await store.close()
+
+
+async def test_after_a_redis_restart_a_burst_of_joins_is_served(prefix: str) -> None:
+    """Hole 4: after Redis came back, each stale pooled connection failed once, and each failure
+    closed every member of the process: bursts of joins were refused for ~50 s."""
+    with run_redis(free_port()) as server:
+        (store,) = await stores(server.url, prefix, ROOMY, count=1, timeout=1.0)
+        try:
+            warm = await asyncio.gather(*(store.join(f"r{n % 8}", f"10.0.5.{n}") for n in range(16)))
+            for member, _ in warm:  # 16 joins at once: the pool holds many connections now
+                await store.leave(member)
+            server.stop()
+
+            async def subscription_lost() -> bool:  # an Event says when it is set, not when cleared
+                return not store.available.is_set()
+
+            await until(subscription_lost, deadline_s=10, interval_s=0.02)
+            server.start()  # empty; every pooled connection is to the Redis that went away
+            # resubscribed (the subscription is its own connection)
+            await asyncio.wait_for(store.available.wait(), 10)
+            first, _ = await store.join("lobby", "10.0.6.1")  # a member from before the burst
+            results = await asyncio.gather(
+                *(store.join(f"r{n % 8}", f"10.0.6.{n + 2}") for n in range(16)), return_exceptions=True
+            )
+            refused = [r for r in results if isinstance(r, BaseException)]
+            assert not refused, f"{len(refused)} of 16 joins refused: {refused[0]!r}"
+            assert not first.ended.is_set(), f"a member was closed: {first.end_reason}"
+        finally:
+            await store.close()

@@ -15,11 +15,37 @@ its round trip, the local one never waits.
 from __future__ import annotations
 
 import abc
+import functools
+import ipaddress
 import math
 from collections import Counter, OrderedDict
+from collections.abc import Mapping
+from typing import Any
 
 from playground.server.settings import Settings
 from playground.server.token_bucket import TokenBucket
+
+
+@functools.lru_cache(maxsize=4096)
+def address_key(host: str) -> str:
+    """What every per-address limit counts under: an IPv4 address as it is, an IPv6 address by
+    its /64. One subscriber is given a whole /64 and can pick any of its 2^64 addresses, so
+    counting single IPv6 addresses would give one client limits without end."""
+    if ":" not in host:
+        return host
+    try:
+        address = ipaddress.IPv6Address(host.strip("[]"))
+    except ValueError:
+        return host
+    if address.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is that IPv4 client
+        return str(address.ipv4_mapped)
+    return str(ipaddress.IPv6Network((address, 64), strict=False))
+
+
+def client_address(scope: Mapping[str, Any]) -> str:
+    """The key for the client of an ASGI scope ("unknown" when the server gave none)."""
+    client = scope.get("client")
+    return address_key(client[0]) if client else "unknown"
 
 
 class AddressLimits(abc.ABC):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,13 +16,13 @@ from playground.server.address_limits import make_address_limits
 from playground.server.http_guard import HttpGuard
 from playground.server.isolation import CrossOriginIsolation
 from playground.server.lab_lock import make_lab_turns
-from playground.server.limits import quiet_refusal_logs
-from playground.server.metrics import CountResponses, metrics_endpoint
+from playground.server.limits import quiet_refusal_logs, watch_file_limit
+from playground.server.metrics import CountResponses, metrics_endpoint_for
 from playground.server.origins import LOCAL_ORIGIN, allowed_origins
 from playground.server.settings import Settings
-from playground.server.snippet_mounts import server_snippets
+from playground.server.snippet_mounts import SnippetCapacity, server_snippets
 from playground.server.static_site import SiteFiles, sitemap_for
-from playground.server.ws_guard import WebSocketGuard
+from playground.server.ws_guard import GuardedConnection, WebSocketGuard
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,12 +31,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     target = lab.LabTarget(settings)
     address_limits = make_address_limits(settings)  # in Redis with --redis-url: shared by every process
     lab_turns = make_lab_turns(settings)
+    rooms = chat.make_store(settings)  # in Redis with --redis-url: one room across every process
 
     @asynccontextmanager
     async def lifespan(running: FastAPI) -> AsyncIterator[None]:
+        watch = asyncio.create_task(watch_file_limit())
         yield
+        watch.cancel()
         await target.stop()
-        await running.state.rooms.close()  # the Redis store's subscription and connections
+        await rooms.close()  # the Redis store's subscription and connections
         await address_limits.close()
         await lab_turns.close()
 
@@ -43,6 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.lab_target = target
     app.state.address_limits = address_limits
+    app.state.rooms = rooms
+    open_websockets: set[GuardedConnection] = set()  # filled by the websocket guard; told 1001 at shutdown
+    app.state.open_websockets = open_websockets
 
     @app.get("/healthz", response_class=PlainTextResponse, tags=["meta"])
     @app.head("/healthz", response_class=PlainTextResponse, include_in_schema=False)
@@ -51,12 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         beyond the connection cap (`http_protocols`), where other requests get 503."""
         return "ok"
 
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    app.add_route("/metrics", metrics_endpoint_for(settings.metrics_allow_ips), include_in_schema=False)
 
     app.include_router(echo.router, tags=["websockets"])
-    chat_router = chat.make_router(settings)
-    app.state.rooms = chat_router.rooms  # type: ignore[attr-defined]
-    app.include_router(chat_router, tags=["websockets"])
+    app.include_router(chat.make_router(settings, rooms), tags=["websockets"])
     app.include_router(lab.make_router(settings, target, lab_turns))
 
     mounted = server_snippets(settings.snippets_dir)
@@ -66,16 +71,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Where each server snippet is mounted, and why one is not."""
         return [{"snippet": m.snippet.relative, "path": m.path + "/", "error": m.error} for m in mounted]
 
+    snippet_slots = asyncio.Semaphore(settings.snippet_max_requests)  # shared by every snippet app
     for entry in mounted:
         if entry.app is not None:
-            app.mount(entry.path, entry.app)
+            app.mount(entry.path, SnippetCapacity(entry.app, snippet_slots))
 
     sitemap = settings.site_dir / "sitemap.xml"
     if sitemap.is_file():
+        sitemap_text = sitemap.read_text(encoding="utf-8")  # once, here: not on the loop per request
 
         @app.get("/sitemap.xml", include_in_schema=False)
         async def sitemap_for_this_origin(request: Request) -> Response:
-            return sitemap_for(request, sitemap)
+            return sitemap_for(request, sitemap_text)
 
     if (settings.site_dir / "index.html").is_file():
         # Mounted last: every route above wins over a file of the same name.
@@ -93,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first. From the outside in: count every response; refuse a Host not ours
     # (DNS rebinding: a page on evil.example resolved to 127.0.0.1 is "same origin" by Host);
     # isolation and CORS headers on every answer, the guards' 429s included; then the guards.
-    app.add_middleware(WebSocketGuard, settings=settings, limits=address_limits)
+    app.add_middleware(WebSocketGuard, settings=settings, limits=address_limits, connections=open_websockets)
     app.add_middleware(HttpGuard, settings=settings, limits=address_limits)
     # A copy of the site on another host (or port) calls the lab and the snippet apps from the
     # reader's browser: allow exactly the origins the websocket guard allows.
@@ -110,13 +117,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CountResponses)
     quiet_refusal_logs()
     return app
-
-
-def websocket_guard(app: FastAPI) -> WebSocketGuard:
-    """The guard instance in the built middleware stack (built on the first request)."""
-    layer = app.middleware_stack
-    while layer is not None and not isinstance(layer, WebSocketGuard):
-        layer = getattr(layer, "app", None)
-    if layer is None:
-        raise LookupError("the WebSocketGuard middleware is not in the stack yet")
-    return layer

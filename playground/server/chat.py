@@ -5,8 +5,9 @@ and a server timestamp; joins and leaves are announced. The rooms themselves —
 fan-out — are a `RoomStore` (`rooms`): in this process's memory by default, in Redis with
 `--redis-url` (needed for several workers or machines: the WebSockets page explains why).
 
-What one member can do to the others is bounded here: text that is not valid Unicode is refused
-to its sender (it used to fail in every member's send), each send to a member has a deadline, and
+What one member can do to the others is bounded here: text the chat does not show (`chat_text`:
+control and bidi characters, unpaired surrogates, stacks of combining marks) is refused to its
+sender, JSON nested too deeply to parse closes the sender with 1008, each send to a member has a deadline, and
 a member that stops reading is closed with 1013 without holding up anyone's fan-out.
 """
 
@@ -20,15 +21,17 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.status import WS_1008_POLICY_VIOLATION, WS_1013_TRY_AGAIN_LATER
 
-from playground.server.rooms import CLOSE_TRY_LATER, BrokerUnavailable, Limits, Member, Refused, RoomStore
+from playground.server.address_limits import ClientBuckets, client_address
+from playground.server.chat_text import TooDeep, parse_chat_message
+from playground.server.rooms import BrokerUnavailable, Limits, Member, Refused, RoomStore
 from playground.server.rooms_local import LocalRooms
 from playground.server.settings import Settings
 
 # ASCII letters, digits, '-' and '_' only. `fullmatch`, not `match` with `$`: `$` also matches
 # before a final newline, which let "lobby\n" in as a different room than "lobby".
 ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
-CLOSE_POLICY = 1008
 
 
 class _Ended(Exception):
@@ -45,30 +48,13 @@ def make_store(settings: Settings) -> RoomStore:
     return LocalRooms(limits)
 
 
-def parse_chat_message(text: str, max_chars: int) -> str:
-    """The text of a client message ``{"text": "..."}``; ValueError says what was wrong."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f'expected JSON like {{"text": "hi"}}, got invalid JSON ({error.msg})') from None
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        raise ValueError('expected an object with a string "text", like {"text": "hi"}')
-    body: str = data["text"]
-    if not body.strip():
-        raise ValueError("the text is empty")
-    if len(body) > max_chars:
-        raise ValueError(f"the text has {len(body)} characters; the limit is {max_chars}")
-    try:
-        body.encode("utf-8")  # JSON's "\ud800" escape decodes to a lone surrogate: no UTF-8 for it
-    except UnicodeEncodeError as error:
-        raise ValueError(f"the text is not valid Unicode: an unpaired surrogate at position {error.start}") from None
-    return body
-
-
-def make_router(settings: Settings) -> APIRouter:
+def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
+    """The chat endpoint over `rooms`, which the app builds (`make_store`), keeps and closes."""
     router = APIRouter()
-    rooms = make_store(settings)
-    router.rooms = rooms  # type: ignore[attr-defined]  # the app keeps it (tests, shutdown)
+    # One message rate per room, all its members together (in this process): 16 sockets of one
+    # address at ~300 msg/s into one room left a reader on a slow link 43 s behind, then dropped.
+    rate = settings.chat_room_messages_per_second
+    room_rates = ClientBuckets(rate, max(1, round(2 * rate)), 4 * settings.chat_max_rooms)
     # A send waits at most half the websocket send timeout; the close frame gets the other half
     # before the websocket guard drops the connection.
     deadline = settings.ws_send_timeout / 2
@@ -77,13 +63,15 @@ def make_router(settings: Settings) -> APIRouter:
     async def chat(websocket: WebSocket, room: str) -> None:
         await websocket.accept()
         if not ROOM_NAME.fullmatch(room):
-            await _close(websocket, CLOSE_POLICY, "room names are 1-32 letters, digits, '-' or '_'", deadline)
+            await _close(
+                websocket, WS_1008_POLICY_VIOLATION, "room names are 1-32 letters, digits, '-' or '_'", deadline
+            )
             return
-        address = (websocket.client.host if websocket.client else None) or "unknown"
+        address = client_address(websocket.scope)
         try:
             member, members = await rooms.join(room, address)
         except Refused as refused:
-            await _close(websocket, CLOSE_TRY_LATER, str(refused), deadline)
+            await _close(websocket, WS_1013_TRY_AGAIN_LATER, str(refused), deadline)
             return
         try:
             async with asyncio.timeout(deadline):
@@ -91,13 +79,13 @@ def make_router(settings: Settings) -> APIRouter:
                     {"type": "welcome", "id": member.id, "room": room, "members": members, "worker": os.getpid()}
                 )
             async with asyncio.TaskGroup() as group:
-                group.create_task(_read(websocket, member, rooms, settings))
+                group.create_task(_read(websocket, member, rooms, settings, room_rates))
                 group.create_task(_write(websocket, member, deadline))
                 group.create_task(_watch(member))
         except* (WebSocketDisconnect, _Ended):
             pass
         except* TimeoutError:
-            member.end(CLOSE_TRY_LATER, "too slow: the welcome could not be sent")
+            member.end(WS_1013_TRY_AGAIN_LATER, "too slow: the welcome could not be sent")
         finally:
             await rooms.leave(member)
         if member.ended.is_set():
@@ -106,7 +94,9 @@ def make_router(settings: Settings) -> APIRouter:
     return router
 
 
-async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings: Settings) -> None:
+async def _read(
+    websocket: WebSocket, member: Member, rooms: RoomStore, settings: Settings, room_rates: ClientBuckets
+) -> None:
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -117,7 +107,13 @@ async def _read(websocket: WebSocket, member: Member, rooms: RoomStore, settings
             continue
         try:
             body = parse_chat_message(text, settings.chat_max_text)
+            if not room_rates.take(member.room):
+                rate = settings.chat_room_messages_per_second
+                raise ValueError(f"not delivered: the room is busy (more than {rate:g} messages/s)")
             await rooms.broadcast(member.room, {"type": "message", "from": member.id, "text": body})
+        except TooDeep as error:
+            member.end(WS_1008_POLICY_VIOLATION, str(error))
+            raise _Ended from None
         except ValueError as error:
             _tell(member, {"type": "error", "detail": str(error)})
         except BrokerUnavailable:
@@ -143,7 +139,7 @@ async def _write(websocket: WebSocket, member: Member, deadline: float) -> None:
             async with asyncio.timeout(deadline):
                 await websocket.send_text(text)
         except TimeoutError:
-            member.end(CLOSE_TRY_LATER, f"too slow: a message waited {deadline:g} s to be sent")
+            member.end(WS_1013_TRY_AGAIN_LATER, f"too slow: a message waited {deadline:g} s to be sent")
             raise _Ended from None
 
 

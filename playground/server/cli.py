@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import uvicorn
-
-from playground.server.limits import raise_file_limit
-from playground.server.run import serve, uvicorn_options
-from playground.server.settings import Settings, export_to_environment
+from playground.server.limits import (
+    FDS_PER_CONNECTION,
+    RESERVED_FDS,
+    connections_the_file_limit_allows,
+    raise_file_limit,
+)
+from playground.server.run import serve, serve_reloading
+from playground.server.settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -17,17 +20,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         settings = Settings.from_args(argv)
     except ValueError as error:
         sys.exit(f"python -m playground: {error}")
-    raise_file_limit()  # every connection is a file; workers and the reloader's child inherit it
+    soft, _ = raise_file_limit()  # every connection is a file; workers and the reloader's child inherit it
+    fitting = connections_the_file_limit_allows(soft)
+    if fitting is not None and fitting < settings.max_connections:
+        print(
+            f"python -m playground: --max-connections {settings.max_connections} does not fit the open-file limit "
+            f"of {soft} (a connection can take {FDS_PER_CONNECTION} descriptors, {RESERVED_FDS} kept for the "
+            f"process): serving at most {fitting} connections; raise the limit (ulimit -n) for more",
+            file=sys.stderr,
+        )
+        settings = settings.replace(max_connections=fitting)
     if settings.reload and settings.workers > 1:
         print("python -m playground: --reload runs one process; --workers is ignored", file=sys.stderr)
     if settings.reload:
-        export_to_environment(settings)
-        uvicorn.run(  # the reloader supervises a child; it takes no custom server class
-            "playground.server.app:create_app",
-            factory=True,
-            reload=True,
-            reload_dirs=[str(settings.snippets_dir.parent / "playground"), str(settings.snippets_dir)],
-            **uvicorn_options(settings),
-        )
+        serve_reloading(settings)
         return
     serve(settings)

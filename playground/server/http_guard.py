@@ -27,13 +27,12 @@ from __future__ import annotations
 import json
 
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.status import HTTP_413_CONTENT_TOO_LARGE, HTTP_429_TOO_MANY_REQUESTS, WS_1013_TRY_AGAIN_LATER
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from playground.server.address_limits import AddressLimits, ClientBuckets, local_limits, retry_after_header
+from playground.server.address_limits import AddressLimits, client_address, local_limits, retry_after_header
 from playground.server.metrics import refused
 from playground.server.settings import Settings
-
-__all__ = ["ClientBuckets", "HttpGuard"]  # ClientBuckets moved to address_limits; still found here
 
 
 class HttpGuard:
@@ -42,13 +41,17 @@ class HttpGuard:
         self.limited = RequestBodyLimitMiddleware(app, max_body_size=settings.http_max_body_bytes)
         self.max_body = settings.http_max_body_bytes
         self.limits = limits or local_limits(settings)
+        # /healthz is counted in this process's memory even with Redis: a health check that waits
+        # on a slow Redis (0.5 s during DEBUG SLEEP) reports the server slow, and it is not.
+        self.health_limits = local_limits(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        address = (scope.get("client") or ("unknown", 0))[0]
-        allowed, wait = await self.limits.take_request(address)
+        address = client_address(scope)
+        limits = self.health_limits if scope["path"] == "/healthz" else self.limits
+        allowed, wait = await limits.take_request(address)
         if allowed:
             if scope["type"] == "websocket":
                 await self.app(scope, receive, send)
@@ -61,7 +64,7 @@ class HttpGuard:
         detail = "too many requests from your address; slow down"
         retry_after = retry_after_header(wait)
         if scope["type"] == "http":
-            await _answer(send, 429, detail, [(b"retry-after", retry_after)])
+            await _answer(send, HTTP_429_TOO_MANY_REQUESTS, detail, [(b"retry-after", retry_after)])
             return
         body = json.dumps({"detail": detail}).encode()
         headers = [
@@ -71,11 +74,19 @@ class HttpGuard:
         ]
         if "websocket.http.response" in scope.get("extensions", {}):
             await receive()  # websocket.connect
-            await send({"type": "websocket.http.response.start", "status": 429, "headers": headers})
+            await send(
+                {"type": "websocket.http.response.start", "status": HTTP_429_TOO_MANY_REQUESTS, "headers": headers}
+            )
             await send({"type": "websocket.http.response.body", "body": body})
         else:
             await receive()
-            await send({"type": "websocket.close", "code": 1013, "reason": "too many requests from your address"})
+            await send(
+                {
+                    "type": "websocket.close",
+                    "code": WS_1013_TRY_AGAIN_LATER,
+                    "reason": "too many requests from your address",
+                }
+            )
 
     async def _read_and_drop_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = 0
@@ -87,7 +98,10 @@ class HttpGuard:
             if received > self.max_body:
                 refused("body_too_large")
                 await _answer(
-                    send, 413, f"request body exceeds the {self.max_body}-byte limit", [(b"connection", b"close")]
+                    send,
+                    HTTP_413_CONTENT_TOO_LARGE,
+                    f"request body exceeds the {self.max_body}-byte limit",
+                    [(b"connection", b"close")],
                 )
                 return
             if not message.get("more_body", False):

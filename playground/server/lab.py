@@ -25,7 +25,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
-from playground.server.lab_lock import LabLockUnavailable, ProcessTurns
+from playground.server.address_limits import client_address
+from playground.server.lab_lock import LabLockLost, LabLockUnavailable, ProcessTurns
 from playground.server.lab_process import LabTarget
 from playground.server.lab_queue import LabQueue, LabQueueRefusal
 from playground.server.settings import Settings
@@ -159,12 +160,18 @@ async def _until_disconnected(request: Request) -> None:
         pass
 
 
+def worst_case_seconds(run: Any, deadline: float) -> float:
+    """The longest a run can hold the lab: its requests overlap when they await (async), and
+    otherwise may take their turns one after another; the deadline ends any run."""
+    worst: float = run.seconds if run.kind == "async" else run.requests * run.seconds
+    return min(deadline, worst)
+
+
 def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | None = None) -> APIRouter:
     router = APIRouter(prefix="/lab", tags=["lab"], route_class=LabRoute)
-    queue = LabQueue()
+    queue = LabQueue(settings.lab_max_line_seconds, settings.lab_budget_seconds)
     across = turns or ProcessTurns()  # the lock other processes' runs take too (Redis), or none
     LabRun = run_model(settings)
-    retry_after = {"Retry-After": str(max(1, int(settings.lab_deadline // 3)))}
 
     @router.get("/status")
     async def lab_status() -> dict[str, bool | int | float]:
@@ -178,7 +185,7 @@ def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | Non
         }
 
     async def take_turn_and_run(run: Any, address: str) -> LabResult:
-        async with queue.turn(address), across.hold():
+        async with queue.turn(address, worst_case_seconds(run, settings.lab_deadline)), across.hold():
             started = time.perf_counter()
             try:
                 base_url = await target.ensure_running()
@@ -223,7 +230,7 @@ def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | Non
         """Fire `requests` concurrent requests at the target's `kind` endpoint, each taking
         `seconds`; return every request's times, in seconds from the first send. Runs take
         turns, one place per client address; closing the request cancels the run."""
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request.scope)
         work = asyncio.ensure_future(take_turn_and_run(run, address))
         gone = asyncio.ensure_future(_until_disconnected(request))
         try:
@@ -239,7 +246,9 @@ def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | Non
         try:
             return work.result()
         except LabQueueRefusal as refusal:
-            raise HTTPException(429, refusal.detail, headers=retry_after) from None
+            raise HTTPException(429, refusal.detail, headers={"Retry-After": str(refusal.retry_after)}) from None
+        except LabLockLost as lost:
+            raise HTTPException(503, str(lost), headers={"Retry-After": "1"}) from None
         except LabLockUnavailable:
             raise HTTPException(
                 503,

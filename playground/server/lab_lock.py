@@ -5,7 +5,11 @@ each has its own line, so the run at the head of a line also takes this lock bef
 `SET <key> <token> NX PX <ttl>` (only one holder; the random token says which), extended by
 `ttl / 3` while the run lasts (a Lua compare-and-`PEXPIRE`), released by a Lua compare-and-delete
 (never another holder's lock). A process that dies holding it stops extending it, so the lock
-frees itself after `ttl`. A run that finds the lock taken waits, trying again every 50-500 ms
+frees itself after `ttl`. A Redis that restarts empty loses the lock under a running run: the
+next extension takes it back (the same script sets it when nobody holds it), and when another
+run took it first, this run is cancelled (`LabLockLost`, 503) rather than overlap it unseen.
+The extension runs on a fresh connection after a connection error (`on_a_fresh_connection`).
+A run that finds the lock taken waits, trying again every 50-500 ms
 (backoff with jitter): the reader sees a slow answer, as with a local line, and can close the
 request to leave. Between processes the order is whoever asks first after a release, not strict
 arrival order; within a process the line stays first come, first served.
@@ -20,19 +24,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import random
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from redis.exceptions import RedisError
 
 from playground.server.limits import OncePerInterval
-from playground.server.redis_client import make_client
+from playground.server.redis_client import make_client, on_a_fresh_connection
 from playground.server.settings import Settings
 
-# KEYS[1]: the lock. ARGV: token, ttl ms. 1 when this token holds it (and now for ttl more), else 0.
+# KEYS[1]: the lock. ARGV: token, ttl ms. 1 when this token holds it now for ttl more (taking it
+# back when nobody holds it: Redis restarted empty), 0 when another run holds it.
 EXTEND = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
 return 0
 """
 
@@ -45,6 +56,10 @@ return 0
 
 class LabLockUnavailable(Exception):
     """Redis could not be asked whose turn it is: the run did not start."""
+
+
+class LabLockLost(Exception):
+    """Another run took the lock while this one ran (Redis restarted empty): this run was cancelled."""
 
 
 class ProcessTurns:
@@ -79,9 +94,22 @@ class RedisLabLock(ProcessTurns):
         except (RedisError, OSError) as error:
             self._log.warning("redis", "lab: Redis unreachable (%s): runs refused with 503 until it answers", error)
             raise LabLockUnavailable(str(error)) from error
-        keeper = asyncio.get_running_loop().create_task(self._keep(token))
+        host = asyncio.current_task()
+        lost = False
+
+        def cancel_the_run() -> None:
+            nonlocal lost
+            lost = True
+            if host is not None:
+                host.cancel()
+
+        keeper = asyncio.get_running_loop().create_task(self._keep(token, cancel_the_run))
         try:
             yield
+        except asyncio.CancelledError:
+            if lost and host is not None and host.uncancel() == 0:  # cancelled by the keeper alone
+                raise LabLockLost("another run took the lab's lock (Redis restarted): this run was cancelled") from None
+            raise
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -102,16 +130,18 @@ class RedisLabLock(ProcessTurns):
             await asyncio.sleep(delay * random.uniform(0.5, 1.0))
             delay = min(delay * 2, 0.5)
 
-    async def _keep(self, token: str) -> None:
+    async def _keep(self, token: str, cancel_the_run: Callable[[], None]) -> None:
+        extend = functools.partial(self._extend, keys=[self.key], args=[token, self.ttl_ms])
         while True:
             await asyncio.sleep(self.ttl_ms / 3000)
             try:
-                held = await self._extend(keys=[self.key], args=[token, self.ttl_ms])
+                held = await on_a_fresh_connection(self.client, extend)
             except (RedisError, OSError) as error:
                 self._log.warning("redis", "lab: could not extend the run's lock (%s); it expires by itself", error)
                 continue
             if not held:
-                self._log.warning("lab-lock", "lab: this run's lock expired before it ended; another run may overlap")
+                self._log.warning("lab-lock", "lab: another run took this run's lock (Redis restarted): cancelled")
+                cancel_the_run()
                 return
 
     async def close(self) -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from playground.server.settings import Settings
+from playground.server.settings import LOCAL_HOSTS, Settings
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 LOCAL_ORIGIN = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 
@@ -24,6 +23,7 @@ def origin_allowed(origin: str | None, host: str | None, extra: frozenset[str]) 
     if origin in extra:
         return True
     parts = urlsplit(origin)
+    # urlsplit drops an IPv6 literal's brackets ("::1"); LOCAL_HOSTS names hosts as a Host header does.
     if parts.hostname in LOCAL_HOSTS or (parts.hostname and f"[{parts.hostname}]" in LOCAL_HOSTS):
         return True
     return host is not None and parts.netloc == host

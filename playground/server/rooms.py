@@ -26,8 +26,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from starlette.status import WS_1013_TRY_AGAIN_LATER
+
 OUTBOX_SIZE = 256
-CLOSE_TRY_LATER = 1013
 
 RefusalKind = Literal["rooms", "full", "address", "broker"]
 
@@ -92,7 +93,7 @@ class Member:
         try:
             self.outbox.put_nowait(text)
         except asyncio.QueueFull:
-            self.end(CLOSE_TRY_LATER, f"too slow: more than {OUTBOX_SIZE} messages behind")
+            self.end(WS_1013_TRY_AGAIN_LATER, f"too slow: more than {OUTBOX_SIZE} messages behind")
 
     def end(self, code: int, reason: str, last_words: dict[str, Any] | None = None) -> None:
         """Ask the endpoint to close this member (once; the first reason wins)."""

@@ -17,28 +17,32 @@ matching expiry too, so a room nobody refreshes disappears from Redis entirely.
     <prefix>room:<room>      zset  member id -> expiry
     <prefix>address:<addr>   zset  "<member id>:<room>" -> expiry (rooms per address)
 
-When Redis goes away (the subscription breaks, a heartbeat or a publish fails or times out):
-every member of this process gets `{"type": "error", "reason": "broker unavailable", ...}` and is
-closed with 1013 (try again later); a message whose publish failed is reported to its sender as
-not delivered; new joins are refused with 1013 until the subscription is back, which is retried
-with exponential backoff (0.1 s doubling to 5 s, with jitter). redis-py's own silent reconnect
-and resubscribe is turned off (`retries=0`): it would hide exactly this gap.
+When Redis goes away (the subscription breaks, or a heartbeat fails or times out): every member
+of this process gets `{"type": "error", "reason": "broker unavailable", ...}` and is closed with
+1013 (try again later); new joins are refused with 1013 until the subscription is back, which is
+retried with exponential backoff (0.1 s doubling to 5 s, with jitter). One failed call is its
+caller's alone: a message whose publish failed is reported to its sender as not delivered, a join
+whose admission failed is refused, nobody else is closed (after a restart each stale pooled
+connection fails once: `redis_client.on_a_fresh_connection` retries on a new one). redis-py's own
+silent reconnect and resubscribe is turned off (`retries=0`): it would hide exactly this gap.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.exceptions import RedisError
+from starlette.status import WS_1013_TRY_AGAIN_LATER
 
-from playground.server.redis_client import make_client
+from playground.server.redis_client import make_client, on_a_fresh_connection
 from playground.server.rooms import (
     BROKER_LOST_NOTICE,
-    CLOSE_TRY_LATER,
     BrokerUnavailable,
     Limits,
     Member,
@@ -169,7 +173,7 @@ class RedisRooms(RoomStore):
         await self._ready()
         limits = self.limits
         reply = await self._call(
-            self._admit_script(
+            lambda: self._admit_script(
                 keys=self._keys(member),
                 args=[
                     member.room,
@@ -189,19 +193,21 @@ class RedisRooms(RoomStore):
     async def _release(self, member: Member) -> None:
         if not self.available.is_set():
             raise BrokerUnavailable("not subscribed")  # the seat expires with its time-to-live
-        await self._call(self._release_script(keys=self._keys(member), args=[member.room, member.id]))
+        await self._call(lambda: self._release_script(keys=self._keys(member), args=[member.room, member.id]))
 
     async def _publish(self, room: str, text: str) -> None:
         if not self.available.is_set():
             raise BrokerUnavailable("not subscribed")
-        await self._call(self.client.publish(self._channel(room), text))
+        await self._call(lambda: self.client.publish(self._channel(room), text))
 
-    async def _call(self, command: Any) -> Any:
-        """Run one Redis command; any failure is the broker being unavailable, for everyone."""
+    async def _call(self, command: Callable[[], Awaitable[Any]]) -> Any:
+        """Run one Redis command, once more on a fresh connection after a connection error (a
+        stale pooled connection after a restart). A failure then is this caller's alone (its join
+        refused, its message not delivered): one failed call does not close every member. The
+        subscription and the heartbeat are what say the broker is gone for everyone (`_lost`)."""
         try:
-            return await command
+            return await on_a_fresh_connection(self.client, command)
         except (RedisError, OSError) as error:
-            self._lost(error)
             raise BrokerUnavailable(str(error)) from error
 
     # ---- connection ------------------------------------------------------------------------------
@@ -238,6 +244,9 @@ class RedisRooms(RoomStore):
 
     async def _run_connected(self) -> None:
         """Subscribe, then listen and keep seats alive until something fails."""
+        # After a failure the pool's idle connections may be to a Redis that restarted since: the
+        # subscription must not take one of those (it would fail at its first read).
+        await self.client.connection_pool.disconnect(inuse_connections=False)
         pubsub = self.client.pubsub()
         try:
             pattern = self._channel("*")
@@ -275,14 +284,14 @@ class RedisRooms(RoomStore):
                 for member in batch:
                     keys += self._keys(member)[1:]
                     args += [member.room, member.id]
-                await self._refresh_script(keys=keys, args=args)
+                await on_a_fresh_connection(self.client, functools.partial(self._refresh_script, keys=keys, args=args))
 
     def _lost(self, error: BaseException) -> None:
         """The broker is gone: say so to every member here and close them; listen again later."""
         if self.available.is_set() or any(self.local.values()):
             log.warning("chat broker unavailable (%s): closing this process's chat members", error)
         self.available.clear()
-        self.end_all(CLOSE_TRY_LATER, "chat broker unavailable: reconnect later", BROKER_LOST_NOTICE)
+        self.end_all(WS_1013_TRY_AGAIN_LATER, "chat broker unavailable: reconnect later", BROKER_LOST_NOTICE)
         if self._connected is not None and not self._connected.done():
             self._connected.cancel()
 

@@ -3,8 +3,8 @@ told 1001 "going away" before uvicorn drops the connections (uvicorn alone sends
 
 With `--workers N` (N > 1) uvicorn's own supervisor runs the workers, and the chat rooms live in
 Redis (`--redis-url`, required then; `rooms_redis`). Each worker then runs uvicorn's plain server,
-so clients see uvicorn's 1012 (service restart) at shutdown; the chat caps hold for all workers,
-the websocket guard's per-address limits count per worker."""
+so clients see uvicorn's 1012 (service restart) at shutdown; the chat caps and the per-address
+limits (in Redis too) hold for all workers."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from playground.server.app import create_app, websocket_guard
+from playground.server.app import create_app
+from playground.server.config import PlaygroundConfig
 from playground.server.http_protocols import http_protocol_class
 from playground.server.settings import Settings, export_to_environment
+from playground.server.ws_guard import going_away
 from playground.server.ws_protocol import GuardedWebSocketProtocol
 
 WIRE_SIZE_FACTOR = 4  # uvicorn's websocket message limit, in multiples of the guard's
@@ -55,13 +57,14 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 class PlaygroundServer(uvicorn.Server):
+    """uvicorn's server, telling the app's open websockets 1001 before it drops them."""
+
+    def __init__(self, config: PlaygroundConfig, app: FastAPI) -> None:
+        super().__init__(config)
+        self.app = app
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        app = self.config.loaded_app
-        while app is not None and not isinstance(app, FastAPI):
-            app = getattr(app, "app", None)
-        if isinstance(app, FastAPI):
-            with contextlib.suppress(LookupError):  # no request yet, so no websocket to tell
-                await websocket_guard(app).shutdown()
+        await going_away(self.app.state.open_websockets)
         await super().shutdown(sockets)
 
 
@@ -80,8 +83,12 @@ def serve_workers(settings: Settings) -> None:
     # up (prometheus-client's multiprocess mode). Set before the workers import prometheus_client.
     metrics_dir = tempfile.TemporaryDirectory(prefix="playground-metrics-")
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir.name)
-    config = uvicorn.Config(
-        "playground.server.app:create_app", factory=True, workers=settings.workers, **uvicorn_options(settings)
+    config = PlaygroundConfig(
+        "playground.server.app:create_app",
+        settings,
+        factory=True,
+        workers=settings.workers,
+        **uvicorn_options(settings),
     )
     try:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
@@ -91,11 +98,31 @@ def serve_workers(settings: Settings) -> None:
         metrics_dir.cleanup()
 
 
+def serve_reloading(settings: Settings) -> None:
+    """One process that restarts when playground code changes (`--reload`): uvicorn's reloader,
+    fed our Config (uvicorn.run would build a plain one, which our protocols refuse)."""
+    from uvicorn.supervisors import ChangeReload
+
+    export_to_environment(settings)  # the reloader's child builds the app from the environment
+    config = PlaygroundConfig(
+        "playground.server.app:create_app",
+        settings,
+        factory=True,
+        reload=True,
+        reload_dirs=[str(settings.snippets_dir.parent / "playground"), str(settings.snippets_dir)],
+        **uvicorn_options(settings),
+    )
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        ChangeReload(config, target=server.run, sockets=[config.bind_socket()]).run()
+
+
 def serve(settings: Settings) -> None:
     if settings.workers > 1:
         serve_workers(settings)
         return
-    server = PlaygroundServer(uvicorn.Config(create_app(settings), **uvicorn_options(settings)))
+    app = create_app(settings)
+    server = PlaygroundServer(PlaygroundConfig(app, settings, **uvicorn_options(settings)), app)
     # Ctrl+C (or SIGINT from a test) after a graceful shutdown: nothing to report
     with contextlib.suppress(KeyboardInterrupt):
         server.run()

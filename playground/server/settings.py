@@ -87,6 +87,31 @@ class Settings(BaseSettings):
         description="Largest request head (request line and headers); larger is refused (431 or closed).",
     )
 
+    http_max_pipelined: int = Field(
+        16,
+        ge=1,
+        description="Requests one connection may send ahead of their answers (HTTP pipelining); more close "
+        "the connection.",
+    )
+    http_body_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a request body may take to arrive in full, counted from the end of its head; "
+        "then 408 and the connection is closed.",
+    )
+    http_send_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds an HTTP response may wait for a client that stopped reading; then the "
+        "connection is dropped.",
+    )
+    http_max_connections_per_ip: int = Field(
+        64,
+        ge=1,
+        description="Open HTTP connections per client address (a proxy named in --forwarded-allow-ips is "
+        "exempt); more get 429 and are closed. Websockets count under --ws-max-connections-per-ip.",
+    )
+
     # Plain HTTP, for every client address.
     http_requests_per_second: float = Field(
         50.0,
@@ -124,6 +149,12 @@ class Settings(BaseSettings):
     ws_messages_per_second: float = Field(
         20.0, gt=0, description="Sustained messages (pings included) per second per websocket; faster closes with 1008."
     )
+    ws_messages_per_second_per_ip: float = Field(
+        60.0,
+        gt=0,
+        description="Sustained messages per second from all the websockets of one client address together "
+        "(counted per process; a burst of twice --ws-message-burst on top); faster closes with 1008.",
+    )
     ws_message_burst: int = Field(
         40, ge=1, description="Messages a websocket may send at once before the rate applies."
     )
@@ -144,10 +175,22 @@ class Settings(BaseSettings):
         description="Bytes queued for a client that does not read (pongs included) before the connection is dropped.",
     )
 
+    metrics_allow_ips: str = Field(
+        "127.0.0.1,::1",
+        description="Comma-separated client addresses or networks that may read /metrics (load, file "
+        "descriptors, versions); others get 404. Empty: nobody.",
+    )
+
     # Chat rooms.
     chat_max_rooms: int = Field(100, ge=1, description="Chat rooms open at once.")
     chat_max_members: int = Field(50, ge=1, description="Members per chat room.")
     chat_max_text: int = Field(2000, ge=1, description="Characters in one chat message.")
+    chat_room_messages_per_second: float = Field(
+        20.0,
+        gt=0,
+        description="Messages per second one chat room carries, all members together (counted per process, a "
+        "burst of twice that on top); a message over it is not delivered and its sender is told.",
+    )
     chat_max_rooms_per_ip: int = Field(
         5, ge=1, description="Chat rooms one client address may be in at once; joining another closes with 1013."
     )
@@ -157,10 +200,29 @@ class Settings(BaseSettings):
         "per-address limits, the lab's one run at a time. Empty: all in this process's memory.",
     )
 
+    snippet_max_requests: int = Field(
+        16,
+        ge=1,
+        description="HTTP requests the mounted snippet apps serve at once, all together (their `def` endpoints "
+        "use the threads the static site needs too); more wait up to 5 s, then 503.",
+    )
+
     # The concurrency lab.
     lab_max_requests: int = Field(100, ge=1, description="Concurrent requests one lab run may fire.")
     lab_max_seconds: float = Field(5.0, gt=0, description="Seconds one lab target request may wait or work.")
     lab_deadline: float = Field(30.0, gt=0, description="Seconds after which a lab run stops waiting for its requests.")
+    lab_max_line_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds of lab time (each run's worst case: requests x seconds, at most --lab-deadline) "
+        "the line of runs may hold; a run that does not fit gets 429 with the worst-case wait as Retry-After.",
+    )
+    lab_budget_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds of lab time one client address may use per 10 minutes; more gets 429 with the "
+        "time until its budget holds the run.",
+    )
     lab_threadpool_tokens: int = Field(
         40, ge=1, description="Threads in the lab target's threadpool (FastAPI's default is 40)."
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-from pathlib import Path
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -43,13 +43,25 @@ class SiteFiles(StaticFiles):
     representation of its own: its ETag and Last-Modified are the `.gz` file's, a revalidation
     of it gets 304, and the identity bytes keep their own ETag (RFC 9110 §8.8.3)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # full path -> its `.gz` twin's stat, taken where Starlette stats the file itself: in a
+        # worker thread (`lookup_path`), never on the event loop. Bounded by the site's files.
+        self._twins: dict[str, os.stat_result] = {}
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        full_path, stat_result = super().lookup_path(path)
+        if stat_result is not None:
+            try:
+                self._twins[full_path] = os.stat(full_path + ".gz")
+            except FileNotFoundError:
+                self._twins.pop(full_path, None)
+        return full_path, stat_result
+
     def file_response(
         self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
     ) -> Response:
-        try:
-            packed_stat = os.stat(str(full_path) + ".gz") if status_code == 200 else None
-        except FileNotFoundError:
-            packed_stat = None
+        packed_stat = self._twins.get(str(full_path)) if status_code == 200 else None
         if packed_stat is None or not accepts_gzip(scope):
             response = super().file_response(full_path, stat_result, scope, status_code)
         else:
@@ -79,13 +91,13 @@ def site_url_of(sitemap_xml: str) -> str | None:
     return found.group(1) if found else None
 
 
-def sitemap_for(request: Request, sitemap: Path) -> Response:
+def sitemap_for(request: Request, text: str) -> Response:
     """Material's instant navigation only follows links the sitemap lists, by origin.
 
     The site is built for one `site_url`; rewriting it to the origin the reader actually used keeps
-    instant navigation (and the warm Python runtime it preserves) on any host and port.
+    instant navigation (and the warm Python runtime it preserves) on any host and port. `text` is
+    the sitemap as read once at start-up (`app`): no file read on the event loop per request.
     """
-    text = sitemap.read_text(encoding="utf-8")
     built_for = site_url_of(text)
     if built_for:
         text = text.replace(f"<loc>{built_for}", f"<loc>{request.base_url}")

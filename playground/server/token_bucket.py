@@ -9,18 +9,18 @@ from dataclasses import dataclass, field
 @dataclass
 class TokenBucket:
     rate: float
-    burst: int
+    burst: float
     tokens: float = field(init=False)
     stamp: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         self.tokens = float(self.burst)
 
-    def take(self) -> bool:
+    def take(self, amount: float = 1) -> bool:
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens < 1:
+        if self.tokens < amount:
             return False
-        self.tokens -= 1
+        self.tokens -= amount
         return True

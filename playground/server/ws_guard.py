@@ -9,7 +9,9 @@ sits in front of *every* websocket endpoint — the echo, the chat, the mounted 
   `AddressLimits` store: per process by default, across processes in Redis with `--redis-url`);
 * closes with 1009 when a message is larger than the cap, with a full closing handshake (uvicorn's
   own limit is a backstop 4x higher: its refusal resets the socket, see run.py);
-* closes with 1008 when a client sends faster than its token bucket allows;
+* closes with 1008 when a client sends faster than its token bucket allows, or when all the
+  websockets of its address together send faster than `ws_messages_per_second_per_ip` (counted
+  per process);
 * closes with 1000 after an idle period with no message from the client (all idle ones at once:
   a client that never reads holds up nobody else's close);
 * closes every connection with 1001 when the server shuts down.
@@ -26,18 +28,38 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 
+from starlette.status import (
+    WS_1000_NORMAL_CLOSURE,
+    WS_1001_GOING_AWAY,
+    WS_1008_POLICY_VIOLATION,
+    WS_1009_MESSAGE_TOO_BIG,
+    WS_1013_TRY_AGAIN_LATER,
+)
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from playground.server.address_limits import AddressLimits, local_limits
+from playground.server.address_limits import AddressLimits, client_address, local_limits
 from playground.server.limits import OncePerInterval
-from playground.server.metrics import WEBSOCKET_CLOSES, WEBSOCKET_MESSAGES, WEBSOCKETS_OPEN, refused
+from playground.server.metrics import (
+    WEBSOCKET_CLOSES,
+    WEBSOCKET_MESSAGES,
+    WEBSOCKETS_OPEN,
+    close_code_label,
+    refused,
+)
 from playground.server.origins import allowed_origins, origin_allowed
 from playground.server.settings import Settings
 from playground.server.token_bucket import TokenBucket
 from playground.server.ws_protocol import BUCKET_EXTENSION
 
-CLOSE_NORMAL, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_LATER = 1000, 1001, 1008, 1009, 1013
+
+@dataclass
+class _SharedBucket:
+    """One address's message bucket, and how many of its websockets hold it."""
+
+    bucket: TokenBucket
+    holders: int = 0
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -51,8 +73,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
 class GuardedConnection:
     """One websocket between the server and the app, with the limits applied to its receive."""
 
-    def __init__(self, guard: WebSocketGuard, scope: Scope, receive: Receive, send: Send) -> None:
+    def __init__(
+        self, guard: WebSocketGuard, scope: Scope, receive: Receive, send: Send, address_bucket: TokenBucket
+    ) -> None:
         self.guard = guard
+        self.address_bucket = address_bucket  # shared by every websocket of this address (in this process)
         self._receive = receive
         self._send = send
         self.closed = False
@@ -71,7 +96,7 @@ class GuardedConnection:
         if self.closed:
             return
         self.closed = True
-        WEBSOCKET_CLOSES.labels(str(code)).inc()
+        WEBSOCKET_CLOSES.labels(close_code_label(code)).inc()
         try:
             async with asyncio.timeout(self.guard.settings.ws_send_timeout):
                 await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
@@ -84,11 +109,11 @@ class GuardedConnection:
         if message["type"] == "websocket.receive":
             WEBSOCKET_MESSAGES.inc()
             if self.closed:
-                return {"type": "websocket.disconnect", "code": CLOSE_NORMAL}
+                return {"type": "websocket.disconnect", "code": WS_1000_NORMAL_CLOSURE}
             return await self._check(message)
         if message["type"] == "websocket.disconnect" and not self.closed:
             self.closed = True
-            WEBSOCKET_CLOSES.labels(str(message.get("code", 1005))).inc()
+            WEBSOCKET_CLOSES.labels(close_code_label(message.get("code", 1005))).inc()
         return message
 
     async def _check(self, message: Message) -> Message:
@@ -97,35 +122,50 @@ class GuardedConnection:
         size = len(data) if data is not None else len((message.get("text") or "").encode())
         if size > limit:
             refused("ws_message_too_big")
-            await self.close(CLOSE_TOO_BIG, f"message of {size} bytes exceeds the {limit}-byte limit")
+            await self.close(WS_1009_MESSAGE_TOO_BIG, f"message of {size} bytes exceeds the {limit}-byte limit")
         elif not self.bucket.take():
             refused("ws_message_rate")
-            await self.close(CLOSE_POLICY, f"more than {self.guard.settings.ws_messages_per_second:g} messages/s")
+            await self.close(
+                WS_1008_POLICY_VIOLATION, f"more than {self.guard.settings.ws_messages_per_second:g} messages/s"
+            )
+        elif not self.address_bucket.take():
+            refused("ws_address_message_rate")
+            rate = self.guard.settings.ws_messages_per_second_per_ip
+            await self.close(WS_1008_POLICY_VIOLATION, f"more than {rate:g} messages/s from your address")
         else:
             return message
-        return {"type": "websocket.disconnect", "code": CLOSE_POLICY}
+        return {"type": "websocket.disconnect", "code": WS_1008_POLICY_VIOLATION}
 
     async def send(self, message: Message) -> None:
         if self.closed:
             return  # the guard closed it; the app will see the disconnect on its next receive
         if message["type"] == "websocket.close":
             self.closed = True
-            WEBSOCKET_CLOSES.labels(str(message.get("code", 1000))).inc()
+            WEBSOCKET_CLOSES.labels(close_code_label(message.get("code", 1000))).inc()
         await self._send(message)
 
 
 class WebSocketGuard:
     """ASGI middleware: see the module docstring. HTTP passes straight through."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, limits: AddressLimits | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        limits: AddressLimits | None = None,
+        connections: set[GuardedConnection] | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.extra_origins = allowed_origins(settings)
         self.limits = limits or local_limits(settings)
-        self.connections: set[GuardedConnection] = set()
+        # The app's registry of open websockets (`app.state.open_websockets`), so the server can
+        # tell them "going away" at shutdown without searching the middleware stack for us.
+        self.connections: set[GuardedConnection] = set() if connections is None else connections
         self._watchdog: asyncio.Task[None] | None = None
         self._refusal_log = OncePerInterval()
         self._closing: set[asyncio.Task[None]] = set()
+        self._address_buckets: dict[str, _SharedBucket] = {}
 
     async def _watch_idle(self) -> None:
         """One task for all connections, instead of a timer per message: the idle limit costs
@@ -138,7 +178,7 @@ class WebSocketGuard:
                 # A task per close, not awaited here: a close may wait (up to its deadline) for a
                 # client that does not read, and the next round must not wait for it.
                 closing = asyncio.create_task(
-                    connection.close(CLOSE_NORMAL, f"idle for {idle:g} s: closed by the server")
+                    connection.close(WS_1000_NORMAL_CLOSURE, f"idle for {idle:g} s: closed by the server")
                 )
                 self._closing.add(closing)
                 closing.add_done_callback(self._closing.discard)
@@ -149,7 +189,7 @@ class WebSocketGuard:
             await self.app(scope, receive, send)
             return
         origin = _header(scope, b"origin")
-        address = (scope.get("client") or ("unknown", 0))[0]
+        address = client_address(scope)
         if not origin_allowed(origin, _header(scope, b"host"), self.extra_origins):
             refused("ws_origin")
             self._refusal_log.warning(address, "refused a websocket from Origin %s", origin)
@@ -160,12 +200,12 @@ class WebSocketGuard:
             await self._accept_and_close(
                 receive,
                 send,
-                CLOSE_TRY_LATER,
+                WS_1013_TRY_AGAIN_LATER,
                 f"{self.settings.ws_max_connections_per_ip} connections from your address already",
             )
             return
         try:
-            connection = GuardedConnection(self, scope, receive, send)
+            connection = GuardedConnection(self, scope, receive, send, self._address_bucket(address))
             self.connections.add(connection)
             WEBSOCKETS_OPEN.inc()
             if self._watchdog is None:
@@ -176,13 +216,29 @@ class WebSocketGuard:
                 WEBSOCKETS_OPEN.dec()
                 self.connections.discard(connection)
         finally:
+            self._release_address_bucket(address)
             await self.limits.release_connection(address)
 
+    def _address_bucket(self, address: str) -> TokenBucket:
+        """The message bucket all websockets of `address` share: 16 sockets at 20 messages/s each
+        were 320 messages/s from one address into one room. Kept while the address has one open;
+        each connection holds it, so a message costs one more `take`, no lookup."""
+        held = self._address_buckets.get(address)
+        if held is None:
+            rate = self.settings.ws_messages_per_second_per_ip
+            held = self._address_buckets[address] = _SharedBucket(TokenBucket(rate, 2 * self.settings.ws_message_burst))
+        held.holders += 1
+        return held.bucket
+
+    def _release_address_bucket(self, address: str) -> None:
+        held = self._address_buckets.get(address)
+        if held is not None:
+            held.holders -= 1
+            if held.holders <= 0:
+                del self._address_buckets[address]
+
     async def shutdown(self) -> None:
-        """Tell every client the server is going away (1001) before the server drops them."""
-        await asyncio.gather(
-            *(c.close(CLOSE_GOING_AWAY, "server shutting down") for c in list(self.connections)), return_exceptions=True
-        )
+        await going_away(self.connections)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, reason: str) -> None:
@@ -201,10 +257,17 @@ class WebSocketGuard:
             )
             await send({"type": "websocket.http.response.body", "body": body})
         else:
-            await send({"type": "websocket.close", "code": CLOSE_POLICY, "reason": reason[:120]})
+            await send({"type": "websocket.close", "code": WS_1008_POLICY_VIOLATION, "reason": reason[:120]})
 
     @staticmethod
     async def _accept_and_close(receive: Receive, send: Send, code: int, reason: str) -> None:
         await receive()  # websocket.connect
         await send({"type": "websocket.accept"})
         await send({"type": "websocket.close", "code": code, "reason": reason[:120]})
+
+
+async def going_away(connections: set[GuardedConnection]) -> None:
+    """Tell every client the server is going away (1001) before the server drops them."""
+    await asyncio.gather(
+        *(c.close(WS_1001_GOING_AWAY, "server shutting down") for c in list(connections)), return_exceptions=True
+    )

@@ -26,15 +26,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from starlette.status import WS_1008_POLICY_VIOLATION
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from playground.server.limits import settings_of
+from playground.server.config import playground_config
 from playground.server.metrics import refused
 from playground.server.token_bucket import TokenBucket
 
 BUCKET_EXTENSION = "playground.message_bucket"  # where ws_guard finds this connection's bucket
-CLOSE_POLICY = 1008
 
 
 class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
@@ -42,7 +42,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         self, config: Any, server_state: Any, app_state: dict[str, Any], _loop: asyncio.AbstractEventLoop | None = None
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        settings = settings_of(config)
+        settings = playground_config(config).settings
         self.bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
         self.rate_reason = f"more than {settings.ws_messages_per_second:g} messages/s"
         self.send_timeout = settings.ws_send_timeout
@@ -72,7 +72,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.over_rate:
             self.conn.data_to_send()  # the pongs queued for this chunk's pings: never sent
             refused("ping_rate")
-            self._fail(CLOSE_POLICY, self.rate_reason)
+            self._fail(WS_1008_POLICY_VIOLATION, self.rate_reason)
         elif not self.transport.is_closing():
             pending = self.conn.data_to_send()
             if pending:
