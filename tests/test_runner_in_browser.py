@@ -271,6 +271,23 @@ def test_blocks_that_do_not_run_here_say_where_they_run(
     assert says in note.inner_text()
 
 
+def test_a_websocket_client_run_leaves_the_runtime_warm(guarded: Guarded, live_playground: LiveServer) -> None:
+    """The socket's close event comes after the snippet ended: it must find Python as it was, and
+    the next Run must not load Python again (it did: "Object has already been destroyed")."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/websockets/", wait_until="networkidle")
+    block = block_for(page, "websocket/echo_client.py")
+    with page.expect_websocket() as opened:
+        assert run_block(page, block) == "ok"
+    socket = opened.value
+    if not socket.is_closed():
+        socket.wait_for_event("close")
+    assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
+    assert page.evaluate("[asyncFastapiLive.runtime.state, asyncFastapiLive.runtime.starts]") == ["ready", 1]
+    assert guard.console_errors == []
+
+
 def test_client_snippet_says_how_to_start_a_missing_playground(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
