@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from playground.browser.recorded_output import compare, recorded_lines
 from playground.snippets.catalog import Kind, discover
@@ -286,6 +286,41 @@ def test_a_websocket_client_run_leaves_the_runtime_warm(guarded: Guarded, live_p
     assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
     assert page.evaluate("[asyncFastapiLive.runtime.state, asyncFastapiLive.runtime.starts]") == ["ready", 1]
     assert guard.console_errors == []
+
+
+# What a slow network holds back while Stop is pressed: the runtime's first file, or the wheels.
+HELD_WHILE_LOADING = {"runtime": "**/runtime/manifest.json", "packages": "**/runtime/compiled/**/*.whl"}
+
+
+@pytest.mark.parametrize("phase", HELD_WHILE_LOADING.keys())
+def test_stop_while_python_loads_ends_the_run_before_it_starts(
+    guarded: Guarded, live_playground: LiveServer, phase: str
+) -> None:
+    """Stop during loading used to do nothing: the program ran to its end once loading was done."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    held: list[Route] = []
+    page.route(HELD_WHILE_LOADING[phase], lambda route: held.append(route))
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    if phase == "packages":
+        page.evaluate("asyncFastapiLive.runtime.warm()")
+        page.wait_for_function("asyncFastapiLive.runtime.state === 'ready'", timeout=RUN_TIMEOUT_MS)
+    with page.expect_request(HELD_WHILE_LOADING[phase]):  # held: loading cannot end meanwhile
+        block = block_for(page, "terminology/coroutine_object.py")  # the pointer over it warms Python
+        set_code(page, block, "import fastapi\nprint('ran')\n")
+        block.get_by_role("button", name="Run", exact=True).click()
+    expect(block).to_have_attribute("data-runner-state", "loading")
+    block.get_by_role("button", name="Stop").click()
+    expect(block).to_have_attribute("data-runner-state", "stopped")
+    expect(block.locator(".runner__status")).to_have_text("Stopped before the program started.")
+    assert "Stopped before the program started" in block.locator(".runner__output").inner_text()
+
+    for route in held:  # the network catches up: loading went on, and the next Run runs at once
+        route.continue_()
+    page.unroute(HELD_WHILE_LOADING[phase])
+    assert run_block(page, block) == "ok"
+    assert stdout_of(block) == "ran\n"
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
 
 
 def test_client_snippet_says_how_to_start_a_missing_playground(guarded: Guarded, live_playground: LiveServer) -> None:

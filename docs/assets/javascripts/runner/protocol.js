@@ -16,7 +16,7 @@
  *   | { type: "notice", id: number, text: string }
  *   | { type: "loop", id: number, batch: string }
  *   | { type: "done", id: number, status: "ok" | "error" | "stopped", error: string, elapsed: number,
- *       verdict: [string, string] | null }} FromWorker
+ *       verdict: [string, string] | null, reason?: "before-start" }} FromWorker
  */
 
 /**
@@ -32,7 +32,7 @@
 
 /**
  * @typedef {{ status: "ok" | "error" | "stopped" | "restarted", error: string, elapsed: number,
- *   reason?: "not-isolated" | "no-effect" | "ignored-cancel",
+ *   reason?: "not-isolated" | "no-effect" | "ignored-cancel" | "before-start",
  *   verdict?: [string, string] | null }} RunResult
  */
 

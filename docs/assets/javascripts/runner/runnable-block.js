@@ -212,7 +212,7 @@ export function mountRunnable(block, client) {
     } else if (result.status === "stopped") {
       setState("stopped");
       log.write("stderr", result.error ? `${result.error}\n` : "");
-      say("Stopped. The interpreter is still warm.");
+      say(result.reason === "before-start" ? "Stopped before the program started." : "Stopped. The interpreter is still warm.");
     } else if (result.status === "restarted") {
       setState("stopped");
       log.notice(result.reason === "not-isolated"

@@ -17,6 +17,8 @@ const STOP_GRACE_MS = 1500;
 const INTERRUPT_AFTER_MS = 30;
 /** Without an interrupt buffer, a run that has not answered Stop by then is busy: restart. */
 const RESTART_AFTER_MS = 300;
+const STOPPED_WHILE_LOADING =
+  "Stopped before the program started: Python was still loading, so none of it ran. Python goes on loading for the next Run.";
 
 export class RuntimeClient {
   /** @param {{ workerUrl: URL }} options */
@@ -31,6 +33,11 @@ export class RuntimeClient {
     this.nextId = 1;
     /** @type {Map<number, { callbacks: RunCallbacks, resolve: (r: RunResult) => void, cancelled?: boolean }>} */
     this.runs = new Map();
+    /**
+     * Runs waiting for the runtime to load, not yet handed to the worker: Stop ends them here.
+     * @type {Map<number, (r: RunResult) => void>}
+     */
+    this.waiting = new Map();
     /** @type {RunCallbacks | null} the run that is waiting for the runtime to load */
     this.loadingListener = null;
     this.state = "idle"; // idle | loading | ready | error
@@ -121,7 +128,7 @@ export class RuntimeClient {
     else if (message.type === "loop") run.callbacks.onLoop?.(message.batch);
     else if (message.type === "done") {
       this.runs.delete(message.id);
-      run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed, verdict: message.verdict });
+      run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed, verdict: message.verdict, reason: message.reason });
     }
   }
 
@@ -135,14 +142,17 @@ export class RuntimeClient {
     const id = this.nextId++;
     const done = new Promise((resolve) => {
       this.loadingListener = callbacks;
+      this.waiting.set(id, resolve);
       this.warm()
         .then(() => {
           this.loadingListener = null;
+          if (!this.waiting.delete(id)) return; // stopped while Python loaded
           this.runs.set(id, { callbacks, resolve });
           this.worker?.postMessage({ type: "run", id, source, filename, trace: Boolean(options.trace) });
         })
         .catch((/** @type {Error} */ error) => {
           this.loadingListener = null;
+          this.waiting.delete(id);
           resolve({ status: "error", error: error.message, elapsed: 0 });
         });
     });
@@ -158,6 +168,15 @@ export class RuntimeClient {
    * @param {number} id
    */
   stop(id) {
+    const waiting = this.waiting.get(id);
+    if (waiting) {
+      // Python is still loading: the run ends now, having run nothing. The loading goes on (it
+      // is for the whole visit), so the next Run starts sooner.
+      this.waiting.delete(id);
+      if (this.loadingListener) this.loadingListener = null;
+      waiting({ status: "stopped", error: STOPPED_WHILE_LOADING, elapsed: 0, reason: "before-start" });
+      return;
+    }
     const run = this.runs.get(id);
     if (!run) return;
     this.worker?.postMessage({ type: "stop", id });

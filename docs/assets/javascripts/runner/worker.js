@@ -42,6 +42,16 @@ let packagesJson = "{}";
 let currentRun = null;
 /** @type {any} */
 let currentTask = null;
+/**
+ * Runs Stop ended before their program started (Python or the wheels still loading, or queued
+ * behind another run): already reported done; when their turn comes, they run nothing.
+ * @type {Set<number>}
+ */
+const stoppedBeforeStart = new Set();
+/** Runs received and not reported done yet: a Stop for any other run is late, and ignored. */
+const pendingRuns = new Set();
+/** Runs one after the other: a run whose wheels are loading holds the next one back. */
+let queue = Promise.resolve();
 
 // ---- loading progress: count the bytes of every runtime response as it streams in ----------
 
@@ -229,6 +239,7 @@ async function loadWheelsFor(source) {
  * @param {boolean} [trace] record the event loop for the picture (loop-stream.js)
  */
 async function run(id, source, filename, trace = false) {
+  if (stoppedBeforeStart.delete(id)) return; // stopped while queued: reported already
   currentRun = id;
   // The page sets the buffer 30 ms after a Stop unless told the run was cancelled: for a run that
   // ended on its own meanwhile, that can land after its `finally` cleared the buffer, and must
@@ -243,6 +254,11 @@ async function run(id, source, filename, trace = false) {
   let loop = null;
   try {
     await loadWheelsFor(source);
+    // Stopped while its wheels loaded: said so then (see "stop" below); they stay loaded.
+    if (stoppedBeforeStart.delete(id)) {
+      status = "stopped";
+      return;
+    }
     post({ type: "running", id });
     if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
     currentTask = runner.start(source, filename);
@@ -268,9 +284,21 @@ async function run(id, source, filename, trace = false) {
       verdict = result ? result.toJs() : null;
       result?.destroy?.();
     }
-    post({ type: "done", id, status, error, elapsed: performance.now() - started, verdict });
+    if (pendingRuns.delete(id)) post({ type: "done", id, status, error, elapsed: performance.now() - started, verdict });
     currentRun = null;
   }
+}
+
+/** What a run stopped before its program started reports, at once. @param {number} id */
+function stopBeforeStart(id) {
+  stoppedBeforeStart.add(id);
+  pendingRuns.delete(id);
+  if (interrupt) Atomics.store(interrupt, 1, id); // the page then sets no interrupt
+  const loading = id === currentRun ? "its packages were still loading" : "it was waiting for Python";
+  post({
+    type: "done", id, status: "stopped", elapsed: 0, verdict: null, reason: "before-start",
+    error: `Stopped before the program started: ${loading}, so none of it ran.`,
+  });
 }
 
 self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
@@ -285,13 +313,20 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
       post({ type: "fatal", error: failure instanceof Error ? failure.message : String(failure) });
     }
   } else if (message.type === "run") {
-    await run(message.id, message.source, message.filename, message.trace);
+    const { id, source, filename, trace } = message;
+    pendingRuns.add(id);
+    // A failure inside run's own bookkeeping must not stall every later run behind it.
+    queue = queue.then(() => run(id, source, filename, trace)).catch((failure) => console.error(failure));
   } else if (message.type === "stop") {
+    if (!runner || !pendingRuns.has(message.id)) return; // late: the run has ended
+    if (message.id !== currentRun || currentTask === null) {
+      stopBeforeStart(message.id);
+      return;
+    }
     // Reached here only while Python awaits (a busy loop keeps this handler from running; the
     // page then sets the interrupt buffer). Clear the buffer, so a KeyboardInterrupt does not
     // land in the event loop's internals, then cancel the snippet's task in Python: the task's
     // JS proxy is gone once awaited ("Object has already been destroyed"), so not through it.
-    if (currentRun !== message.id || !runner) return;
     // Said first, in shared memory: the page then sets no interrupt (it reads this at once).
     if (interrupt) Atomics.store(interrupt, 1, message.id);
     let cancelled = false;
