@@ -288,6 +288,37 @@ def test_a_websocket_client_run_leaves_the_runtime_warm(guarded: Guarded, live_p
     assert guard.console_errors == []
 
 
+def test_a_stop_signal_that_reaches_python_before_the_program_ends_the_run(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """Stop sets the interrupt buffer when the worker does not answer at once (it is busy). That
+    signal could reach Python before the program's first line (wheels loading, the task not yet
+    stepped), where it was ignored: the program then ran on, and the page replaced Python 1.5 s
+    later saying the program had caught KeyboardInterrupt (1 in 27 Stops of `while True: pass`).
+    Here the test writes the signal itself while the run's wheels are held back: the moment the
+    race made, made on purpose."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    held: list[Route] = []
+    page.route("**/runtime/compiled/**/*.whl", lambda route: held.append(route))
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    page.evaluate("asyncFastapiLive.runtime.warm()")
+    page.wait_for_function("asyncFastapiLive.runtime.state === 'ready'", timeout=RUN_TIMEOUT_MS)
+    block = block_for(page, "terminology/coroutine_object.py")
+    set_code(page, block, "import fastapi\nprint('the program ran')\n")
+    with page.expect_request("**/runtime/compiled/**/*.whl"):
+        block.get_by_role("button", name="Run", exact=True).click()
+    page.evaluate("Atomics.store(asyncFastapiLive.runtime.interrupt, 0, 2)")  # SIGINT, as Stop's timer
+    for route in held:
+        route.continue_()
+    page.unroute("**/runtime/compiled/**/*.whl")
+    assert wait_settled(page, block) == "stopped"
+    assert stdout_of(block) == ""
+    assert "Stopped before the program started" in block.locator(".runner__output").inner_text()
+    assert run_block(page, block) == "ok", "the signal leaked into the next run"
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
+
+
 # What a slow network holds back while Stop is pressed: the runtime's first file, or the wheels.
 HELD_WHILE_LOADING = {"runtime": "**/runtime/manifest.json", "packages": "**/runtime/compiled/**/*.whl"}
 
@@ -456,6 +487,11 @@ ERRORS = {
         "A browser gives Python no sockets",
         "httpx.ConnectError",
     ),
+    "async socket": (
+        "import asyncio\n\n\nasync def main():\n    await asyncio.open_connection('127.0.0.1', 9)\n\n\nasyncio.run(main())\n",
+        "A browser gives Python no sockets, so asyncio cannot open a connection",
+        "NotImplementedError",
+    ),
     "numpy": ("import numpy\n", "numpy is not available in the page", "ModuleNotFoundError"),
     "missing file": ("open('data.csv')\n", "No such file (errno 2, ENOENT)", "[Errno 2] No such file or directory"),
 }
@@ -479,6 +515,41 @@ def test_errors_open_with_a_sentence_and_a_trimmed_traceback(
     if case != "syntax":  # the snippet's own line, read back from the code that ran
         assert f"    {code.strip().splitlines()[-1]}" in stderr
     block.get_by_role("button", name="Reset").click()
+
+
+ASYNC_CLIENT = """import asyncio
+
+import httpx
+
+from playground.browser.client import url_for
+
+
+async def main():
+    async with httpx.AsyncClient() as client:
+        response = await client.get(url_for("/healthz"))
+        print(response.status_code, response.text)
+        await client.get("http://127.0.0.1:9/")
+
+
+asyncio.run(main())
+"""
+
+
+def test_httpx_async_client_runs_in_the_page_over_fetch(guarded: Guarded, live_playground: LiveServer) -> None:
+    """httpx.AsyncClient failed with a 94-line ExceptionGroup (NotImplementedError: sock_connect()):
+    in the page it now sends with fetch, and a request that cannot go out fails in one sentence."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    set_code(page, block, ASYNC_CLIENT)
+    assert run_block(page, block) == "error"
+    assert stdout_of(block) == "200 ok\n"
+    stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
+    assert stderr.startswith("The browser's fetch could not reach http://127.0.0.1:9/"), stderr
+    assert "httpx.ConnectError" in stderr.strip().splitlines()[-1]
+    assert len(stderr.splitlines()) < 12 and "ExceptionGroup" not in stderr, stderr
+    assert guard.refused == ["http://127.0.0.1:9/"]  # the page asked nowhere else
 
 
 def mounted(page: Page, relative: str) -> None:

@@ -6,6 +6,7 @@ import { OutputLog } from "./output-log.js";
 import { clearEdit, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
 import { LoopPicture } from "./loop-picture.js";
 import { kindOf } from "./snippet-kind.js";
+import { STOP_TIMING } from "./protocol.js";
 
 /** @typedef {import("./runtime-client.js").RuntimeClient} RuntimeClient */
 /** @typedef {{ getText(): string, setText(t: string): void, focus(): void, destroy(): void }} Editor */
@@ -44,6 +45,23 @@ function annotate(block, filename, kind) {
   const caption = element("p", { class: "runner__where", "data-runner-kind": kind }, note);
   block.after(caption);
   return () => caption.remove();
+}
+
+/**
+ * What the page says when Stop had to replace Python: what the shared slots say happened.
+ * @param {import("./protocol.js").RunResult["reason"]} reason
+ */
+function restartedBecause(reason) {
+  const grace = `${STOP_TIMING.graceMs / 1000} s`;
+  /** @type {Record<string, string>} */
+  const reasons = {
+    "not-isolated": "this page is not cross-origin isolated, so a program busy running code cannot be interrupted in place",
+    "ignored-cancel": `Stop cancelled the program, but it caught asyncio.CancelledError and kept running for ${grace}`,
+    "no-effect": `Stop raised KeyboardInterrupt in the program, and it was still running ${grace} later (it caught the exception, or an except or finally block kept it going)`,
+    unreached: `Python did not reach a point where it checks for Stop within ${grace} (it was inside one long call that does not return to the interpreter)`,
+    missed: `Stop's signal reached Python when the program was not running, and the program was still running ${grace} later`,
+  };
+  return `Stopped by restarting Python: ${reasons[reason ?? "missed"] ?? reasons.missed}. The next Run loads Python again.`;
 }
 
 /** @param {number} bytes */
@@ -215,15 +233,7 @@ export function mountRunnable(block, client) {
       say(result.reason === "before-start" ? "Stopped before the program started." : "Stopped. The interpreter is still warm.");
     } else if (result.status === "restarted") {
       setState("stopped");
-      log.notice(result.reason === "not-isolated"
-        ? "Stopped by restarting Python: this page is not cross-origin isolated, so a program " +
-          "busy running code cannot be interrupted in place. The next Run loads Python again."
-        : result.reason === "ignored-cancel"
-          ? "Stopped by restarting Python: Stop cancelled the program, but it caught " +
-            "asyncio.CancelledError and kept running for 1.5 s. The next Run loads Python again."
-          : "Stopped by restarting Python: the program was still running 1.5 s after Stop " +
-            "raised KeyboardInterrupt in it (it caught it, or was stuck where Python cannot be " +
-            "interrupted). The next Run loads Python again.");
+      log.notice(restartedBecause(result.reason));
       say("Stopped (Python restarted).");
     } else {
       setState("error");

@@ -5,6 +5,7 @@
 // Pyodide loads: the test suite uses it to prove snippets run in browsers without JSPI.
 
 import { startLoopTrace } from "./loop-stream.js";
+import { SEEN, SLOT } from "./protocol.js";
 
 /** @typedef {import("./protocol.js").ToWorker} ToWorker */
 /** @typedef {import("./protocol.js").FromWorker} FromWorker */
@@ -131,9 +132,10 @@ function writer(stream) {
  */
 function blockingWait(ms) {
   if (interrupt) {
-    Atomics.wait(interrupt, 0, 0, ms);
-    if (interrupt[0] !== 0) {
-      interrupt[0] = 0; // consumed here: Python raises KeyboardInterrupt itself
+    Atomics.wait(interrupt, SLOT.SIGNAL, 0, ms);
+    if (interrupt[SLOT.SIGNAL] !== 0) {
+      interrupt[SLOT.SIGNAL] = 0; // consumed here: Python raises KeyboardInterrupt itself
+      Atomics.store(interrupt, SLOT.SEEN, SEEN.program);
       return true;
     }
     return false;
@@ -183,7 +185,7 @@ async function start() {
   // A snapshot holds the build's random state: without a fresh seed every reader would draw the
   // same `random.random()` sequence. (The str hash seed stays the build's; it cannot change after start.)
   if (restoredFromSnapshot) pyodide.runPython("import random as _random; _random.seed(); del _random");
-  if (interrupt) pyodide.setInterruptBuffer(interrupt.subarray(0, 1)); // [1] is Stop's, see below
+  if (interrupt) pyodide.setInterruptBuffer(interrupt.subarray(SLOT.SIGNAL, SLOT.SIGNAL + 1)); // the others: protocol.js
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
 
@@ -200,9 +202,16 @@ async function start() {
   packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
   runner = pyodide.pyimport("playground.browser.in_browser");
   runner.remember_packages(packagesJson); // a missing module's explanation lists what is shipped
-  runner.install_shims(blockingWait, (/** @type {string} */ text) => {
-    if (currentRun !== null) post({ type: "notice", id: currentRun, text });
-  });
+  runner.install_shims(
+    blockingWait,
+    (/** @type {string} */ text) => {
+      if (currentRun !== null) post({ type: "notice", id: currentRun, text });
+    },
+    // What each Stop signal found (in_browser.Phase), for the page to read if the run goes on.
+    (/** @type {"idle" | "pending" | "program"} */ phase) => {
+      if (interrupt) Atomics.store(interrupt, SLOT.SEEN, SEEN[phase] ?? SEEN.nothing);
+    },
+  );
   const jspi = typeof (/** @type {any} */ (WebAssembly).Suspending) === "function";
   post({ type: "ready", jspi, isolated: interrupt !== null, pyodide: pyodide.version, snapshot: restoredFromSnapshot });
 }
@@ -244,7 +253,8 @@ async function run(id, source, filename, trace = false) {
   // The page sets the buffer 30 ms after a Stop unless told the run was cancelled: for a run that
   // ended on its own meanwhile, that can land after its `finally` cleared the buffer, and must
   // not interrupt this run. Nothing can have stopped this run yet (its Stop follows this message).
-  if (interrupt) interrupt[0] = 0;
+  if (interrupt) interrupt[SLOT.SIGNAL] = 0;
+  runner.begin_run(); // from here a Stop signal ends this run, even before its first line
   runStdout = "";
   const started = performance.now();
   /** @type {"ok" | "error" | "stopped"} */
@@ -275,7 +285,7 @@ async function run(id, source, filename, trace = false) {
     currentTask?.destroy?.();
     currentTask = null;
     runner?.cancel_leftover_tasks();
-    if (interrupt) interrupt[0] = 0; // a Stop that arrived as the run ended must not leak into the next
+    if (interrupt) interrupt[SLOT.SIGNAL] = 0; // a Stop that arrived as the run ended must not leak into the next
     flush();
     /** @type {[string, string] | null} */
     let verdict = null;
@@ -284,6 +294,7 @@ async function run(id, source, filename, trace = false) {
       verdict = result ? result.toJs() : null;
       result?.destroy?.();
     }
+    runner?.end_run();
     if (pendingRuns.delete(id)) post({ type: "done", id, status, error, elapsed: performance.now() - started, verdict });
     currentRun = null;
   }
@@ -293,7 +304,7 @@ async function run(id, source, filename, trace = false) {
 function stopBeforeStart(id) {
   stoppedBeforeStart.add(id);
   pendingRuns.delete(id);
-  if (interrupt) Atomics.store(interrupt, 1, id); // the page then sets no interrupt
+  if (interrupt) Atomics.store(interrupt, SLOT.CANCELLED, id); // the page then sets no interrupt
   const loading = id === currentRun ? "its packages were still loading" : "it was waiting for Python";
   post({
     type: "done", id, status: "stopped", elapsed: 0, verdict: null, reason: "before-start",
@@ -328,10 +339,10 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
     // land in the event loop's internals, then cancel the snippet's task in Python: the task's
     // JS proxy is gone once awaited ("Object has already been destroyed"), so not through it.
     // Said first, in shared memory: the page then sets no interrupt (it reads this at once).
-    if (interrupt) Atomics.store(interrupt, 1, message.id);
+    if (interrupt) Atomics.store(interrupt, SLOT.CANCELLED, message.id);
     let cancelled = false;
     for (let attempt = 0; attempt < 2 && !cancelled; attempt += 1) {
-      if (interrupt) interrupt[0] = 0;
+      if (interrupt) interrupt[SLOT.SIGNAL] = 0;
       try {
         cancelled = runner.cancel_current();
       } catch {
@@ -339,6 +350,6 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
       }
     }
     if (cancelled) post({ type: "stopping", id: message.id });
-    else if (interrupt) Atomics.store(interrupt, 1, 0); // nothing to cancel (still loading)
+    else if (interrupt) Atomics.store(interrupt, SLOT.CANCELLED, 0); // nothing to cancel (still loading)
   }
 };
