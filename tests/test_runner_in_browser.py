@@ -488,7 +488,8 @@ ERRORS = {
         "httpx.ConnectError",
     ),
     "async socket": (
-        "import asyncio\n\n\nasync def main():\n    await asyncio.open_connection('127.0.0.1', 9)\n\n\nasyncio.run(main())\n",
+        "import asyncio\n\n\nasync def main():\n"
+        "    await asyncio.open_connection('127.0.0.1', 9)\n\n\nasyncio.run(main())\n",
         "A browser gives Python no sockets, so asyncio cannot open a connection",
         "NotImplementedError",
     ),
