@@ -111,6 +111,20 @@ def test_a_wrong_playground_url_is_named_with_a_hint(guarded: Guarded, live_play
     expect(widget.get_by_role("log")).to_contain_text(f"Nothing answered at {typo}. Check the URL")
 
 
+def test_a_wrong_websocket_path_is_named_while_the_playground_is_up(
+    guard: GuardedContext, live_playground: LiveServer
+) -> None:
+    """A refused handshake (403 at /ws/nope) used to read as "the playground did not answer ...
+    start it again with `make serve`", while it ran. The widget asks /healthz to tell them apart."""
+    page = open_page(guard, live_playground.base_url, "/playground/")
+    widget = page.locator('[data-widget="ws-client"]')
+    widget.get_by_label("Websocket URL").fill(live_playground.base_url.replace("http", "ws") + "/ws/nope")
+    widget.get_by_role("button", name="Connect", exact=True).click()
+    log = widget.get_by_role("log")
+    expect(log).to_contain_text("is up, but there is no websocket at /ws/nope")
+    expect(log).not_to_contain_text("make serve")
+
+
 def test_links_name_the_playground_this_page_uses(guard: GuardedContext, live_playground: LiveServer) -> None:
     page = open_page(guard, live_playground.base_url, "/playground/")
     home = page.locator('a[data-playground-href=""]').first
