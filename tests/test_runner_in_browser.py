@@ -592,6 +592,26 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(guarded: Guarde
     assert block_for(page, "terminology/coroutine_object.py").evaluate("el => el.runnerSource()") == original
 
 
+def test_a_shared_link_opens_at_its_block_and_says_where_the_code_came_from(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """Opened in a fresh browser, a shared link used to restore the code but leave the page at
+    its top, saying "Your edits from earlier in this visit are back"."""
+    import base64
+
+    relative = "asgi/background_blocking_task.py"  # the page's last runnable block: far from the top
+    code = "print('shared with you')\n"
+    encoded = base64.urlsafe_b64encode(code.encode()).decode().rstrip("=")
+    page = guarded(live_playground.base_url).new_page()
+    page.goto(f"{live_playground.base_url}/async-io/#code={relative}:{encoded}", wait_until="networkidle")
+    block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
+    expect(block).to_be_in_viewport()
+    expect(block).to_have_attribute("data-runner-shared", "")
+    expect(block.locator(".runner__status")).to_have_text("This code came from a shared link. Reset restores the file.")
+    assert block.evaluate("el => el.runnerSource()") == code
+    assert page.evaluate("scrollY") > 1000, "the page stayed at its top"
+
+
 def test_navigating_away_during_a_run_throws_nothing(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
     page = guard.new_page()

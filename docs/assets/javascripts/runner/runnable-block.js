@@ -3,7 +3,7 @@
 // nothing behind.
 
 import { OutputLog } from "./output-log.js";
-import { clearEdit, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
+import { clearEdit, fromSharedLink, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
 import { LoopPicture } from "./loop-picture.js";
 import { kindOf } from "./snippet-kind.js";
 import { STOP_TIMING } from "./protocol.js";
@@ -131,7 +131,12 @@ export function mountRunnable(block, client) {
   /** @param {string} state */
   const setState = (state) => { root.dataset.runnerState = state; };
 
-  if (initial !== original) say("Your edits from earlier in this visit are back. Reset restores the file.");
+  if (initial !== original && fromSharedLink(filename)) {
+    // The reader followed a link to this block's code: show them where it is, and whose it is.
+    root.dataset.runnerShared = "";
+    say("This code came from a shared link. Reset restores the file.");
+    requestAnimationFrame(() => root.scrollIntoView({ block: "center" }));
+  } else if (initial !== original) say("Your edits from earlier in this visit are back. Reset restores the file.");
 
   // The editor is made when the reader reaches for the block (pointer over it, focus in it), one
   // block at a time: until then the page shows the built, highlighted code. Creating every editor
@@ -336,6 +341,6 @@ export function mountRunnable(block, client) {
     for (const added of [editorHost, hint, toolbar, log.element]) added.remove();
     built.hidden = false;
     root.classList.remove("runner"); // `.runner` means mounted, for the page's CSS and the tests
-    for (const key of ["runnerEditor", "runnerState", "runnerKind", "runnerVerdict"]) delete root.dataset[key];
+    for (const key of ["runnerEditor", "runnerState", "runnerKind", "runnerVerdict", "runnerShared"]) delete root.dataset[key];
   };
 }
