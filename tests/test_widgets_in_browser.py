@@ -68,6 +68,28 @@ def test_chat_demo_broadcasts_to_both_panes(guard: GuardedContext, live_playgrou
     expect(pane_b.get_by_role("log")).to_contain_text(": hello from A")
 
 
+def test_chat_between_two_tabs_through_a_join_link(guard: GuardedContext, live_playground: LiveServer) -> None:
+    """Each tab made its own random room, and nothing let a reader join another's."""
+    first = open_page(guard, live_playground.base_url, "/playground/")
+    widget = first.locator('[data-widget="chat-demo"]')
+    link = widget.get_by_role("link", name=re.compile(r"\?room="))
+    room = widget.get_by_label("Room")
+    room.fill("two-tabs")
+    expect(link).to_have_attribute("href", re.compile(r"\?room=two-tabs#"))
+    second = guard.new_page()
+    second.goto(link.get_attribute("href") or "", wait_until="networkidle")
+    other = second.locator('[data-widget="chat-demo"]')
+    expect(other.get_by_label("Room")).to_have_value("two-tabs")
+
+    for tab in (widget, other):
+        tab.get_by_role("button", name="Open two connections").click()
+        expect(tab.get_by_role("region", name="Pane B")).to_have_attribute("data-state", "open")
+    pane = widget.get_by_role("region", name="Pane A")
+    pane.get_by_label("Pane A: message", exact=True).fill("hello from the first tab")
+    pane.get_by_role("button", name="Send", exact=True).click()
+    expect(other.get_by_role("region", name="Pane B").get_by_role("log")).to_contain_text(": hello from the first tab")
+
+
 def test_lab_draws_one_bar_per_request(guard: GuardedContext, live_playground: LiveServer) -> None:
     page = open_page(guard, live_playground.base_url, "/lab/")
     widget = page.locator('[data-widget="lab"]')
