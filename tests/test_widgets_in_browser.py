@@ -106,7 +106,8 @@ def test_lab_draws_one_bar_per_request(guard: GuardedContext, live_playground: L
     widget.get_by_label("Concurrent requests").fill("500")
     widget.get_by_role("button", name="Run", exact=True).click()
     expect(widget).to_have_attribute("data-state", "error")
-    expect(widget.get_by_role("status")).to_contain_text("422")
+    # Refused before it is sent (was: the server's 422 text), naming the bounds.
+    expect(widget.get_by_role("status")).to_contain_text("Concurrent requests must be from 1 to 100; 500 is not.")
     expect(widget.locator("svg")).to_have_count(0)  # the old chart is gone with its run
     expect(widget.locator("table")).to_have_count(0)
 
@@ -210,6 +211,37 @@ def run_lab(widget, kind: str, requests: int, seconds: float, state: str = "done
     widget.get_by_label("Seconds per request").fill(str(seconds))
     widget.get_by_role("button", name="Run", exact=True).click()
     expect(widget).to_have_attribute("data-state", state, timeout=60_000)
+
+
+def test_lab_first_run_reports_what_its_chart_shows_and_refuses_zero_seconds(
+    guarded: Guarded, built_site: Path
+) -> None:
+    """The first run said "all answered after 1.70 s" while its bars ended at ~1.03 s: the
+    server's elapsed time held the lab target's start-up. Seconds = 0 was sent as it was."""
+    with run_playground(port=free_port(), site_dir=built_site) as server:  # a lab not started yet
+        guard = guarded(server.base_url)
+        page = open_page(guard, server.base_url, "/lab/")
+        widget = page.locator('[data-widget="lab"]')
+        status = widget.locator(".lab__status")
+        sent: list[str] = []
+        page.on("request", lambda request: "lab/run" in request.url and sent.append(request.url))
+        widget.get_by_label("Seconds per request").fill("0")
+        widget.get_by_role("button", name="Run", exact=True).click()
+        expect(status).to_have_text(
+            "Seconds per request must be from 0.1 to 5 in steps of 0.1; 0 is not. Nothing was sent."
+        )
+        assert sent == []
+
+        widget.get_by_label("Seconds per request").fill("0.5")
+        widget.get_by_label("Concurrent requests").fill("3")
+        with page.expect_response("**/lab/run") as answer:
+            widget.get_by_role("button", name="Run", exact=True).click()
+        body = answer.value.json()
+        expect(widget).to_have_attribute("data-state", "done")
+        last_answer = max(t["end"] for t in body["timings"])
+        assert f"all answered after {last_answer:.2f} s" in status.inner_text()
+        assert body["elapsed"] - last_answer > 0.2, "the first run no longer starts the target: the test shows nothing"
+        expect(status).to_contain_text("more to get ready before the first request")
 
 
 def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(
