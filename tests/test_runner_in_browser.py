@@ -426,6 +426,42 @@ def test_keyboard_reaches_every_control_and_leaves_the_editor(guarded: Guarded, 
 LONG_SNIPPET = "websocket/send_and_receive_at_once.py"
 
 
+def test_tab_passes_over_an_editor_until_the_reader_types_and_the_toolbar_is_grouped(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """Tab through the page landed in the next editor, where Tab indented (four Tabs indented
+    timeouts.py); eight equally weighted buttons; an empty grey strip above every toolbar."""
+    page = guarded(live_playground.base_url).new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    original = block.evaluate("el => el.runnerSource()")
+    run = block.get_by_role("button", name="Run", exact=True)
+    run.focus()
+    page.keyboard.press("Shift+Tab")  # into the editor, by keyboard
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    page.keyboard.press("Tab")  # ...and on, not an indent
+    expect(run).to_be_focused()
+    assert block.evaluate("el => el.runnerSource()") == original
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("End")
+    page.keyboard.type("#")  # typing is choosing to edit: now Tab indents
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert block.evaluate("el => el.runnerSource()") != original
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(run).to_be_focused()
+    block.get_by_role("button", name="Reset").click()
+
+    more = block.get_by_role("group", name="More actions")
+    for name in ("Reset", "Copy", "Share", "Clear output", "Copy output"):
+        expect(more.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    expect(more.get_by_role("button", name="Run", exact=True)).to_have_count(0)
+    hint_line = block.locator(".runner__hint-line").bounding_box()
+    assert hint_line is not None and hint_line["height"] == 0, f"a strip above the toolbar: {hint_line}"
+
+
 def test_the_whole_snippet_shows_without_an_inner_scroll(shared_page: Page, live_playground: LiveServer) -> None:
     open_page(shared_page, live_playground.base_url, page_of(LONG_SNIPPET))
     block = block_for(shared_page, LONG_SNIPPET)

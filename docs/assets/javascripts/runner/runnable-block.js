@@ -103,16 +103,19 @@ export function mountRunnable(block, client) {
   const shareButton = element("button", { type: "button", class: "runner__button runner__share", title: "Copy a link to this page with the code as it is in the editor" }, "Share");
   const copyOutputButton = element("button", { type: "button", class: "runner__button runner__copy-output", disabled: "" }, "Copy output");
   const sourceLink = element("a", { class: "runner__source", href: new URL(filename, SOURCES_URL).href, title: `The file snippets/${filename}` }, "Source file");
-  toolbar.append(runButton, stopButton, resetButton, copyButton, shareButton, clearButton, copyOutputButton, sourceLink, status, bar);
+  // Run and Stop lead; what the reader needs now and then sits apart, quieter (runner.css).
+  const more = element("div", { class: "runner__more", role: "group", "aria-label": "More actions" });
+  more.append(resetButton, copyButton, shareButton, clearButton, copyOutputButton, sourceLink);
+  toolbar.append(runButton, stopButton, more, status, bar);
   const hintText = element("span", { class: "runner__hint", id: `runner-hint-${filename.replace(/\W/g, "-")}` },
-    "Editing: Tab indents. To leave the editor, press Escape, then Tab. Ctrl+Enter runs.");
+    "Tab moves on until you type here; once you edit, Tab indents and Escape, then Tab, leaves. Ctrl+Enter runs.");
   const hint = element("p", { class: "runner__hint-line" }); // runner.css: why the line stays
   hint.append(hintText);
   const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, tabindex: "0", hidden: "" }));
   built.after(editorHost);
   editorHost.after(hint, toolbar, log.element);
   const picture = new LoopPicture(name); // "Show the loop": its button and its figure
-  toolbar.insertBefore(picture.toggle, sourceLink);
+  toolbar.insertBefore(picture.toggle, more);
   log.element.after(picture.element);
 
   /** @type {Editor | null} */
