@@ -250,9 +250,9 @@ async function loadWheelsFor(source) {
 async function run(id, source, filename, trace = false) {
   if (stoppedBeforeStart.delete(id)) return; // stopped while queued: reported already
   currentRun = id;
-  // The page sets the buffer 30 ms after a Stop unless told the run was cancelled: for a run that
-  // ended on its own meanwhile, that can land after its `finally` cleared the buffer, and must
-  // not interrupt this run. Nothing can have stopped this run yet (its Stop follows this message).
+  // The page sets the buffer a moment after a Stop (STOP_TIMING in protocol.js) unless told the
+  // run was cancelled: for a run that ended on its own meanwhile, that can land after its
+  // `finally` cleared the buffer, and must not interrupt this run. Nothing can have stopped this run yet (its Stop follows this message).
   if (interrupt) interrupt[SLOT.SIGNAL] = 0;
   runner.begin_run(); // from here a Stop signal ends this run, even before its first line
   runStdout = "";
