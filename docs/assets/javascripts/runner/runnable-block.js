@@ -134,11 +134,15 @@ export function mountRunnable(block, client) {
   /** @param {string} state */
   const setState = (state) => { root.dataset.runnerState = state; };
 
-  if (initial !== original && fromSharedLink(filename)) {
-    // The reader followed a link to this block's code: show them where it is, and whose it is.
+  // The reader followed a link to this block's code: show them where it is, and whose it is.
+  // Scrolled to at once and again when its editor is in (the page may still be settling).
+  const reveal = initial !== original && fromSharedLink(filename)
+    ? () => root.scrollIntoView({ block: "center" })
+    : null;
+  if (reveal) {
     root.dataset.runnerShared = "";
     say("This code came from a shared link. Reset restores the file.");
-    requestAnimationFrame(() => root.scrollIntoView({ block: "center" }));
+    requestAnimationFrame(reveal);
   } else if (initial !== original) say("Your edits from earlier in this visit are back. Reset restores the file.");
 
   // The editor is made when the reader reaches for the block (pointer over it, focus in it), one
@@ -171,6 +175,7 @@ export function mountRunnable(block, client) {
         });
         built.hidden = true;
         root.dataset.runnerEditor = "ready";
+        reveal?.();
         performance.measure("runner:editor", { start });
       })
       .catch(() => {
