@@ -60,6 +60,28 @@ function lessonHighlight(lines) {
 }
 
 /**
+ * Tab is the page's way from control to control: a reader tabbing through the page who lands in
+ * an editor must not start indenting the code (four Tabs indented a snippet). So Tab moves focus
+ * (CodeMirror's tab focus mode) while the editor was reached with the keyboard and nothing was
+ * typed; clicking into it or typing is choosing to edit, and from then on Tab indents. Escape,
+ * then Tab, still leaves (CodeMirror's convention). The hint under the editor says all this.
+ */
+const tabUntilEditing = [
+  EditorView.domEventHandlers({
+    pointerdown: (_event, view) => { view.setTabFocusMode(false); },
+    focus: (_event, view) => {
+      // A focus that a pointer did not bring (Tab, a script): Tab moves on until the reader types.
+      if (!view.dom.matches(":active")) view.setTabFocusMode(true);
+    },
+  }),
+  EditorView.updateListener.of((update) => {
+    if (update.transactions.some((tr) => tr.isUserEvent("input") || tr.isUserEvent("delete"))) {
+      update.view.setTabFocusMode(false);
+    }
+  }),
+];
+
+/**
  * Mount an editor.
  * @param {HTMLElement} parent
  * @param {string} doc
@@ -77,8 +99,9 @@ export function createEditor(parent, doc, { onRun, label, describedBy, onChange,
         runKeys, lineNumbers(), highlightSpecialChars(), history(), drawSelection(),
         indentOnInput(), indentUnit.of("    "), bracketMatching(), highlightActiveLine(),
         syntaxHighlighting(highlight), python(), theme, lessonHighlight(lesson),
-        // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
+        // Tab indents once the reader edits here; until then it moves on (see tabUntilEditing).
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+        tabUntilEditing,
         EditorView.contentAttributes.of({ "aria-label": label, ...(describedBy ? { "aria-describedby": describedBy } : {}) }),
         // Kept for the visit by the page (sessionStorage); called at most once per change.
         EditorView.updateListener.of((update) => {

@@ -30,6 +30,9 @@ from typing import Any
 
 IN_BROWSER = sys.platform == "emscripten"
 DEFAULT_URL = "http://127.0.0.1:8000"
+# How long closing a page websocket waits for the browser's close event (the server's answer to
+# our close frame; milliseconds on loopback) before it lets the socket go without it.
+CLOSE_WAIT_S = 2.0
 
 
 class PlaygroundUnavailable(ConnectionError):
@@ -106,6 +109,7 @@ class BrowserWebSocket:
         self.url = url
         self.inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.close_reason = ""
         self.socket = js.WebSocket.new(url)
         self.socket.binaryType = "arraybuffer"
@@ -124,6 +128,8 @@ class BrowserWebSocket:
         self.close_reason = f"closed with {event.code}" + (f": {event.reason}" if event.reason else "")
         if not self.opened.done():
             self.opened.set_exception(PlaygroundUnavailable(base_url(), self.close_reason))
+        if not self.closed.done():
+            self.closed.set_result(None)
         self.inbox.put_nowait(None)
 
     async def send(self, message: str | bytes) -> None:
@@ -142,9 +148,20 @@ class BrowserWebSocket:
         return message
 
     async def close(self) -> None:
+        """Close, and free the event handlers only once the browser has said the socket closed.
+        The close event comes after the server answers the close frame, so it fires after
+        ``close()`` returns: a handler destroyed before then is a destroyed object the browser
+        still calls ("Object has already been destroyed", an uncaught error in the worker that
+        took the runtime down a second after a client snippet had finished)."""
         self.socket.close(1000, "done")
-        for proxy in self._proxies:
-            proxy.destroy()
+        try:
+            await asyncio.wait_for(asyncio.shield(self.closed), CLOSE_WAIT_S)
+        except TimeoutError:
+            pass  # no answer from the server: let the socket go without its close event
+        finally:  # cancelled (Stop) included: detached, the browser no longer calls them
+            self.socket.onopen = self.socket.onmessage = self.socket.onclose = None
+            for proxy in self._proxies:
+                proxy.destroy()
 
 
 @asynccontextmanager

@@ -267,3 +267,31 @@ def test_stops_sigint_raises_only_while_the_program_runs(capsys: pytest.CaptureF
         assert run_source("print('next')\n", capsys) == (["ok", ""], "next\n")
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_stop_signal_before_the_programs_first_line_ends_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """The page sets the interrupt buffer when the worker did not answer Stop in time. Read after
+    Run, before the program's first line (the task's first step), the signal used to be ignored
+    as late: the program then ran on, and the page replaced Python 1.5 s later saying the program
+    had caught KeyboardInterrupt (1 in 27 Stops of `while True: pass`). It ends the run now."""
+    import signal
+
+    previous = signal.getsignal(signal.SIGINT)
+    seen: list[str] = []
+    in_browser.install_stop_signal(seen.append)
+
+    async def stop_before_first_step() -> list[str]:
+        task = in_browser.start("print('the program ran')\n", "x.py")
+        signal.raise_signal(signal.SIGINT)  # the buffer, read before the task's first step
+        return await task
+
+    try:
+        outcome = asyncio.run(stop_before_first_step())
+        assert outcome[0] == "stopped" and "before the program started" in outcome[1], outcome
+        assert capsys.readouterr().out == ""
+        assert seen == ["pending"], "the page is not told what the signal found"
+        signal.raise_signal(signal.SIGINT)  # no run: late, ignored, and no leak into the next run
+        assert run_source("print('next')\n", capsys) == (["ok", ""], "next\n")
+        assert seen == ["pending", "idle"]
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from playground.browser.recorded_output import compare, recorded_lines
 from playground.snippets.catalog import Kind, Snippet, discover
@@ -268,6 +268,89 @@ def test_blocks_that_do_not_run_here_say_where_they_run(
     assert says in note.inner_text()
 
 
+def test_a_websocket_client_run_leaves_the_runtime_warm(guarded: Guarded, live_playground: LiveServer) -> None:
+    """The socket's close event comes after the snippet ended: it must find Python as it was, and
+    the next Run must not load Python again (it did: "Object has already been destroyed")."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/websockets/", wait_until="networkidle")
+    block = block_for(page, "websocket/echo_client.py")
+    with page.expect_websocket() as opened:
+        assert run_block(page, block) == "ok"
+    socket = opened.value
+    if not socket.is_closed():
+        socket.wait_for_event("close")
+    assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
+    assert page.evaluate("[asyncFastapiLive.runtime.state, asyncFastapiLive.runtime.starts]") == ["ready", 1]
+    assert guard.console_errors == []
+
+
+def test_a_stop_signal_that_reaches_python_before_the_program_ends_the_run(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """Stop sets the interrupt buffer when the worker does not answer at once (it is busy). That
+    signal could reach Python before the program's first line (wheels loading, the task not yet
+    stepped), where it was ignored: the program then ran on, and the page replaced Python 1.5 s
+    later saying the program had caught KeyboardInterrupt (1 in 27 Stops of `while True: pass`).
+    Here the test writes the signal itself while the run's wheels are held back: the moment the
+    race made, made on purpose."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    held: list[Route] = []
+    page.route("**/runtime/compiled/**/*.whl", lambda route: held.append(route))
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    page.evaluate("asyncFastapiLive.runtime.warm()")
+    page.wait_for_function("asyncFastapiLive.runtime.state === 'ready'", timeout=RUN_TIMEOUT_MS)
+    block = block_for(page, "terminology/coroutine_object.py")
+    set_code(page, block, "import fastapi\nprint('the program ran')\n")
+    with page.expect_request("**/runtime/compiled/**/*.whl"):
+        block.get_by_role("button", name="Run", exact=True).click()
+    page.evaluate("Atomics.store(asyncFastapiLive.runtime.interrupt, 0, 2)")  # SIGINT, as Stop's timer
+    for route in held:
+        route.continue_()
+    page.unroute("**/runtime/compiled/**/*.whl")
+    assert wait_settled(page, block) == "stopped"
+    assert stdout_of(block) == ""
+    assert "Stopped before the program started" in block.locator(".runner__output").inner_text()
+    assert run_block(page, block) == "ok", "the signal leaked into the next run"
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
+
+
+# What a slow network holds back while Stop is pressed: the runtime's first file, or the wheels.
+HELD_WHILE_LOADING = {"runtime": "**/runtime/manifest.json", "packages": "**/runtime/compiled/**/*.whl"}
+
+
+@pytest.mark.parametrize("phase", HELD_WHILE_LOADING.keys())
+def test_stop_while_python_loads_ends_the_run_before_it_starts(
+    guarded: Guarded, live_playground: LiveServer, phase: str
+) -> None:
+    """Stop during loading used to do nothing: the program ran to its end once loading was done."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    held: list[Route] = []
+    page.route(HELD_WHILE_LOADING[phase], lambda route: held.append(route))
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    if phase == "packages":
+        page.evaluate("asyncFastapiLive.runtime.warm()")
+        page.wait_for_function("asyncFastapiLive.runtime.state === 'ready'", timeout=RUN_TIMEOUT_MS)
+    with page.expect_request(HELD_WHILE_LOADING[phase]):  # held: loading cannot end meanwhile
+        block = block_for(page, "terminology/coroutine_object.py")  # the pointer over it warms Python
+        set_code(page, block, "import fastapi\nprint('ran')\n")
+        block.get_by_role("button", name="Run", exact=True).click()
+    expect(block).to_have_attribute("data-runner-state", "loading")
+    block.get_by_role("button", name="Stop").click()
+    expect(block).to_have_attribute("data-runner-state", "stopped")
+    expect(block.locator(".runner__status")).to_have_text("Stopped before the program started.")
+    assert "Stopped before the program started" in block.locator(".runner__output").inner_text()
+
+    for route in held:  # the network catches up: loading went on, and the next Run runs at once
+        route.continue_()
+    page.unroute(HELD_WHILE_LOADING[phase])
+    assert run_block(page, block) == "ok"
+    assert stdout_of(block) == "ran\n"
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
+
+
 def test_client_snippet_says_how_to_start_a_missing_playground(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
@@ -340,6 +423,42 @@ def test_keyboard_reaches_every_control_and_leaves_the_editor(guarded: Guarded, 
 LONG_SNIPPET = "websocket/send_and_receive_at_once.py"
 
 
+def test_tab_passes_over_an_editor_until_the_reader_types_and_the_toolbar_is_grouped(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """Tab through the page landed in the next editor, where Tab indented (four Tabs indented
+    timeouts.py); eight equally weighted buttons; an empty grey strip above every toolbar."""
+    page = guarded(live_playground.base_url).new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    original = block.evaluate("el => el.runnerSource()")
+    run = block.get_by_role("button", name="Run", exact=True)
+    run.focus()
+    page.keyboard.press("Shift+Tab")  # into the editor, by keyboard
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    page.keyboard.press("Tab")  # ...and on, not an indent
+    expect(run).to_be_focused()
+    assert block.evaluate("el => el.runnerSource()") == original
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("End")
+    page.keyboard.type("#")  # typing is choosing to edit: now Tab indents
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
+    assert block.evaluate("el => el.runnerSource()") != original
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(run).to_be_focused()
+    block.get_by_role("button", name="Reset").click()
+
+    more = block.get_by_role("group", name="More actions")
+    for name in ("Reset", "Copy", "Share", "Clear output", "Copy output"):
+        expect(more.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    expect(more.get_by_role("button", name="Run", exact=True)).to_have_count(0)
+    hint_line = block.locator(".runner__hint-line").bounding_box()
+    assert hint_line is not None and hint_line["height"] == 0, f"a strip above the toolbar: {hint_line}"
+
+
 def test_the_whole_snippet_shows_without_an_inner_scroll(shared_page: Page, live_playground: LiveServer) -> None:
     open_page(shared_page, live_playground.base_url, page_of(LONG_SNIPPET))
     block = block_for(shared_page, LONG_SNIPPET)
@@ -401,6 +520,12 @@ ERRORS = {
         "A browser gives Python no sockets",
         "httpx.ConnectError",
     ),
+    "async socket": (
+        "import asyncio\n\n\nasync def main():\n"
+        "    await asyncio.open_connection('127.0.0.1', 9)\n\n\nasyncio.run(main())\n",
+        "A browser gives Python no sockets, so asyncio cannot open a connection",
+        "NotImplementedError",
+    ),
     "numpy": ("import numpy\n", "numpy is not available in the page", "ModuleNotFoundError"),
     "missing file": ("open('data.csv')\n", "No such file (errno 2, ENOENT)", "[Errno 2] No such file or directory"),
 }
@@ -424,6 +549,41 @@ def test_errors_open_with_a_sentence_and_a_trimmed_traceback(
     if case != "syntax":  # the snippet's own line, read back from the code that ran
         assert f"    {code.strip().splitlines()[-1]}" in stderr
     block.get_by_role("button", name="Reset").click()
+
+
+ASYNC_CLIENT = """import asyncio
+
+import httpx
+
+from playground_client import url_for
+
+
+async def main():
+    async with httpx.AsyncClient() as client:
+        response = await client.get(url_for("/healthz"))
+        print(response.status_code, response.text)
+        await client.get("http://127.0.0.1:9/")
+
+
+asyncio.run(main())
+"""
+
+
+def test_httpx_async_client_runs_in_the_page_over_fetch(guarded: Guarded, live_playground: LiveServer) -> None:
+    """httpx.AsyncClient failed with a 94-line ExceptionGroup (NotImplementedError: sock_connect()):
+    in the page it now sends with fetch, and a request that cannot go out fails in one sentence."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    block = block_for(page, "terminology/coroutine_object.py")
+    set_code(page, block, ASYNC_CLIENT)
+    assert run_block(page, block) == "error"
+    assert stdout_of(block) == "200 ok\n"
+    stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
+    assert stderr.startswith("The browser's fetch could not reach http://127.0.0.1:9/"), stderr
+    assert "httpx.ConnectError" in stderr.strip().splitlines()[-1]
+    assert len(stderr.splitlines()) < 12 and "ExceptionGroup" not in stderr, stderr
+    assert guard.refused == ["http://127.0.0.1:9/"]  # the page asked nowhere else
 
 
 def mounted(page: Page, relative: str) -> None:
@@ -463,6 +623,26 @@ def test_edits_survive_navigation_and_a_shared_link_carries_them(guarded: Guarde
     page.reload()
     original = (SNIPPETS / "terminology/coroutine_object.py").read_text().rstrip("\n")
     assert block_for(page, "terminology/coroutine_object.py").evaluate("el => el.runnerSource()") == original
+
+
+def test_a_shared_link_opens_at_its_block_and_says_where_the_code_came_from(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """Opened in a fresh browser, a shared link used to restore the code but leave the page at
+    its top, saying "Your edits from earlier in this visit are back"."""
+    import base64
+
+    relative = "asgi/background_blocking_task.py"  # the page's last runnable block: far from the top
+    code = "print('shared with you')\n"
+    encoded = base64.urlsafe_b64encode(code.encode()).decode().rstrip("=")
+    page = guarded(live_playground.base_url).new_page()
+    page.goto(f"{live_playground.base_url}/async-io/#code={relative}:{encoded}", wait_until="networkidle")
+    block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
+    expect(block).to_be_in_viewport()
+    expect(block).to_have_attribute("data-runner-shared", "")
+    expect(block.locator(".runner__status")).to_have_text("This code came from a shared link. Reset restores the file.")
+    assert block.evaluate("el => el.runnerSource()") == code
+    assert page.evaluate("scrollY") > 1000, "the page stayed at its top"
 
 
 def test_navigating_away_during_a_run_throws_nothing(guarded: Guarded, live_playground: LiveServer) -> None:

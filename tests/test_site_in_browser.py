@@ -4,6 +4,7 @@ fits a 375-px screen, and follows the reader's colour scheme."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import Guarded
 from tests.live_server import LiveServer
@@ -52,3 +53,25 @@ def test_instant_navigation_swaps_pages_without_reload(guarded: Guarded, live_pl
     page.wait_for_url("**/terminology/")
     page.locator("h1", has_text="Terminology").wait_for()
     assert page.evaluate("window.__marker") == "still here", "the page reloaded"
+
+
+@pytest.mark.parametrize("flag", ["--workers", "--log-level"])
+def test_search_finds_command_line_flags(guarded: Guarded, live_playground: LiveServer, flag: str) -> None:
+    """A leading "-" means "exclude" to the search: the flags the pages teach found nothing."""
+    page = guarded(live_playground.base_url).new_page()
+    page.goto(live_playground.base_url + "/", wait_until="networkidle")
+    search = page.locator("[data-md-component=search-query]")
+    search.click()
+    search.press_sequentially(flag)  # Material searches on key events, not on a filled value
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible()
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text("No matching")
+
+
+def test_home_page_names_the_playground_it_came_from(guarded: Guarded, live_playground: LiveServer) -> None:
+    """The home page said http://127.0.0.1:8000 when the site was served from another port."""
+    page = guarded(live_playground.base_url).new_page()
+    page.goto(live_playground.base_url + "/", wait_until="networkidle")
+    link = page.locator("#running-the-playground ~ p a[data-playground-href]").first
+    expect(link).to_have_text(live_playground.base_url + "/")
+    expect(link).to_have_attribute("href", live_playground.base_url + "/")

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Request, expect
 
 from tests.browser import Guarded, GuardedContext
 from tests.live_server import LiveServer, run_playground
@@ -67,6 +67,28 @@ def test_chat_demo_broadcasts_to_both_panes(guard: GuardedContext, live_playgrou
     expect(pane_b.get_by_role("log")).to_contain_text(": hello from A")
 
 
+def test_chat_between_two_tabs_through_a_join_link(guard: GuardedContext, live_playground: LiveServer) -> None:
+    """Each tab made its own random room, and nothing let a reader join another's."""
+    first = open_page(guard, live_playground.base_url, "/playground/")
+    widget = first.locator('[data-widget="chat-demo"]')
+    link = widget.get_by_role("link", name=re.compile(r"\?room="))
+    room = widget.get_by_label("Room")
+    room.fill("two-tabs")
+    expect(link).to_have_attribute("href", re.compile(r"\?room=two-tabs#"))
+    second = guard.new_page()
+    second.goto(link.get_attribute("href") or "", wait_until="networkidle")
+    other = second.locator('[data-widget="chat-demo"]')
+    expect(other.get_by_label("Room")).to_have_value("two-tabs")
+
+    for tab in (widget, other):
+        tab.get_by_role("button", name="Open two connections").click()
+        expect(tab.get_by_role("region", name="Pane B")).to_have_attribute("data-state", "open")
+    pane = widget.get_by_role("region", name="Pane A")
+    pane.get_by_label("Pane A: message", exact=True).fill("hello from the first tab")
+    pane.get_by_role("button", name="Send", exact=True).click()
+    expect(other.get_by_role("region", name="Pane B").get_by_role("log")).to_contain_text(": hello from the first tab")
+
+
 def test_lab_draws_one_bar_per_request(guard: GuardedContext, live_playground: LiveServer) -> None:
     page = open_page(guard, live_playground.base_url, "/lab/")
     widget = page.locator('[data-widget="lab"]')
@@ -83,7 +105,8 @@ def test_lab_draws_one_bar_per_request(guard: GuardedContext, live_playground: L
     widget.get_by_label("Concurrent requests").fill("500")
     widget.get_by_role("button", name="Run", exact=True).click()
     expect(widget).to_have_attribute("data-state", "error")
-    expect(widget.get_by_role("status")).to_contain_text("422")
+    # Refused before it is sent (was: the server's 422 text), naming the bounds.
+    expect(widget.get_by_role("status")).to_contain_text("Concurrent requests must be from 1 to 100; 500 is not.")
     expect(widget.locator("svg")).to_have_count(0)  # the old chart is gone with its run
     expect(widget.locator("table")).to_have_count(0)
 
@@ -108,6 +131,20 @@ def test_a_wrong_playground_url_is_named_with_a_hint(guarded: Guarded, live_play
     widget.get_by_label("Websocket URL").fill(typo)
     widget.get_by_role("button", name="Connect", exact=True).click()
     expect(widget.get_by_role("log")).to_contain_text(f"Nothing answered at {typo}. Check the URL")
+
+
+def test_a_wrong_websocket_path_is_named_while_the_playground_is_up(
+    guard: GuardedContext, live_playground: LiveServer
+) -> None:
+    """A refused handshake (403 at /ws/nope) used to read as "the playground did not answer ...
+    start it again with `make serve`", while it ran. The widget asks /healthz to tell them apart."""
+    page = open_page(guard, live_playground.base_url, "/playground/")
+    widget = page.locator('[data-widget="ws-client"]')
+    widget.get_by_label("Websocket URL").fill(live_playground.base_url.replace("http", "ws") + "/ws/nope")
+    widget.get_by_role("button", name="Connect", exact=True).click()
+    log = widget.get_by_role("log")
+    expect(log).to_contain_text("is up, but there is no websocket at /ws/nope")
+    expect(log).not_to_contain_text("make serve")
 
 
 def test_links_name_the_playground_this_page_uses(guard: GuardedContext, live_playground: LiveServer) -> None:
@@ -173,6 +210,42 @@ def run_lab(widget: Locator, kind: str, requests: int, seconds: float, state: st
     widget.get_by_label("Seconds per request").fill(str(seconds))
     widget.get_by_role("button", name="Run", exact=True).click()
     expect(widget).to_have_attribute("data-state", state, timeout=60_000)
+
+
+def test_lab_first_run_reports_what_its_chart_shows_and_refuses_zero_seconds(
+    guarded: Guarded, built_site: Path
+) -> None:
+    """The first run said "all answered after 1.70 s" while its bars ended at ~1.03 s: the
+    server's elapsed time held the lab target's start-up. Seconds = 0 was sent as it was."""
+    with run_playground(port=free_port(), site_dir=built_site) as server:  # a lab not started yet
+        guard = guarded(server.base_url)
+        page = open_page(guard, server.base_url, "/lab/")
+        widget = page.locator('[data-widget="lab"]')
+        status = widget.locator(".lab__status")
+        sent: list[str] = []
+
+        def note_lab_run(request: Request) -> None:
+            if "lab/run" in request.url:
+                sent.append(request.url)
+
+        page.on("request", note_lab_run)
+        widget.get_by_label("Seconds per request").fill("0")
+        widget.get_by_role("button", name="Run", exact=True).click()
+        expect(status).to_have_text(
+            "Seconds per request must be from 0.1 to 5 in steps of 0.1; 0 is not. Nothing was sent."
+        )
+        assert sent == []
+
+        widget.get_by_label("Seconds per request").fill("0.5")
+        widget.get_by_label("Concurrent requests").fill("3")
+        with page.expect_response("**/lab/run") as answer:
+            widget.get_by_role("button", name="Run", exact=True).click()
+        body = answer.value.json()
+        expect(widget).to_have_attribute("data-state", "done")
+        last_answer = max(t["end"] for t in body["timings"])
+        assert f"all answered after {last_answer:.2f} s" in status.inner_text()
+        assert body["elapsed"] - last_answer > 0.2, "the first run no longer starts the target: the test shows nothing"
+        expect(status).to_contain_text("more to get ready before the first request")
 
 
 def test_lab_on_a_phone_fits_reads_and_separates_waiting_from_serving(

@@ -22,9 +22,18 @@ NO_STDIN = (
 )
 NO_SOCKETS = (
     "A browser gives Python no sockets, so a synchronous client (httpx.get, requests, "
-    "socket.connect) cannot connect from the page: use playground.browser.client or "
-    "pyodide.http.pyfetch, which go through the browser's fetch and WebSocket."
+    "socket.connect) cannot connect from the page: use httpx.AsyncClient (in the page it sends "
+    "with the browser's fetch), playground_client.py (next to the client snippets) or "
+    "pyodide.http.pyfetch."
 )
+NO_ASYNC_SOCKETS = (
+    "A browser gives Python no sockets, so asyncio cannot open a connection from the page "
+    "(open_connection, anyio.connect_tcp, a client built on them): use httpx.AsyncClient (in the "
+    "page it sends with the browser's fetch), playground_client.py (next to the client snippets) "
+    "or pyodide.http.pyfetch."
+)
+# How the page's event loop (Pyodide's WebLoop) refuses every socket operation.
+_WEBLOOP_REFUSAL = "not available in browser environments"
 MISSING_FILE = (
     "No such file (errno 2, ENOENT): the page's Python has its own small in-memory "
     "file system, which holds none of your files."
@@ -62,14 +71,22 @@ def hint(error: BaseException) -> str | None:
             )
     if isinstance(error, FileNotFoundError) or (isinstance(error, OSError) and error.errno == errno.ENOENT):
         return MISSING_FILE
-    # A library wraps a shim's error (httpx.ConnectError from our ConnectionRefusedError).
+    # A library wraps a shim's error (httpx.ConnectError from our ConnectionRefusedError), or an
+    # anyio task group wraps the event loop's refusal in an ExceptionGroup.
     seen: set[int] = set()
-    cause = error.__cause__ or error.__context__
-    while cause is not None and id(cause) not in seen:
+    causes: list[BaseException] = [error]
+    while causes:
+        cause = causes.pop()
+        if id(cause) in seen:
+            continue
         seen.add(id(cause))
-        if getattr(cause, HINT_ATTRIBUTE, None):
+        if cause is not error and getattr(cause, HINT_ATTRIBUTE, None):
             return str(getattr(cause, HINT_ATTRIBUTE))
-        cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, NotImplementedError) and _WEBLOOP_REFUSAL in str(cause):
+            return NO_ASYNC_SOCKETS
+        if isinstance(cause, BaseExceptionGroup):
+            causes.extend(cause.exceptions)
+        causes.extend(c for c in (cause.__cause__, cause.__context__) if c is not None)
     return None
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import enum
 import functools
 import importlib.abc
 import importlib.util
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from types import CodeType, FrameType, ModuleType
 from typing import Any
 
-from playground.browser import explain
+from playground.browser import explain, fetch_transport
 from playground.browser.output_trace import MAX_CHUNKS, StdoutRecorder
 
 TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
@@ -128,32 +129,54 @@ async def run(source: str, filename: str) -> None:
         sys.stderr.flush()
 
 
+class Phase(enum.Enum):
+    """Where the worker is with a run, as Stop's SIGINT handler needs to know it."""
+
+    IDLE = "idle"  # no run: a SIGINT now is late (set for a run that has ended), and ignored
+    PENDING = "pending"  # a run is on its way (wheels, its task not stepped yet): it will not start
+    PROGRAM = "program"  # the reader's program runs or awaits: KeyboardInterrupt, as Ctrl+C
+
+
 @dataclass
 class _RunState:
     """Where the current run is, for Stop (see :func:`cancel_current` and :func:`_stop_signal`)."""
 
-    started: bool = False  # its task took its first step: run_reporting runs
-    stop_before_start: bool = False  # Stop came before that
-    program_runs: bool = False  # the reader's program runs (or awaits): only then may SIGINT raise
+    phase: Phase = Phase.IDLE
+    stop_before_start: bool = False  # Stop came while the run was PENDING
 
 
 _state = _RunState()
+
+STOPPED_BEFORE_START = "Stopped before the program started, so none of it ran."
+
+
+def begin_run() -> None:
+    """Called by the worker as it takes a run, before its wheels load: from here on a Stop
+    ends this run, even one that lands before the program's first line."""
+    _state.phase = Phase.PENDING
+    _state.stop_before_start = False
+
+
+def end_run() -> None:
+    """Called by the worker once the run reported: a SIGINT from now on is late."""
+    _state.phase = Phase.IDLE
 
 
 async def run_reporting(source: str, filename: str) -> list[str]:
     """Run a snippet and say how it ended, as ``[status, text]`` for the page: ``ok``,
     ``stopped`` (Stop: KeyboardInterrupt in running code, or the task cancelled while it
     awaited) or ``error`` with the trimmed traceback. Nothing escapes into the event loop."""
-    _state.started = True
-    if _state.stop_before_start:
-        _state.stop_before_start = False
-        return ["stopped", "Stopped before the program started."]
     try:
         try:
-            _state.program_runs = True
+            # PROGRAM first, then the check: a SIGINT before this line set stop_before_start,
+            # one after it raises KeyboardInterrupt here. None falls between (it did: 1 in 27).
+            _state.phase = Phase.PROGRAM
+            if _state.stop_before_start:
+                return ["stopped", STOPPED_BEFORE_START]
             await run(source, filename)
         finally:
-            _state.program_runs = False
+            _state.phase = Phase.IDLE
+            _state.stop_before_start = False
     except (KeyboardInterrupt, asyncio.CancelledError) as stop:
         if isinstance(stop, KeyboardInterrupt):
             return ["stopped", "Stopped: KeyboardInterrupt was raised in the running code."]
@@ -201,8 +224,10 @@ _current: list[asyncio.Future[list[str]]] = []
 
 
 def start(source: str, filename: str) -> asyncio.Future[list[str]]:
-    """Schedule a run as a task, so Stop can cancel it while it awaits."""
-    _state.started = _state.stop_before_start = False
+    """Schedule a run as a task, so Stop can cancel it while it awaits. A run the worker did not
+    announce with :func:`begin_run` (the tests) is PENDING from here."""
+    if _state.phase is Phase.IDLE:
+        begin_run()
     task = asyncio.ensure_future(run_reporting(source, filename))
     _current[:] = [task]
     task.add_done_callback(lambda done: _current.remove(done) if done in _current else None)
@@ -219,7 +244,7 @@ def cancel_current() -> bool:
     CancelledError as an error. So the run is told instead, and ends as stopped at its start."""
     if not _current:
         return False
-    if not _state.started:
+    if _state.phase is Phase.PENDING:
         _state.stop_before_start = True
         return True
     _current[0].cancel()
@@ -245,8 +270,10 @@ def format_error(error: BaseException, filename: str) -> str:
     report = traceback.TracebackException.from_exception(error)
     if sentence:
         # The sentence says what the chain of library errors under it would (httpx wraps
-        # httpcore wraps the socket's refusal): keep the last one only.
+        # httpcore wraps the socket's refusal; anyio's task group wraps the loop's): keep the
+        # last one only.
         report.__cause__ = report.__context__ = None
+        report.exceptions = None
     # The runner's own files (this one, the shims) are never the reader's concern.
     frames = [f for f in report.stack if not f.filename.endswith(_OWN_FILES)]
     first = next((i for i, f in enumerate(frames) if f.filename == filename), None)
@@ -329,24 +356,50 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
 
 
 def _stop_signal(signum: int, frame: FrameType | None) -> None:
-    """SIGINT, as Stop's interrupt buffer delivers it at Python's next check: KeyboardInterrupt in
-    the reader's program, as Ctrl+C in CPython. Once the program has ended, nothing: the page sets
-    the buffer 30 ms after Stop unless the worker said it cancelled, and for a program that ended
-    on its own in those 30 ms the KeyboardInterrupt landed in the event loop's own callbacks
-    (those that hand the outcome to the worker): the run never reported its end, and the page
-    replaced the worker 1.5 s later, saying the program had ignored Stop (2 and 4 of 300 Stops
-    pressed as a 50 ms run ended; none with this handler)."""
-    if _state.program_runs:
+    """SIGINT, as Stop's interrupt buffer delivers it at Python's next check (the page sets the
+    buffer when the worker did not answer Stop within its interrupt delay, see protocol.js):
+
+    * PROGRAM: KeyboardInterrupt in the reader's program, as Ctrl+C in CPython.
+    * PENDING: the run ends before its first line. Ignored here, as it was, the signal was lost
+      and the program then ran on: the page replaced Python after its grace period and said the
+      program had caught KeyboardInterrupt (1 in 27 Stops of ``while True: pass`` pressed as it
+      started; the signal landed in the task's scheduling, before the program's first line).
+    * IDLE: nothing. A program that ended on its own just before the buffer was set would get
+      KeyboardInterrupt in the event loop's own callbacks (those that hand the outcome to the
+      worker): the run never reported its end (2 and 4 of 300 Stops pressed as a run ended).
+
+    What it did goes to the page through ``_report`` (shared memory, read while Python is busy),
+    so a message after a restart can say what really happened."""
+    phase = _state.phase
+    _report(phase.value)
+    if phase is Phase.PROGRAM:
         raise KeyboardInterrupt
+    if phase is Phase.PENDING:
+        _state.stop_before_start = True
 
 
-def install_stop_signal() -> None:
+_reporters: list[Callable[[str], None]] = []
+
+
+def _report(phase: str) -> None:
+    for report in _reporters:
+        report(phase)
+
+
+def install_stop_signal(report: Callable[[str], None] | None = None) -> None:
+    """``report(phase)`` is told, at each SIGINT, which phase it found (a :class:`Phase` value)."""
+    _reporters[:] = [report] if report else []
     signal.signal(signal.SIGINT, _stop_signal)
 
 
-def install_shims(wait_ms: Callable[[float], bool], notice: Callable[[str], None]) -> None:
+def install_shims(
+    wait_ms: Callable[[float], bool],
+    notice: Callable[[str], None],
+    stop_seen: Callable[[str], None] | None = None,
+) -> None:
     """``wait_ms(ms)`` blocks the worker's thread and returns True when Stop interrupted it;
-    ``notice(text)`` tells the page something the reader should know (not part of stdout)."""
+    ``notice(text)`` tells the page something the reader should know (not part of stdout);
+    ``stop_seen(phase)`` is told what each Stop signal found (see :func:`_stop_signal`)."""
 
     def blocking_sleep(seconds: float) -> None:
         if seconds < 0:
@@ -356,7 +409,7 @@ def install_shims(wait_ms: Callable[[float], bool], notice: Callable[[str], None
 
     time.sleep = blocking_sleep  # type: ignore[assignment]  # typeshed's sleep also takes SupportsIndex
     explain.install()
-    install_stop_signal()
+    install_stop_signal(stop_seen)
 
     told: list[bool] = []
 
@@ -372,10 +425,12 @@ def install_shims(wait_ms: Callable[[float], bool], notice: Callable[[str], None
 
         module.run_sync = run_sync  # type: ignore[attr-defined]
 
-    if "anyio.to_thread" in sys.modules:
-        patch_to_thread(sys.modules["anyio.to_thread"])
-    else:
-        sys.meta_path.insert(0, _PatchOnImport({"anyio.to_thread": patch_to_thread}))
+    # httpx.AsyncClient sends through the browser's fetch (fetch_transport.py): no sockets here.
+    patches = {"anyio.to_thread": patch_to_thread, "httpx": fetch_transport.patch_httpx}
+    for name in [name for name in patches if name in sys.modules]:
+        patches.pop(name)(sys.modules[name])
+    if patches:
+        sys.meta_path.insert(0, _PatchOnImport(patches))
 
 
 def cancel_leftover_tasks() -> int:

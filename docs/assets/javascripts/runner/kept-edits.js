@@ -23,6 +23,14 @@ function fromHash(filename) {
   }
 }
 
+/**
+ * Whether this snippet's code comes from the shared link the page was opened with.
+ * @param {string} filename
+ */
+export function fromSharedLink(filename) {
+  return fromHash(filename) !== null;
+}
+
 /** @param {() => string | null} read */
 function quietly(read) {
   try {

@@ -3,9 +3,10 @@
 // nothing behind.
 
 import { OutputLog } from "./output-log.js";
-import { clearEdit, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
+import { clearEdit, fromSharedLink, loadEdit, saveEdit, shareLink } from "./kept-edits.js";
 import { LoopPicture } from "./loop-picture.js";
 import { kindOf } from "./snippet-kind.js";
+import { STOP_TIMING } from "./protocol.js";
 
 /** @typedef {import("./runtime-client.js").RuntimeClient} RuntimeClient */
 /** @typedef {{ getText(): string, setText(t: string): void, focus(): void, destroy(): void }} Editor */
@@ -67,6 +68,23 @@ function annotate(block, filename, kind) {
   return () => caption.remove();
 }
 
+/**
+ * What the page says when Stop had to replace Python: what the shared slots say happened.
+ * @param {import("./protocol.js").RunResult["reason"]} reason
+ */
+function restartedBecause(reason) {
+  const grace = `${STOP_TIMING.graceMs / 1000} s`;
+  /** @type {Record<string, string>} */
+  const reasons = {
+    "not-isolated": "this page is not cross-origin isolated, so a program busy running code cannot be interrupted in place",
+    "ignored-cancel": `Stop cancelled the program, but it caught asyncio.CancelledError and kept running for ${grace}`,
+    "no-effect": `Stop raised KeyboardInterrupt in the program, and it was still running ${grace} later (it caught the exception, or an except or finally block kept it going)`,
+    unreached: `Python did not reach a point where it checks for Stop within ${grace} (it was inside one long call that does not return to the interpreter)`,
+    missed: `Stop's signal reached Python when the program was not running, and the program was still running ${grace} later`,
+  };
+  return `Stopped by restarting Python: ${reasons[reason ?? "missed"] ?? reasons.missed}. The next Run loads Python again.`;
+}
+
 /** @param {number} bytes */
 const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
 
@@ -106,16 +124,19 @@ export function mountRunnable(block, client) {
   const shareButton = element("button", { type: "button", class: "runner__button runner__share", title: "Copy a link to this page with the code as it is in the editor" }, "Share");
   const copyOutputButton = element("button", { type: "button", class: "runner__button runner__copy-output", disabled: "" }, "Copy output");
   const sourceLink = element("a", { class: "runner__source", href: new URL(filename, SOURCES_URL).href, title: `The file snippets/${filename}` }, "Source file");
-  toolbar.append(runButton, stopButton, resetButton, copyButton, shareButton, clearButton, copyOutputButton, sourceLink, status, bar);
+  // Run and Stop lead; what the reader needs now and then sits apart, quieter (runner.css).
+  const more = element("div", { class: "runner__more", role: "group", "aria-label": "More actions" });
+  more.append(resetButton, copyButton, shareButton, clearButton, copyOutputButton, sourceLink);
+  toolbar.append(runButton, stopButton, more, status, bar);
   const hintText = element("span", { class: "runner__hint", id: `runner-hint-${filename.replace(/\W/g, "-")}` },
-    "Editing: Tab indents. To leave the editor, press Escape, then Tab. Ctrl+Enter runs.");
+    "Tab moves on until you type here; once you edit, Tab indents and Escape, then Tab, leaves. Ctrl+Enter runs.");
   const hint = element("p", { class: "runner__hint-line" }); // runner.css: why the line stays
   hint.append(hintText);
   const log = new OutputLog(element("div", { class: "runner__output", role: "log", "aria-live": "polite", "aria-label": `Output of ${name}`, tabindex: "0", hidden: "" }));
   built.after(editorHost);
   editorHost.after(hint, toolbar, log.element);
   const picture = new LoopPicture(name); // "Show the loop": its button and its figure
-  toolbar.insertBefore(picture.toggle, sourceLink);
+  toolbar.insertBefore(picture.toggle, more);
   log.element.after(picture.element);
 
   /** @type {Editor | null} */
@@ -134,7 +155,16 @@ export function mountRunnable(block, client) {
   /** @param {string} state */
   const setState = (state) => { root.dataset.runnerState = state; };
 
-  if (initial !== original) say("Your edits from earlier in this visit are back. Reset restores the file.");
+  // The reader followed a link to this block's code: show them where it is, and whose it is.
+  // Scrolled to at once and again when its editor is in (the page may still be settling).
+  const reveal = initial !== original && fromSharedLink(filename)
+    ? () => root.scrollIntoView({ block: "center" })
+    : null;
+  if (reveal) {
+    root.dataset.runnerShared = "";
+    say("This code came from a shared link. Reset restores the file.");
+    requestAnimationFrame(reveal);
+  } else if (initial !== original) say("Your edits from earlier in this visit are back. Reset restores the file.");
 
   // The editor is made when the reader reaches for the block (pointer over it, focus in it), one
   // block at a time: until then the page shows the built, highlighted code. Creating every editor
@@ -167,6 +197,7 @@ export function mountRunnable(block, client) {
         });
         built.hidden = true;
         root.dataset.runnerEditor = "ready";
+        reveal?.();
         performance.measure("runner:editor", { start });
       })
       .catch(() => {
@@ -234,18 +265,10 @@ export function mountRunnable(block, client) {
     } else if (result.status === "stopped") {
       setState("stopped");
       log.write("stderr", result.error ? `${result.error}\n` : "");
-      say("Stopped. The interpreter is still warm.");
+      say(result.reason === "before-start" ? "Stopped before the program started." : "Stopped. The interpreter is still warm.");
     } else if (result.status === "restarted") {
       setState("stopped");
-      log.notice(result.reason === "not-isolated"
-        ? "Stopped by restarting Python: this page is not cross-origin isolated, so a program " +
-          "busy running code cannot be interrupted in place. The next Run loads Python again."
-        : result.reason === "ignored-cancel"
-          ? "Stopped by restarting Python: Stop cancelled the program, but it caught " +
-            "asyncio.CancelledError and kept running for 1.5 s. The next Run loads Python again."
-          : "Stopped by restarting Python: the program was still running 1.5 s after Stop " +
-            "raised KeyboardInterrupt in it (it caught it, or was stuck where Python cannot be " +
-            "interrupted). The next Run loads Python again.");
+      log.notice(restartedBecause(result.reason));
       say("Stopped (Python restarted).");
     } else {
       setState("error");
@@ -348,6 +371,6 @@ export function mountRunnable(block, client) {
     for (const added of [editorHost, hint, toolbar, log.element]) added.remove();
     built.hidden = false;
     root.classList.remove("runner"); // `.runner` means mounted, for the page's CSS and the tests
-    for (const key of ["runnerEditor", "runnerState", "runnerKind", "runnerVerdict"]) delete root.dataset[key];
+    for (const key of ["runnerEditor", "runnerState", "runnerKind", "runnerVerdict", "runnerShared"]) delete root.dataset[key];
   };
 }

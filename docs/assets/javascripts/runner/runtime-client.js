@@ -2,21 +2,14 @@
 // intent, shared by every block on every page (instant navigation keeps this module alive).
 
 import { playgroundBase } from "../widgets/playground-url.js";
+import { SEEN, SIGINT, SLOT, SLOTS, STOP_TIMING } from "./protocol.js";
 
 /** @typedef {import("./protocol.js").FromWorker} FromWorker */
 /** @typedef {import("./protocol.js").RunCallbacks} RunCallbacks */
 /** @typedef {import("./protocol.js").RunResult} RunResult */
 
-/** How long Stop waits for the run to end before it replaces the worker. */
-const STOP_GRACE_MS = 1500;
-/**
- * How long Stop waits for the worker to say it cancelled the awaiting task before it concludes
- * Python is busy running code and sets the interrupt buffer. A worker that idles in its event
- * loop answers in a few milliseconds; the interrupt must not land there, in asyncio's internals.
- */
-const INTERRUPT_AFTER_MS = 30;
-/** Without an interrupt buffer, a run that has not answered Stop by then is busy: restart. */
-const RESTART_AFTER_MS = 300;
+const STOPPED_WHILE_LOADING =
+  "Stopped before the program started: Python was still loading, so none of it ran. Python goes on loading for the next Run.";
 
 export class RuntimeClient {
   /** @param {{ workerUrl: URL }} options */
@@ -31,6 +24,11 @@ export class RuntimeClient {
     this.nextId = 1;
     /** @type {Map<number, { callbacks: RunCallbacks, resolve: (r: RunResult) => void, cancelled?: boolean }>} */
     this.runs = new Map();
+    /**
+     * Runs waiting for the runtime to load, not yet handed to the worker: Stop ends them here.
+     * @type {Map<number, (r: RunResult) => void>}
+     */
+    this.waiting = new Map();
     /** @type {RunCallbacks | null} the run that is waiting for the runtime to load */
     this.loadingListener = null;
     this.state = "idle"; // idle | loading | ready | error
@@ -50,9 +48,9 @@ export class RuntimeClient {
     if (this.ready) return this.ready;
     this.setState("loading");
     // Stop interrupts in place only with SharedArrayBuffer, i.e. in a cross-origin isolated page.
-    // [0]: the interrupt signal Pyodide polls; [1]: the id of the last run the worker cancelled,
-    // read by Stop without waiting for a message (one can queue behind a busy page's timers).
-    this.interrupt = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(8)) : null;
+    // The slots (protocol.js, SLOT) are read by Stop without waiting for a message (one can
+    // queue behind a busy page's timers, and a busy worker answers none).
+    this.interrupt = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4 * SLOTS)) : null;
     const worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
     this.worker = worker;
     this.starts += 1;
@@ -121,7 +119,7 @@ export class RuntimeClient {
     else if (message.type === "loop") run.callbacks.onLoop?.(message.batch);
     else if (message.type === "done") {
       this.runs.delete(message.id);
-      run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed, verdict: message.verdict });
+      run.resolve({ status: message.status, error: message.error, elapsed: message.elapsed, verdict: message.verdict, reason: message.reason });
     }
   }
 
@@ -135,14 +133,17 @@ export class RuntimeClient {
     const id = this.nextId++;
     const done = new Promise((resolve) => {
       this.loadingListener = callbacks;
+      this.waiting.set(id, resolve);
       this.warm()
         .then(() => {
           this.loadingListener = null;
+          if (!this.waiting.delete(id)) return; // stopped while Python loaded
           this.runs.set(id, { callbacks, resolve });
           this.worker?.postMessage({ type: "run", id, source, filename, trace: Boolean(options.trace) });
         })
         .catch((/** @type {Error} */ error) => {
           this.loadingListener = null;
+          this.waiting.delete(id);
           resolve({ status: "error", error: error.message, elapsed: 0 });
         });
     });
@@ -158,28 +159,49 @@ export class RuntimeClient {
    * @param {number} id
    */
   stop(id) {
+    const waiting = this.waiting.get(id);
+    if (waiting) {
+      // Python is still loading: the run ends now, having run nothing. The loading goes on (it
+      // is for the whole visit), so the next Run starts sooner.
+      this.waiting.delete(id);
+      if (this.loadingListener) this.loadingListener = null;
+      waiting({ status: "stopped", error: STOPPED_WHILE_LOADING, elapsed: 0, reason: "before-start" });
+      return;
+    }
     const run = this.runs.get(id);
     if (!run) return;
+    const shared = this.interrupt;
+    if (shared) Atomics.store(shared, SLOT.SEEN, SEEN.nothing);
     this.worker?.postMessage({ type: "stop", id });
-    const cancelled = () => run.cancelled || (this.interrupt !== null && Atomics.load(this.interrupt, 1) === id);
+    const cancelled = () => run.cancelled || (shared !== null && Atomics.load(shared, SLOT.CANCELLED) === id);
     setTimeout(() => {
-      if (!this.runs.has(id) || cancelled()) return;
-      if (!this.interrupt) return; // busy, and no way in: see below
-      Atomics.store(this.interrupt, 0, 2); // 2 = SIGINT
-      Atomics.notify(this.interrupt, 0); // wakes a time.sleep in progress
-    }, INTERRUPT_AFTER_MS);
-    if (!this.interrupt) {
+      if (!this.runs.has(id) || cancelled() || !shared) return; // no buffer: see below
+      Atomics.store(shared, SLOT.SIGNAL, SIGINT);
+      Atomics.notify(shared, SLOT.SIGNAL); // wakes a time.sleep in progress
+    }, STOP_TIMING.interruptAfterMs);
+    if (!shared) {
       setTimeout(() => {
         if (this.runs.has(id) && !cancelled()) this.restart(id, "not-isolated");
-      }, RESTART_AFTER_MS);
+      }, STOP_TIMING.restartAfterMs);
     }
     setTimeout(() => {
       if (!this.runs.has(id)) return;
-      this.restart(id, cancelled() ? "ignored-cancel" : this.interrupt ? "no-effect" : "not-isolated");
-    }, STOP_GRACE_MS);
+      this.restart(id, cancelled() ? "ignored-cancel" : this.whyNotInterrupted());
+    }, STOP_TIMING.graceMs);
   }
 
-  /** @param {number} id @param {"not-isolated" | "no-effect" | "ignored-cancel"} reason */
+  /**
+   * Why a run that Stop did not cancel is still going, from what the shared slots say.
+   * @returns {"not-isolated" | "no-effect" | "unreached" | "missed"}
+   */
+  whyNotInterrupted() {
+    const shared = this.interrupt;
+    if (!shared) return "not-isolated";
+    if (Atomics.load(shared, SLOT.SIGNAL) !== 0) return "unreached"; // Python never looked
+    return Atomics.load(shared, SLOT.SEEN) === SEEN.program ? "no-effect" : "missed";
+  }
+
+  /** @param {number} id @param {"not-isolated" | "no-effect" | "ignored-cancel" | "unreached" | "missed"} reason */
   restart(id, reason) {
     const run = this.runs.get(id);
     this.runs.delete(id);

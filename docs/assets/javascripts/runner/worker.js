@@ -5,6 +5,7 @@
 // Pyodide loads: the test suite uses it to prove snippets run in browsers without JSPI.
 
 import { startLoopTrace } from "./loop-stream.js";
+import { SEEN, SLOT } from "./protocol.js";
 
 /** @typedef {import("./protocol.js").ToWorker} ToWorker */
 /** @typedef {import("./protocol.js").FromWorker} FromWorker */
@@ -44,6 +45,16 @@ let packagesJson = "{}";
 let currentRun = null;
 /** @type {any} */
 let currentTask = null;
+/**
+ * Runs Stop ended before their program started (Python or the wheels still loading, or queued
+ * behind another run): already reported done; when their turn comes, they run nothing.
+ * @type {Set<number>}
+ */
+const stoppedBeforeStart = new Set();
+/** Runs received and not reported done yet: a Stop for any other run is late, and ignored. */
+const pendingRuns = new Set();
+/** Runs one after the other: a run whose wheels are loading holds the next one back. */
+let queue = Promise.resolve();
 
 // ---- loading progress: count the bytes of every runtime response as it streams in ----------
 
@@ -123,9 +134,10 @@ function writer(stream) {
  */
 function blockingWait(ms) {
   if (interrupt) {
-    Atomics.wait(interrupt, 0, 0, ms);
-    if (interrupt[0] !== 0) {
-      interrupt[0] = 0; // consumed here: Python raises KeyboardInterrupt itself
+    Atomics.wait(interrupt, SLOT.SIGNAL, 0, ms);
+    if (interrupt[SLOT.SIGNAL] !== 0) {
+      interrupt[SLOT.SIGNAL] = 0; // consumed here: Python raises KeyboardInterrupt itself
+      Atomics.store(interrupt, SLOT.SEEN, SEEN.program);
       return true;
     }
     return false;
@@ -175,12 +187,12 @@ async function start() {
   // A snapshot holds the build's random state: without a fresh seed every reader would draw the
   // same `random.random()` sequence. (The str hash seed stays the build's; it cannot change after start.)
   if (restoredFromSnapshot) pyodide.runPython("import random as _random; _random.seed(); del _random");
-  if (interrupt) pyodide.setInterruptBuffer(interrupt.subarray(0, 1)); // [1] is Stop's, see below
+  if (interrupt) pyodide.setInterruptBuffer(interrupt.subarray(SLOT.SIGNAL, SLOT.SIGNAL + 1)); // the others: protocol.js
   pyodide.setStdout(writer("stdout"));
   pyodide.setStderr(writer("stderr"));
 
   // The Python that runs here (playground/browser/ in the repository), as the package it is
-  // there: the runner's half, `playground.browser.client` for client snippets, the output rule.
+  // there: the runner's half, the loop tracer, the output rule.
   const browserFiles = /** @type {string[]} */ (manifest?.browser ?? []);
   const texts = await Promise.all(browserFiles.map(
     async (name) => (await realFetch(new URL(`browser/${name}`, RUNTIME))).text(),
@@ -198,9 +210,16 @@ async function start() {
   packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
   runner = pyodide.pyimport("playground.browser.in_browser");
   runner.remember_packages(packagesJson); // a missing module's explanation lists what is shipped
-  runner.install_shims(blockingWait, (/** @type {string} */ text) => {
-    if (currentRun !== null) post({ type: "notice", id: currentRun, text });
-  });
+  runner.install_shims(
+    blockingWait,
+    (/** @type {string} */ text) => {
+      if (currentRun !== null) post({ type: "notice", id: currentRun, text });
+    },
+    // What each Stop signal found (in_browser.Phase), for the page to read if the run goes on.
+    (/** @type {"idle" | "pending" | "program"} */ phase) => {
+      if (interrupt) Atomics.store(interrupt, SLOT.SEEN, SEEN[phase] ?? SEEN.nothing);
+    },
+  );
   const jspi = typeof (/** @type {any} */ (WebAssembly).Suspending) === "function";
   post({ type: "ready", jspi, isolated: interrupt !== null, pyodide: pyodide.version, snapshot: restoredFromSnapshot });
 }
@@ -237,11 +256,13 @@ async function loadWheelsFor(source) {
  * @param {boolean} [trace] record the event loop for the picture (loop-stream.js)
  */
 async function run(id, source, filename, trace = false) {
+  if (stoppedBeforeStart.delete(id)) return; // stopped while queued: reported already
   currentRun = id;
-  // The page sets the buffer 30 ms after a Stop unless told the run was cancelled: for a run that
-  // ended on its own meanwhile, that can land after its `finally` cleared the buffer, and must
-  // not interrupt this run. Nothing can have stopped this run yet (its Stop follows this message).
-  if (interrupt) interrupt[0] = 0;
+  // The page sets the buffer a moment after a Stop (STOP_TIMING in protocol.js) unless told the
+  // run was cancelled: for a run that ended on its own meanwhile, that can land after its
+  // `finally` cleared the buffer, and must not interrupt this run. Nothing can have stopped this run yet (its Stop follows this message).
+  if (interrupt) interrupt[SLOT.SIGNAL] = 0;
+  runner.begin_run(); // from here a Stop signal ends this run, even before its first line
   runStdout = "";
   const started = performance.now();
   /** @type {"ok" | "error" | "stopped"} */
@@ -251,6 +272,11 @@ async function run(id, source, filename, trace = false) {
   let loop = null;
   try {
     await loadWheelsFor(source);
+    // Stopped while its wheels loaded: said so then (see "stop" below); they stay loaded.
+    if (stoppedBeforeStart.delete(id)) {
+      status = "stopped";
+      return;
+    }
     post({ type: "running", id });
     if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
     currentTask = runner.start(source, filename);
@@ -267,7 +293,7 @@ async function run(id, source, filename, trace = false) {
     currentTask?.destroy?.();
     currentTask = null;
     runner?.cancel_leftover_tasks();
-    if (interrupt) interrupt[0] = 0; // a Stop that arrived as the run ended must not leak into the next
+    if (interrupt) interrupt[SLOT.SIGNAL] = 0; // a Stop that arrived as the run ended must not leak into the next
     flush();
     /** @type {[string, string] | null} */
     let verdict = null;
@@ -276,16 +302,29 @@ async function run(id, source, filename, trace = false) {
       verdict = result ? result.toJs() : null;
       result?.destroy?.();
     }
-    post({ type: "done", id, status, error, elapsed: performance.now() - started, verdict });
+    runner?.end_run();
+    if (pendingRuns.delete(id)) post({ type: "done", id, status, error, elapsed: performance.now() - started, verdict });
     currentRun = null;
   }
+}
+
+/** What a run stopped before its program started reports, at once. @param {number} id */
+function stopBeforeStart(id) {
+  stoppedBeforeStart.add(id);
+  pendingRuns.delete(id);
+  if (interrupt) Atomics.store(interrupt, SLOT.CANCELLED, id); // the page then sets no interrupt
+  const loading = id === currentRun ? "its packages were still loading" : "it was waiting for Python";
+  post({
+    type: "done", id, status: "stopped", elapsed: 0, verdict: null, reason: "before-start",
+    error: `Stopped before the program started: ${loading}, so none of it ran.`,
+  });
 }
 
 self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
   const message = event.data;
   if (message.type === "init") {
     interrupt = message.interrupt ? new Int32Array(message.interrupt) : null;
-    // playground.browser.client reads this: where client snippets find the playground.
+    // playground_client.py reads this: where client snippets find the playground.
     /** @type {any} */ (self).PLAYGROUND_URL = message.playground;
     try {
       await start();
@@ -293,18 +332,25 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
       post({ type: "fatal", error: failure instanceof Error ? failure.message : String(failure) });
     }
   } else if (message.type === "run") {
-    await run(message.id, message.source, message.filename, message.trace);
+    const { id, source, filename, trace } = message;
+    pendingRuns.add(id);
+    // A failure inside run's own bookkeeping must not stall every later run behind it.
+    queue = queue.then(() => run(id, source, filename, trace)).catch((failure) => console.error(failure));
   } else if (message.type === "stop") {
+    if (!runner || !pendingRuns.has(message.id)) return; // late: the run has ended
+    if (message.id !== currentRun || currentTask === null) {
+      stopBeforeStart(message.id);
+      return;
+    }
     // Reached here only while Python awaits (a busy loop keeps this handler from running; the
     // page then sets the interrupt buffer). Clear the buffer, so a KeyboardInterrupt does not
     // land in the event loop's internals, then cancel the snippet's task in Python: the task's
     // JS proxy is gone once awaited ("Object has already been destroyed"), so not through it.
-    if (currentRun !== message.id || !runner) return;
     // Said first, in shared memory: the page then sets no interrupt (it reads this at once).
-    if (interrupt) Atomics.store(interrupt, 1, message.id);
+    if (interrupt) Atomics.store(interrupt, SLOT.CANCELLED, message.id);
     let cancelled = false;
     for (let attempt = 0; attempt < 2 && !cancelled; attempt += 1) {
-      if (interrupt) interrupt[0] = 0;
+      if (interrupt) interrupt[SLOT.SIGNAL] = 0;
       try {
         cancelled = runner.cancel_current();
       } catch {
@@ -312,6 +358,6 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
       }
     }
     if (cancelled) post({ type: "stopping", id: message.id });
-    else if (interrupt) Atomics.store(interrupt, 1, 0); // nothing to cancel (still loading)
+    else if (interrupt) Atomics.store(interrupt, SLOT.CANCELLED, 0); // nothing to cancel (still loading)
   }
 };

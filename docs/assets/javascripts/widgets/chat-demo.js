@@ -101,18 +101,67 @@ function pane(room, label) {
   };
 }
 
+/** What the playground accepts as a room name (playground/server/chat.py, ROOM_NAME). */
+const ROOM_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+const ROOM_PARAMETER = "room";
+
+/** A link to this page that opens the chat in `room`: for a second tab, or a second reader. @param {string} room */
+export function joinLink(room) {
+  const url = new URL(location.href);
+  url.search = "";
+  url.searchParams.set(ROOM_PARAMETER, room);
+  url.hash = "two-clients-one-room";
+  return url.href;
+}
+
 /** @param {HTMLElement} root @returns {() => void} */
 export function mountChatDemo(root) {
-  const room = `demo-${Math.random().toString(36).slice(2, 8)}`;
+  // A join link names its room; a reader who came without one gets a room of their own.
+  const asked = new URL(location.href).searchParams.get(ROOM_PARAMETER) ?? "";
+  const initial = ROOM_NAME.test(asked) ? asked : `demo-${Math.random().toString(36).slice(2, 8)}`;
+  const name = /** @type {HTMLInputElement} */ (h("input", {
+    type: "text", value: initial, pattern: ROOM_NAME.source.slice(1, -1), maxlength: "32", spellcheck: "false",
+    "aria-describedby": "chat-room-rule",
+  }));
+  const rule = h("span", { id: "chat-room-rule", class: "chat__rule" }, ["letters, digits, - and _, up to 32"]);
   const start = h("button", { type: "button", class: "runner__button" }, ["Open two connections"]);
-  root.replaceChildren(h("p", {}, [`Room: ${room}. Both panes join it; every message goes to both.`]), start);
+  const link = /** @type {HTMLAnchorElement} */ (h("a", { class: "chat__join", target: "_blank", rel: "noopener" }));
+  const copy = h("button", { type: "button", class: "runner__button" }, ["Copy join link"]);
+  const said = h("span", { class: "chat__said", role: "status" });
+  const showLink = () => {
+    const valid = ROOM_NAME.test(name.value);
+    link.href = joinLink(valid ? name.value : initial);
+    link.textContent = link.href;
+    start.toggleAttribute("disabled", !valid);
+    said.textContent = valid ? "" : `Not a room name: ${rule.textContent}.`;
+  };
+  showLink();
+  root.replaceChildren(
+    h("div", { class: "ws__row" }, [h("label", {}, ["Room ", name]), rule, start]),
+    h("p", {}, ["Both panes join this room; every message goes to both. To join it from another tab or ",
+      "browser, open ", link, " ", copy, " ", said]),
+  );
   /** @type {(() => void)[]} */
   let panes = [];
-  const off = on(start, "click", () => {
-    const a = pane(room, "Pane A");
-    const b = pane(room, "Pane B");
-    panes = [a.teardown, b.teardown];
-    start.replaceWith(h("div", { class: "chat" }, [a.element, b.element]));
-  });
-  return () => { off(); for (const teardown of panes) teardown(); };
+  const offs = [
+    on(name, "input", showLink),
+    on(copy, "click", async () => {
+      try {
+        await navigator.clipboard.writeText(link.href);
+        said.textContent = "Copied the join link.";
+      } catch {
+        said.textContent = "Copying was refused: select the link and copy it.";
+      }
+    }),
+    on(start, "click", () => {
+      if (!ROOM_NAME.test(name.value)) return;
+      name.setAttribute("readonly", "");
+      const a = pane(name.value, "Pane A");
+      const b = pane(name.value, "Pane B");
+      panes = [a.teardown, b.teardown];
+      start.remove();
+      root.append(h("div", { class: "chat" }, [a.element, b.element]));
+    }),
+  ];
+  return () => { for (const off of offs) off(); for (const teardown of panes) teardown(); };
 }

@@ -13,6 +13,9 @@ const KINDS = {
   cpu: "a CPU loop in async def",
 };
 
+/** Getting ready shorter than this is not worth a sentence (an HTTP client's set-up). */
+const SAID_READYING_S = 0.2;
+
 /** @param {any} body @param {number} status */
 function problem(body, status) {
   const detail = Array.isArray(body?.detail)
@@ -68,6 +71,19 @@ export function mountLab(root) {
   }
 
   async function go() {
+    // A number field lets any number through (0, 9, empty): refuse here, naming the bounds,
+    // rather than send it and show the server's validation text.
+    for (const field of [requests, seconds]) {
+      if (field.value !== "" && field.checkValidity()) continue;
+      status.textContent = `${field.getAttribute("aria-label")} must be from ${field.min} to ${field.max}` +
+        `${field.step && field.step !== "any" && field.step !== "1" ? ` in steps of ${field.step}` : ""}` +
+        `; ${field.value === "" ? "the field is empty" : `${field.value} is not`}. Nothing was sent.`;
+      root.dataset.state = "error";
+      shown = null;
+      chart.replaceChildren(); // an old chart beside this refusal would be read as its result
+      field.focus();
+      return;
+    }
     controller = new AbortController();
     const { signal } = controller;
     shown = null;
@@ -90,8 +106,14 @@ export function mountLab(root) {
       shown = { timings: body.timings, seconds: body.seconds };
       draw();
       const waited = waitedLong(body.timings, body.seconds);
-      status.textContent = `${body.requests} requests, each ${body.seconds} s: all answered after ${body.elapsed.toFixed(2)} s` +
+      // "All answered after" is what the chart shows: from the first send to the last answer.
+      // The server's elapsed time also holds its getting ready (on the first run, starting the
+      // lab's target server): said apart, so the two numbers never disagree unexplained.
+      const answered = Math.max(0, ...body.timings.map((/** @type {any} */ t) => t.end ?? 0));
+      const readying = body.elapsed - answered;
+      status.textContent = `${body.requests} requests, each ${body.seconds} s: all answered after ${answered.toFixed(2)} s` +
         (body.timed_out ? ` (${body.timed_out} timed out)` : "") +
+        (readying >= SAID_READYING_S ? ` (the playground took ${readying.toFixed(2)} s more to get ready before the first request; the first run starts the lab's server)` : "") +
         `; ${waited.count} waited more than ${waited.threshold.toFixed(2)} s before the server started them.`;
       settle("done");
     } catch (error) {

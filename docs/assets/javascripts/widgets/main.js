@@ -5,6 +5,7 @@ import { mountChatDemo } from "./chat-demo.js";
 import { mountEchoMinimal } from "./echo-minimal.js";
 import { mountLab } from "./lab.js";
 import { pointPlaygroundLinks } from "./playground-url.js";
+import "./search-flags.js"; // makes `--workers` findable: rewrites the search query on its way
 import { patchThemeAccessibility } from "./theme-a11y.js";
 import { mountWsClient } from "./ws-client.js";
 

@@ -33,6 +33,28 @@ function describe(payload) {
     (bytes.length > shownBytes ? `… [${bytes.length} bytes in all]` : "");
 }
 
+/** The websocket paths the playground serves, for a reader who typed another. */
+const PLAYGROUND_WEBSOCKETS = "/ws/echo, /ws/chat/{room}";
+
+/**
+ * Why a websocket did not open. The browser says only "error" (a refused handshake and a server
+ * that is down look the same to a page), so ask the server's /healthz: up means the path is wrong.
+ * @param {URL} target the ws:// or wss:// URL that failed
+ * @returns {Promise<string>}
+ */
+export async function explainRefusal(target) {
+  const health = new URL("/healthz", target);
+  health.protocol = target.protocol === "wss:" ? "https:" : "http:";
+  try {
+    const response = await fetch(health, { cache: "no-store" });
+    if (response.ok) {
+      return `The server at ${health.origin} is up, but there is no websocket at ${target.pathname} ` +
+        `(it refused the handshake). The playground's websockets: ${PLAYGROUND_WEBSOCKETS}.`;
+    }
+  } catch { /* nothing answered (or another origin that does not allow this page): below */ }
+  return unreachableHelp(target.href);
+}
+
 /**
  * @param {HTMLElement} root
  * @returns {() => void} teardown
@@ -98,7 +120,7 @@ export function mountWsClient(root) {
       const rtt = sent === undefined ? "" : ` (${(performance.now() - sent).toFixed(1)} ms)`;
       write("in", `← ${describe(event.data)}${rtt}`);
     };
-    ws.onerror = () => { if (!opened) write("error", unreachableHelp(target.href)); };
+    ws.onerror = () => { if (!opened) explainRefusal(target).then((text) => write("error", text)); };
     ws.onclose = (event) => {
       if (socket === ws) socket = null;
       setState("closed");
