@@ -17,7 +17,7 @@ import pytest
 
 from playground.browser.loop_trace import LoopTrace
 from playground.browser.recorded_output import compare, recorded_lines
-from playground.loopview.structure import outline, steps
+from playground.loopview.structure import cursor_steps, outline, steps, tree_outline
 from tests.paths import PYTHON, ROOT, SNIPPETS
 
 # The snippets whose pictures the pages talk about (tests/test_loopview_in_browser.py runs the
@@ -413,6 +413,43 @@ def test_html_is_one_offline_file_with_the_page_renderer(tmp_path: Path) -> None
     page = (tmp_path / "t.html").read_text()
     # Self-contained: no src=, href= or url( that would fetch anything; the renderer inlined.
     assert not re.search(r"""<[^>]*\s(src|href)\s*=|url\(\s*['"]?(https?:|//|\.)|@import""", page)
-    for module in ("loop-model.js", "loop-table.js", "loop-legend.js", "loop-picture.js"):
+    for module in ("loop-model.js", "loop-table.js", "loop-legend.js", "loop-replay.js", "loop-picture.js"):
         assert f'modules["{module}"] = ' in page
     assert '<script type="module">' in page and "import {" not in page
+
+
+def test_a_blocking_step_carries_the_call_path_to_its_line(tmp_path: Path) -> None:
+    events = trace_of(
+        """
+        import asyncio
+        import time
+
+
+        def load_settings():
+            time.sleep(0.03)
+
+
+        async def handler():
+            await asyncio.sleep(0)
+            load_settings()
+
+
+        async def main():
+            await asyncio.gather(handler())
+    """,
+        tmp_path,
+    )
+    [step] = [e for e in events if e["ph"] == "X" and e["cat"] == "blocking" and e["tid"]]
+    assert step["args"]["blocked_at"] == 7 and step["args"]["source"] == "time.sleep(0.03)"
+    assert step["args"]["stack"] == ["handler:12", "load_settings:7"]
+
+
+def test_the_awaited_by_tree_at_a_step(tmp_path: Path) -> None:
+    """The tree the replay shows: the TaskGroup's tasks under the task that opened it, each with
+    what it waits on; a finished task leaves the tree."""
+    events = cpython_trace("terminology/taskgroup_fails_together.py", tmp_path)
+    trees = [tree_outline(events, index) for index in range(len(cursor_steps(events)))]
+    assert trees[0] == "root: running"
+    assert trees[3] == "root: taskgroup\n  fetch#1: timer\n  fetch#2: timer\n  fetch#3: running"
+    assert trees[5] == "root: taskgroup\n  fetch#2: running\n  fetch#3: timer"  # fetch#1 finished
+    assert trees[-1] == "root: running"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
-from playground.loopview.structure import outline
+from playground.loopview.structure import awaited_by, cursor_steps, outline, tree_outline
 from tests.browser import (
     RUN_TIMEOUT_MS,
     GuardedContext,
@@ -136,7 +136,7 @@ def test_the_picture_works_by_keyboard_and_reads_as_a_table(page: Page, live_pla
     toggle = block.get_by_role("button", name="Show the loop")
     picture_on(block)
     events = traced_run(page, block)
-    steps = [e for e in events if e["ph"] == "X" and e["tid"] and e["cat"] in ("step", "blocking")]
+    steps = [e for e in events if e["ph"] == "X" and e["tid"] and e["cat"] in ("step", "blocking", "warmup")]  # a first run has a warm-up step
     assert block.locator(".loop__step").count() == len(steps)
     focusable = block.locator(".loop__step[tabindex='0']")
     assert focusable.count() == 1, "one step is in the tab order; arrows move between steps"
@@ -386,3 +386,54 @@ def test_loopview_html_draws_offline(new_context: Callable[..., BrowserContext],
     assert [name.split(" · ")[0] for name in lanes] == drawn[2:], drawn  # after the loop and ready-queue lanes
     assert "time.sleep(0.5)" in " ".join(page.locator(".loop__inlabel--on-step").all_text_contents())
     assert refused == [] and errors == [], (refused, errors)
+
+
+# ---- replay: the run stepped through, and who awaits whom at each step -----------------------
+
+
+def test_replay_steps_by_keyboard_and_its_tree_is_the_tracers(
+    page: Page, live_playground: LiveServer, tmp_path: Path
+) -> None:
+    """Keyboard only: Step forward / back / Play are buttons in the tab order; each move is said
+    in an aria-live line and drawn as a cursor on the picture. The awaited-by tree at each step is
+    the one structure.py builds from the same events, and its shape is CPython's."""
+    relative = "terminology/taskgroup_fails_together.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
+    picture_on(block)
+    events = traced_run(page, block)
+    steps = cursor_steps(events)
+    replay = block.locator(".loop__replay")
+    expect(replay).to_be_visible()
+    status = replay.locator(".loop__replay-status")
+    assert status.get_attribute("aria-live") == "polite"
+    forward = replay.get_by_role("button", name="Step forward")
+    forward.focus()
+    cpython = cpython_trace(relative, tmp_path)
+    for index in range(len(steps)):
+        page.keyboard.press("Enter")
+        expect(status).to_contain_text(f"Step {index + 1} of {len(steps)}")
+        lane = steps[index]["tid"]
+        assert (
+            block.locator(".loop__step--current").get_attribute("data-key") == f"{lane}:{steps[index]['args']['step']}"
+        )
+        assert block.locator(".loop__cursor").count() == 1
+        tree = page.evaluate("([el, i]) => el.querySelector('.loop').loopTree(i)", [block.element_handle(), index])
+        assert [(n["tid"], n["depth"], n["state"]) for n in tree] == [
+            (n.tid, n.depth, n.state) for n in awaited_by(events, index)
+        ]
+        assert replay.locator(".loop__tree li").count() == len(tree)
+        assert tree_outline(events, index) == tree_outline(cpython, index), index
+        if index < len(steps) - 1:
+            expect(forward).to_be_focused()
+    assert forward.is_disabled()
+    back = replay.get_by_role("button", name="Step back")
+    back.focus()
+    page.keyboard.press("Enter")
+    expect(status).to_contain_text(f"Step {len(steps) - 1} of {len(steps)}")
+    # Mid-run the top level waits on its TaskGroup, the fetch tasks under it.
+    middle = tree_outline(events, 2).splitlines()
+    assert middle[0] == "root: taskgroup" and all(line.startswith("  fetch#") for line in middle[1:]), middle
+    replay.get_by_role("button", name="Play").click()
+    expect(status).to_contain_text(f"Step {len(steps)} of {len(steps)}", timeout=20_000)
+    expect(replay.get_by_role("button", name="Play")).to_be_visible()  # paused itself at the end

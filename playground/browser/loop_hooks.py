@@ -204,10 +204,25 @@ def _hook_time_sleep(trace: LoopTrace) -> None:
         if trace.recording:
             caller = sys._getframe(1)
             trace.blocked_at = (caller.f_code.co_filename, caller.f_lineno, f"time.sleep({seconds:g})", trace.clock())
+            trace.blocked_stack = call_path(caller, trace.filename)
         return original_sleep(seconds)
 
     time.sleep = sleep
     trace._restore.append(lambda: setattr(time, "sleep", original_sleep))
+
+
+def call_path(frame: Any, filename: str, most: int = 8) -> list[str]:
+    """The calls that led to a blocking call, outermost first, as far out as the reader's file
+    goes (``main:22 → handler:13``): inside a blocking step, the path to the line that held it."""
+    path: list[str] = []
+    while frame is not None and len(path) < most:
+        code = frame.f_code
+        if code.co_filename == filename:
+            path.append(f"{code.co_name}:{frame.f_lineno}")
+        elif path:
+            break
+        frame = frame.f_back
+    return path[::-1]
 
 
 def _hook_gc(trace: LoopTrace) -> None:

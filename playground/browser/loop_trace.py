@@ -98,6 +98,7 @@ class LoopTrace:
         self.timers: dict[Any, float] = {}
         self.executors: dict[Any, str] = {}
         self.blocked_at: tuple[str, int, str, float] | None = None  # file, line, call, when
+        self.blocked_stack: list[str] = []  # the reader's calls that led to it (``call_path``)
         self.gc_pauses: list[tuple[float, float]] = []  # the latest collections: (start, end)
         self.new_iteration = False
         self.last_callback_end: float | None = None
@@ -155,7 +156,14 @@ class LoopTrace:
         self.lanes[task] = lane
         self.records.append(("M", lane.tid, lane))
         self.records.append(
-            ("i", lane.tid, "created", "task", now, {"coroutine": what, "by": parent.name if parent else None})
+            (
+                "i",
+                lane.tid,
+                "created",
+                "task",
+                now,
+                {"coroutine": what, "by": parent.name if parent else None, "parent": parent.tid if parent else None},
+            )
         )
 
     def loop_turn(self, handle: Any, start: float) -> None:
@@ -244,16 +252,17 @@ class LoopTrace:
             blocked_file = filename
             if at is not None and at[3] >= start:
                 blocked_file, blocked_line, blocking_call = at[0], at[1], at[2]
+                stack = self.blocked_stack
             elif sampled is not None:
-                blocked_file, blocked_line = sampled[0], sampled[1]
+                blocked_file, blocked_line, stack = sampled
             else:
-                blocked_line = line
+                blocked_line, stack = line, []
             source = source_text(blocked_file, blocked_line) if blocked_file and blocked_line else ""
             extra = {"source": source} if source else {}
             if blocked_file != filename:
                 extra["blocked_file"] = blocked_file
-            if sampled is not None:
-                extra["stack"] = sampled[2]
+            if stack:
+                extra["stack"] = stack
             filename_shown = blocked_file
             if self.first_run and lane is self.root and not blocking_call and not self._stepped(lane.tid):
                 # The page's first run: its first step also timed the browser compiling the

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "docs" / "assets" / "javascripts" / "runner"
 STYLESHEET = ROOT / "docs" / "assets" / "stylesheets" / "loop.css"
 # In dependency order: each module only imports modules listed before it.
-MODULES = ["loop-model.js", "loop-table.js", "loop-legend.js", "loop-picture.js"]
+MODULES = ["loop-model.js", "loop-table.js", "loop-legend.js", "loop-replay.js", "loop-picture.js"]
 
 _IMPORT = re.compile(r'^import \{([^}]*)\} from "\./([\w-]+\.js)";$', re.MULTILINE)
 _EXPORT = re.compile(r"^export (?:async )?(?:class|function|const|let) (\w+)", re.MULTILINE)

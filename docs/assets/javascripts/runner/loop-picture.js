@@ -8,6 +8,7 @@
 
 import { makeLegend } from "./loop-legend.js";
 import { LoopModel } from "./loop-model.js";
+import { Replay, treeAt } from "./loop-replay.js";
 import { emptyTable, fillTable, stepWords } from "./loop-table.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -96,8 +97,16 @@ export class LoopPicture {
     const head = document.createElement("div");
     head.className = "loop__head";
     head.append(this.caption, this.legend.button);
-    this.element.append(head, this.legend.panel, this.hint, this.scroller, this.tip, this.details);
+    /** @type {import("./loop-model.js").TraceEvent | null} the replay's cursor */
+    this.cursor = null;
+    this.replay = new Replay(this.model, (step) => { this.cursor = step; this.draw(); }, (step) => {
+      const lane = this.model.lanes.get(step.tid ?? 0)?.name.split(" · ")[0] ?? "a task";
+      return `${lane}, step ${step.args?.step}: ${stepWords(step, this.name)}`;
+    });
+    this.element.append(head, this.legend.panel, this.hint, this.scroller, this.replay.element, this.tip, this.details);
     Object.defineProperty(this.element, "loopEvents", { value: () => this.model.events, configurable: true });
+    // For the tests: the awaited-by tree the replay shows at a step (structure.py builds the same).
+    Object.defineProperty(this.element, "loopTree", { value: (/** @type {number} */ index) => treeAt(this.model.events, index), configurable: true });
 
     /** @type {SVGElement[]} */
     this.steps = [];
@@ -127,6 +136,8 @@ export class LoopPicture {
   begin() {
     if (!this.on) return false;
     this.model.begin();
+    this.cursor = null;
+    this.replay.clear();
     this.element.dataset.loopState = "running";
     this.caption.textContent = "Running…";
     this.schedule();
@@ -146,6 +157,7 @@ export class LoopPicture {
     this.element.dataset.loopState = this.model.state;
     this.draw();
     fillTable(this.table, this.model, this.tableNote, this.name);
+    this.replay.load();
   }
 
   schedule() {
@@ -240,6 +252,7 @@ export class LoopPicture {
           tabindex: -1, role: "img", "aria-label": `${lane.name}, step ${step.args?.step}: ${stepWords(step, this.name)}`,
         }, this.svg));
         rect.dataset.key = `${lane.tid}:${step.args?.step}`;
+        if (step === this.cursor) rect.classList.add("loop__step--current");
         rect.dataset.lane = String(index);
         this.steps.push(rect);
         // The code that held the loop, as written (time.sleep(0.5)), not its line number.
@@ -257,6 +270,12 @@ export class LoopPicture {
         svg("title", {}, node).textContent = `${mark.name}${mark.args?.error ? `: ${mark.args.error}` : ""} at ${ms(mark.ts ?? 0)}`;
       }
     });
+
+    // The replay's cursor: a line across every lane at the start of the current step.
+    if (this.cursor) {
+      const at = x(this.cursor.ts ?? 0);
+      svg("line", { class: "loop__cursor", x1: at, x2: at, y1: 0, y2: height - AXIS_HEIGHT + 4 }, this.svg);
+    }
 
     // Time axis: ticks at round numbers (1, 2 or 5 times a power of ten), about five of them.
     const axisTop = height - AXIS_HEIGHT + 4;
@@ -347,6 +366,7 @@ export class LoopPicture {
     if (this.frame) clearTimeout(this.frame);
     for (const [target, type, handler] of this.listeners) target.removeEventListener(type, handler);
     this.legend.destroy();
+    this.replay.destroy();
     this.toggle.remove();
     this.element.remove();
   }

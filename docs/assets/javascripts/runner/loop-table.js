@@ -33,7 +33,9 @@ export function stepWords(step, name) {
     const code = args.blocking_call || args.source;
     const call = code ? ` (${code})` : "";
     const where = lineIn({ file: args.blocked_file ?? args.file }, args.blocked_at, name);
-    return `BLOCKED the loop for ${ms(step.dur ?? 0)} ms at ${where}${call}; ${then}`;
+    // Inside the step: the calls that led to the blocking line (the time.sleep hook's, or sampled).
+    const path = Array.isArray(args.stack) && args.stack.length > 1 ? `, called by ${args.stack.join(" → ")}` : "";
+    return `BLOCKED the loop for ${ms(step.dur ?? 0)} ms at ${where}${call}${path}; ${then}`;
   }
   // A finished task's last line is the runner's in the page: say only that it finished.
   const ran = args.kind === "done" ? "" : `, ran to ${lineIn(args, args.line, name)}`;
