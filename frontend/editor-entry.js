@@ -6,9 +6,9 @@ import { python } from "@codemirror/lang-python";
 import {
   bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting,
 } from "@codemirror/language";
-import { EditorState } from "@codemirror/state";
+import { EditorState, StateEffect, StateField } from "@codemirror/state";
 import {
-  drawSelection, EditorView, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers,
+  Decoration, drawSelection, EditorView, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers,
 } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 
@@ -35,6 +35,29 @@ const theme = EditorView.theme({
   // Inside the box: the block's rounded corners clip anything drawn outside it.
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
   ".cm-scroller": { overflow: "auto" },
+  // The replay's current line: an outline in the accent colour (no fill, so the code's colours
+  // keep their contrast in both palettes).
+  ".cm-loop-line": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
+});
+
+// The loop picture's replay marks the line the current step ran (loop-replay.js): one line
+// decoration, set by an effect, cleared with null. Not the selection: the reader's caret stays.
+const markLine = StateEffect.define();
+const lineMark = Decoration.line({ class: "cm-loop-line" });
+const markedLine = StateField.define({
+  create: () => Decoration.none,
+  update(marks, transaction) {
+    marks = marks.map(transaction.changes);
+    for (const effect of transaction.effects) {
+      if (effect.is(markLine)) {
+        const line = /** @type {number | null} */ (effect.value);
+        const doc = transaction.state.doc;
+        marks = line && line <= doc.lines ? Decoration.set([lineMark.range(doc.line(line).from)]) : Decoration.none;
+      }
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
 });
 
 /**
@@ -54,7 +77,7 @@ export function createEditor(parent, doc, { onRun, label, describedBy, onChange 
       extensions: [
         runKeys, lineNumbers(), highlightSpecialChars(), history(), drawSelection(),
         indentOnInput(), indentUnit.of("    "), bracketMatching(), highlightActiveLine(),
-        syntaxHighlighting(highlight), python(), theme,
+        syntaxHighlighting(highlight), python(), theme, markedLine,
         // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.contentAttributes.of({ "aria-label": label, ...(describedBy ? { "aria-describedby": describedBy } : {}) }),
@@ -71,6 +94,14 @@ export function createEditor(parent, doc, { onRun, label, describedBy, onChange 
     /** @param {string} text */
     setText: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
     focus: () => view.focus(),
+    /** Mark a line (1-based; null clears), scrolled into view. @param {number | null} line */
+    markLine: (line) => {
+      const valid = line && line <= view.state.doc.lines;
+      view.dispatch({
+        effects: [markLine.of(valid ? line : null),
+          ...(valid ? [EditorView.scrollIntoView(view.state.doc.line(line).from, { y: "nearest" })] : [])],
+      });
+    },
     destroy: () => view.destroy(),
   };
 }

@@ -20,6 +20,7 @@ from tests.browser import (
     block_for,
     run_block,
     set_code,
+    stdout_of,
     wait_settled,
 )
 from tests.live_server import LiveServer
@@ -411,6 +412,7 @@ def test_replay_steps_by_keyboard_and_its_tree_is_the_tracers(
     forward = replay.get_by_role("button", name="Step forward")
     forward.focus()
     cpython = cpython_trace(relative, tmp_path)
+    marked = 0
     for index in range(len(steps)):
         page.keyboard.press("Enter")
         expect(status).to_contain_text(f"Step {index + 1} of {len(steps)}")
@@ -425,9 +427,24 @@ def test_replay_steps_by_keyboard_and_its_tree_is_the_tracers(
         ]
         assert replay.locator(".loop__tree li").count() == len(tree)
         assert tree_outline(events, index) == tree_outline(cpython, index), index
+        if index == 0:
+            expect(replay.locator(".loop__printed")).to_have_text("(nothing yet)")
+        # The step's line of the reader's code is marked in the editor (none once a task finished).
+        line = block.locator(".loop").get_attribute("data-loop-line")
+        if line:
+            source = block.evaluate("el => el.runnerSource()").splitlines()
+            expect(block.locator(".cm-loop-line")).to_have_text(source[int(line) - 1])
+        else:
+            expect(block.locator(".cm-loop-line")).to_have_count(0)
+        marked += bool(line)
         if index < len(steps) - 1:
             expect(forward).to_be_focused()
     assert forward.is_disabled()
+    assert marked >= len(steps) // 2, marked  # most steps stop on a line of the reader's
+    # At the last step, everything the run printed, in order (the tracer records each print).
+    printed = ["fast done", "slow cancelled", "the group raised: ['broken failed']"]
+    assert stdout_of(block).splitlines() == printed
+    expect(replay.locator(".loop__printed")).to_have_text("\n".join(printed))
     back = replay.get_by_role("button", name="Step back")
     back.focus()
     page.keyboard.press("Enter")
@@ -438,3 +455,29 @@ def test_replay_steps_by_keyboard_and_its_tree_is_the_tracers(
     replay.get_by_role("button", name="Play").click()
     expect(status).to_contain_text(f"Step {len(steps)} of {len(steps)}", timeout=20_000)
     expect(replay.get_by_role("button", name="Play")).to_be_visible()  # paused itself at the end
+
+
+def test_axe_finds_nothing_in_the_picture_in_use(page: Page, live_playground: LiveServer) -> None:
+    """The picture as a reader leaves it: toggle pressed, legend open, a replay step chosen, the
+    table open; axe's every rule in light, its colour rules in dark (the pressed states included)."""
+    relative = "async_io/blocking_call_stalls_loop.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
+    picture_on(block)
+    traced_run(page, block)
+    legend = block.get_by_role("button", name="Legend")
+    if legend.get_attribute("aria-expanded") != "true":
+        legend.click()
+    block.get_by_role("button", name="Step forward").click()
+    block.get_by_role("button", name="Step forward").click()
+    details = block.locator(".loop__details")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    page.mouse.move(0, 0)
+    found = []
+    for scheme, material, rules in (("light", "default", None), ("dark", "slate", ["color-contrast"])):
+        page.emulate_media(color_scheme=scheme)
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
+        found += [f"[{scheme}] {line}" for line in violations(page, rules)]
+    page.emulate_media(color_scheme="light")
+    assert found == [], "\n".join(found)

@@ -190,6 +190,11 @@ class LoopTrace:
                     )
                 )
 
+    def printed(self, text: str) -> None:
+        """The program printed ``text`` (one ``print`` call), on the running task's lane."""
+        lane = self.lanes.get(asyncio.current_task(self.loop))  # type: ignore[arg-type]
+        self.records.append(("i", lane.tid if lane else LOOP_LANE, "print", "output", self.clock(), {"text": text}))
+
     def collected(self, start: float, end: float, generation: int) -> None:
         """A garbage collection ran from ``start`` to ``end`` (inside some callback)."""
         self.gc_pauses = [*self.gc_pauses[-7:], (start, end)]

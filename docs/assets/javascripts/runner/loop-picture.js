@@ -99,7 +99,7 @@ export class LoopPicture {
     head.append(this.caption, this.legend.button);
     /** @type {import("./loop-model.js").TraceEvent | null} the replay's cursor */
     this.cursor = null;
-    this.replay = new Replay(this.model, (step) => { this.cursor = step; this.draw(); }, (step) => {
+    this.replay = new Replay(this.model, (step) => { this.cursor = step; this.draw(); this.markLine(step); }, (step) => {
       const lane = this.model.lanes.get(step.tid ?? 0)?.name.split(" · ")[0] ?? "a task";
       return `${lane}, step ${step.args?.step}: ${stepWords(step, this.name)}`;
     });
@@ -298,6 +298,20 @@ export class LoopPicture {
     // A picture wider than its column says so (a phone's scrollbars are hidden until touched).
     this.hint.hidden = this.scroller.scrollWidth <= this.scroller.clientWidth + 1;
     if (this.details.open) fillTable(this.table, this.model, this.tableNote, this.name);
+  }
+
+  /**
+   * Tell the block which line of the reader's code the replay's step ran (the editor marks it):
+   * where it blocked, else where it stopped; none for a finished task or another file's line.
+   * @param {import("./loop-model.js").TraceEvent | null} step
+   */
+  markLine(step) {
+    const args = step?.args ?? {};
+    const file = String(args.blocked_file ?? args.file ?? "");
+    const ours = file === this.name || file.endsWith(`/${this.name}`);
+    const line = !step || !ours ? null : step.cat === "blocking" ? args.blocked_at : args.kind === "done" ? null : args.line;
+    this.element.dispatchEvent(new CustomEvent("loop-line", { detail: line || null }));
+    this.element.dataset.loopLine = line ? String(line) : "";
   }
 
   /** @param {string} text @param {number} top @param {string} cls @param {number} [height] */

@@ -59,6 +59,17 @@ export function treeAt(events, index) {
   return nodes;
 }
 
+/**
+ * What the program printed up to `until` µs (the tracer records each print, on its task's lane).
+ * @param {TraceEvent[]} events @param {number} until
+ */
+export function printedBy(events, until) {
+  return events
+    .filter((e) => e.ph === "i" && e.name === "print" && (e.ts ?? 0) <= until)
+    .map((e) => e.args?.text ?? "")
+    .join("\n");
+}
+
 /** The replay's controls and its words; the picture draws the cursor (`onMove`). */
 export class Replay {
   /**
@@ -95,7 +106,12 @@ export class Replay {
     this.treeTitle.textContent = "Who awaits whom at this step:";
     this.tree = document.createElement("ul");
     this.tree.className = "loop__tree";
-    this.element.append(bar, this.status, this.treeTitle, this.tree);
+    const printedTitle = document.createElement("p");
+    printedTitle.className = "loop__tree-title";
+    printedTitle.textContent = "Printed so far:";
+    this.printed = document.createElement("pre");
+    this.printed.className = "loop__printed";
+    this.element.append(bar, this.status, this.treeTitle, this.tree, printedTitle, this.printed);
     /** @type {[HTMLElement, () => void][]} */
     this.listeners = [
       [this.back, () => { this.pause(); this.move(this.index - 1); }],
@@ -124,6 +140,7 @@ export class Replay {
     this.index = -1;
     this.status.textContent = `${this.steps.length} steps recorded: Play or Step to walk through them.`;
     this.tree.replaceChildren();
+    this.printed.textContent = "";
     this.onMove(null);
     this.update();
   }
@@ -145,6 +162,7 @@ export class Replay {
     this.status.textContent = `Step ${this.index + 1} of ${this.steps.length}, at ` +
       `${((step.ts ?? 0) / 1000).toFixed(1)} ms: ${this.describe(step)}`;
     this.tree.replaceChildren(...this.treeItems(treeAt(this.model.events, this.index)));
+    this.printed.textContent = printedBy(this.model.events, (step.ts ?? 0) + (step.dur ?? 0)) || "(nothing yet)";
     this.update();
   }
 

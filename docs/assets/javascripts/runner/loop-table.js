@@ -49,7 +49,7 @@ export function stepWords(step, name) {
  */
 function describe(event, name) {
   const args = event.args ?? {};
-  if (event.ph === "i") return [event.name, args.error ?? args.coroutine ?? args.callback ?? ""];
+  if (event.ph === "i") return [event.name, args.error ?? args.coroutine ?? args.callback ?? args.text ?? ""];
   if (event.cat === "wait") return [args.open ? "waits (still, at the end)" : "waits", `on ${event.name}`];
   if (event.cat === "idle") {
     const timeout = args.timeout === undefined ? "" : `, timeout ${args.timeout === "none" ? "none" : `${ms(args.timeout * 1e6)} ms`}`;
