@@ -6,7 +6,7 @@ import { python } from "@codemirror/lang-python";
 import {
   bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting,
 } from "@codemirror/language";
-import { EditorState, RangeSetBuilder, StateField } from "@codemirror/state";
+import { EditorState, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state";
 import {
   Decoration, drawSelection, EditorView, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers,
 } from "@codemirror/view";
@@ -38,6 +38,29 @@ const theme = EditorView.theme({
   // As the built page draws highlighted lines (contrast.css, `.highlight .hll`): a bar, no tint
   // (on a tint the token colours fall below 4.5:1), the same before and after the editor loads.
   ".cm-lesson": { boxShadow: ".25rem 0 0 0 var(--md-code-hl-color) inset" },
+  // The replay's current line: an outline in the accent colour (no fill, so the code's colours
+  // keep their contrast in both palettes).
+  ".cm-loop-line": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
+});
+
+// The loop picture's replay marks the line the current step ran (loop-replay.js): one line
+// decoration, set by an effect, cleared with null. Not the selection: the reader's caret stays.
+const markLine = /** @type {import("@codemirror/state").StateEffectType<number | null>} */ (StateEffect.define());
+const lineMark = Decoration.line({ class: "cm-loop-line" });
+const markedLine = StateField.define({
+  create: () => Decoration.none,
+  update(marks, transaction) {
+    marks = marks.map(transaction.changes);
+    for (const effect of transaction.effects) {
+      if (effect.is(markLine)) {
+        const line = /** @type {number | null} */ (effect.value);
+        const doc = transaction.state.doc;
+        marks = line && line <= doc.lines ? Decoration.set([lineMark.range(doc.line(line).from)]) : Decoration.none;
+      }
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
 });
 
 /**
@@ -98,7 +121,7 @@ export function createEditor(parent, doc, { onRun, label, describedBy, onChange,
       extensions: [
         runKeys, lineNumbers(), highlightSpecialChars(), history(), drawSelection(),
         indentOnInput(), indentUnit.of("    "), bracketMatching(), highlightActiveLine(),
-        syntaxHighlighting(highlight), python(), theme, lessonHighlight(lesson),
+        syntaxHighlighting(highlight), python(), theme, lessonHighlight(lesson), markedLine,
         // Tab indents once the reader edits here; until then it moves on (see tabUntilEditing).
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         tabUntilEditing,
@@ -116,6 +139,14 @@ export function createEditor(parent, doc, { onRun, label, describedBy, onChange,
     /** @param {string} text */
     setText: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
     focus: () => view.focus(),
+    /** Mark a line (1-based; null clears), scrolled into view. @param {number | null} line */
+    markLine: (line) => {
+      const valid = line && line <= view.state.doc.lines;
+      view.dispatch({
+        effects: [markLine.of(valid ? line : null),
+          ...(valid ? [EditorView.scrollIntoView(view.state.doc.line(line).from, { y: "nearest" })] : [])],
+      });
+    },
     destroy: () => view.destroy(),
   };
 }

@@ -7,6 +7,8 @@ the same structure as this interpreter."""
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 
 from playground.browser.loop_trace import LoopTrace
 from playground.browser.recorded_output import compare, recorded_lines
-from playground.loopview.structure import outline, steps
+from playground.loopview.structure import cursor_steps, outline, steps, tree_outline
 from tests.loop_traces import PICTURED, cpython_trace, loopview
 from tests.paths import PYTHON, ROOT, SNIPPETS
 
@@ -53,8 +55,8 @@ def test_loopview_writes_a_chrome_trace_that_loads_back(tmp_path: Path) -> None:
     events = cpython_trace("terminology/gather_runs_concurrently.py", tmp_path)
     lanes = {e["tid"]: e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name"}
     assert lanes[0] == "event loop"
-    assert lanes[1] == "Task-1 main()"
-    assert [lanes[tid] for tid in (2, 3, 4)] == [f"Task-{n} fetch() · created by Task-1" for n in (2, 3, 4)]
+    assert lanes[1] == "main()"
+    assert [lanes[tid] for tid in (2, 3, 4)] == [f"fetch({name!r}, 0.3) · created by main()" for name in "abc"]
     assert len(lanes) == 5
     for event in events:
         assert event["ph"] in {"M", "X", "i", "C"}, event
@@ -127,15 +129,15 @@ def test_a_blocking_call_shows_as_blocking_and_sleep_0_does_not(tmp_path: Path) 
     assert not any(step.blocking for step in polite)
     [bar] = [e for e in events if e["ph"] == "X" and e["tid"] == 0 and e["cat"] == "blocking"]
     [step] = [e for e in events if e["ph"] == "X" and e["cat"] == "blocking" and e["tid"] != 0]
-    # The bar names the blocking task by its asyncio name (a process-wide counter: Task-2 when
-    # this runs alone, larger after other tests), read from the task lane's own metadata.
+    # The bar names the blocking task as the reader wrote the call (not "Task-2"), its line, and
+    # the code on that line.
     [lane] = [
         e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name" and e["tid"] == step["tid"]
     ]
-    task_name = lane.split(" ", 1)[0]
-    assert task_name.startswith("Task-") and lane.startswith(f"{task_name} blocker()")
-    assert bar["name"] == f"blocked by {task_name} at line 8" and bar["dur"] >= 50_000
+    assert lane == "blocker() · created by main()"
+    assert bar["name"] == "blocked by blocker() at line 8: time.sleep(0.05)" and bar["dur"] >= 50_000
     assert step["args"]["blocked_at"] == 8 and step["args"]["blocking_call"] == "time.sleep(0.05)"
+    assert step["args"]["source"] == "time.sleep(0.05)"
 
 
 @pytest.mark.slow
@@ -267,3 +269,167 @@ def test_other_pythons_record_the_same_structure(version: str, tmp_path: Path) -
     assert Path(python).exists(), f"{python} is missing: the 3.12/3.13 check cannot run"
     for relative in ("terminology/await_coroutine_vs_task.py", "async_io/blocking_call_stalls_loop.py"):
         assert outline(cpython_trace(relative, tmp_path, python)) == outline(cpython_trace(relative, tmp_path))
+
+
+def test_lanes_are_named_by_name_or_by_the_call(tmp_path: Path) -> None:
+    """A lane reads as the reader wrote the task: ``name=`` when given (a 3.11 TaskGroup sets it
+    just after creating the task), else the call with its arguments; the order is unchanged."""
+    events = trace_of(
+        """
+        import asyncio
+
+
+        class Client:
+            async def get(self, path, retries=2):
+                await asyncio.sleep(0)
+
+
+        async def fetch(name, seconds, fail=False):
+            await asyncio.sleep(seconds)
+
+
+        async def main():
+            async with asyncio.TaskGroup() as group:
+                group.create_task(fetch("fast", 0.01))
+                group.create_task(fetch("slow", 0.02), name="the slow one")
+                group.create_task(Client().get("/" + "x" * 60))
+    """,
+        tmp_path,
+    )
+    lanes = [e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name"]
+    assert lanes == [
+        "event loop",
+        "main()",
+        "fetch('fast', 0.01, False) · created by main()",
+        "the slow one: fetch('slow', 0.02, False) · created by main()",
+        "get('/xxxxxxxxxxxxx…, 2) · created by main()",
+    ]
+    assert [e["args"]["coroutine"] for e in events if e["ph"] == "i" and e["name"] == "created"][1:] == [
+        "fetch",
+        "fetch",
+        "Client.get",
+    ]
+
+
+# ---- beyond the page: an offline HTML picture, and a real server ------------------------------
+
+BLOCKING_APP = """
+import asyncio
+import time
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/blocking")
+async def blocking() -> dict[str, str]:
+    time.sleep(0.2)  # a sync call in an async handler: every other request waits
+    return {"slept": "on the loop"}
+
+
+@app.get("/fine")
+async def fine() -> dict[str, str]:
+    await asyncio.sleep(0.2)
+    return {"slept": "off the loop"}
+"""
+
+
+def loopview_app(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "blocking_app.py").write_text(BLOCKING_APP)
+    return subprocess.run(
+        [PYTHON, "-m", "playground.loopview", "--app", "blocking_app:app", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_app_names_the_request_that_blocked_the_loop_and_its_line(tmp_path: Path) -> None:
+    result = loopview_app(
+        tmp_path, "--requests", "4", "--path", "/blocking", "--path", "/fine", "-o", "trace.json", "--html", "app.html"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "4 requests sent, statuses [200]" in result.stderr
+    report = result.stdout
+    named = [line.strip() for line in report.splitlines() if "blocked the loop" in line]
+    # Both /blocking requests, at the time.sleep line; /fine never for the length of its sleep
+    # (a loaded machine may still stretch one of its steps past 10 ms: a step, not the handler).
+    blocking = [line for line in named if line.startswith("GET /blocking blocked the loop for")]
+    assert len(blocking) == 2, report
+    assert all(line.endswith("at blocking_app.py:12 (time.sleep(0.2))") for line in blocking), report
+    assert all(int(line.split(" for ")[1].split(" ms")[0]) >= 190 for line in blocking), report
+    fine = [line for line in named if line.startswith("GET /fine")]
+    assert all(int(line.split(" for ")[1].split(" ms")[0]) < 150 for line in fine), report
+    events = json.loads((tmp_path / "trace.json").read_text())["traceEvents"]
+    lanes = [e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "thread_name"]
+    assert sum(name.startswith("GET /blocking") for name in lanes) == 2, lanes
+    assert sum(name.startswith("GET /fine") for name in lanes) == 2, lanes
+    assert "GET /blocking" in (tmp_path / "app.html").read_text()
+
+
+def test_html_is_one_offline_file_with_the_page_renderer(tmp_path: Path) -> None:
+    snippet = SNIPPETS / "async_io/blocking_call_stalls_loop.py"
+    result = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "playground.loopview",
+            str(snippet),
+            "-o",
+            str(tmp_path / "t.json"),
+            "--html",
+            str(tmp_path / "t.html"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "t.html").read_text()
+    # Self-contained: no src=, href= or url( that would fetch anything; the renderer inlined.
+    assert not re.search(r"""<[^>]*\s(src|href)\s*=|url\(\s*['"]?(https?:|//|\.)|@import""", page)
+    for module in ("loop-model.js", "loop-table.js", "loop-legend.js", "loop-replay.js", "loop-picture.js"):
+        assert f'modules["{module}"] = ' in page
+    assert '<script type="module">' in page and "import {" not in page
+
+
+def test_a_blocking_step_carries_the_call_path_to_its_line(tmp_path: Path) -> None:
+    events = trace_of(
+        """
+        import asyncio
+        import time
+
+
+        def load_settings():
+            time.sleep(0.03)
+
+
+        async def handler():
+            await asyncio.sleep(0)
+            load_settings()
+
+
+        async def main():
+            await asyncio.gather(handler())
+    """,
+        tmp_path,
+    )
+    [step] = [e for e in events if e["ph"] == "X" and e["cat"] == "blocking" and e["tid"]]
+    assert step["args"]["blocked_at"] == 7 and step["args"]["source"] == "time.sleep(0.03)"
+    assert step["args"]["stack"] == ["handler:12", "load_settings:7"]
+
+
+def test_the_awaited_by_tree_at_a_step(tmp_path: Path) -> None:
+    """The tree the replay shows: the TaskGroup's tasks under the task that opened it, each with
+    what it waits on; a finished task leaves the tree."""
+    events = cpython_trace("terminology/taskgroup_fails_together.py", tmp_path)
+    trees = [tree_outline(events, index) for index in range(len(cursor_steps(events)))]
+    assert trees[0] == "root: running"
+    assert trees[3] == "root: taskgroup\n  fetch#1: timer\n  fetch#2: timer\n  fetch#3: running"
+    assert trees[5] == "root: taskgroup\n  fetch#2: running\n  fetch#3: timer"  # fetch#1 finished
+    assert trees[-1] == "root: running"

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 # Record shapes (first item says which):
-#   ("M", tid, lane name)
-#   ("S", tid, start, end, step, line, file, kind, awaits, blocked_line, blocking_call)  a task step
+#   ("M", tid, lane name)   (or the lane itself: its str() is its name, read when it goes out)
+#   ("S", tid, start, end, step, line, file, kind, awaits, blocked_line, blocking_call, extra)  a task step
+#       (extra: more args; {"warmup": True} marks the page's first-run warm-up, not a blocking step)
 #   "y", tid, start, end, code, offset                    a step of the reader's file that yielded
 #   "t", tid, start, end, code, offset, delay             ... that waits on asyncio.sleep's timer
 #   "s", tid, start, end, code, offset, kind, awaits      ... that waits on anything else
@@ -33,6 +34,7 @@ Record = tuple[Any, ...]
 Records = list[Any]  # record tuples, and the short steps' items, one after the other
 _SHORT_SIZES = {"y": 6, "t": 7, "s": 8}
 YIELD_LABEL = "nothing: sleep(0) gave the loop a turn"
+_NO_EXTRA: dict[str, Any] = {}
 
 
 def full_step(record: Record, filename: str) -> Record:
@@ -45,7 +47,7 @@ def full_step(record: Record, filename: str) -> Record:
         wait_kind, label = "timer", f"a timer: sleep({record[6]:g})"
     else:
         wait_kind, label = record[6], record[7]
-    return ("S", tid, start, end, 0, (code, offset), filename, wait_kind, label, None, "")
+    return ("S", tid, start, end, 0, (code, offset), filename, wait_kind, label, None, "", _NO_EXTRA)
 
 
 class ChromeEvents:
@@ -116,16 +118,17 @@ def to_chrome(record: Record, t0: float) -> list[dict[str, Any]]:
     """One record as Chrome trace events (a lane name is two: its name and its sort order)."""
     kind = record[0]
     if kind == "S":
-        _, tid, start, end, step, line, file, wait_kind, awaits, blocked_line, blocking_call = record
+        _, tid, start, end, step, line, file, wait_kind, awaits, blocked_line, blocking_call, extra = record
         blocking = blocked_line is not None
         args: dict[str, Any] = {"step": step, "line": line_of(line), "file": file, "awaits": awaits, "kind": wait_kind}
         if blocking:
             args |= {"blocked_at": blocked_line, "blocking_call": blocking_call}
+        args |= extra
         return [
             {
                 "ph": "X",
                 "name": "step",
-                "cat": "blocking" if blocking else "step",
+                "cat": "warmup" if extra.get("warmup") else "blocking" if blocking else "step",
                 "pid": 1,
                 "tid": tid,
                 "ts": _us(start, t0),
@@ -170,7 +173,7 @@ def to_chrome(record: Record, t0: float) -> list[dict[str, Any]]:
         return [{"ph": "C", "name": "ready queue", "pid": 1, "tid": 0, "ts": _us(at, t0), "args": {"ready": ready}}]
     _, tid, name = record
     return [
-        {"ph": "M", "name": "thread_name", "pid": 1, "tid": tid, "args": {"name": name}},
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": tid, "args": {"name": str(name)}},
         {"ph": "M", "name": "thread_sort_index", "pid": 1, "tid": tid, "args": {"sort_index": tid}},
     ]
 

@@ -16,6 +16,7 @@ Each hook calls what it replaces and only then records, so nothing about the pro
 from __future__ import annotations
 
 import asyncio
+import builtins
 import gc
 import sys
 import time
@@ -32,6 +33,7 @@ _Handle = asyncio.events.Handle
 _original_run = _Handle._run
 _set_result_unless_cancelled = asyncio.futures._set_result_unless_cancelled  # type: ignore[attr-defined]
 LOOP_LANE = 0
+PRINT_CHARS = 200  # a printed line kept in the trace is cut here
 BATCH_ITEMS = 3000  # a batch goes out when this many items wait (about 500 steps), or after 50 ms
 
 
@@ -102,6 +104,7 @@ def install(trace: LoopTrace, loop: asyncio.AbstractEventLoop) -> None:
         _patch(trace, loop, "call_soon", call_soon)
     _hook_handles(trace)
     _hook_time_sleep(trace)
+    _hook_print(trace)
     _hook_gc(trace)
 
 
@@ -204,10 +207,46 @@ def _hook_time_sleep(trace: LoopTrace) -> None:
         if trace.recording:
             caller = sys._getframe(1)
             trace.blocked_at = (caller.f_code.co_filename, caller.f_lineno, f"time.sleep({seconds:g})", trace.clock())
+            trace.blocked_stack = call_path(caller, trace.filename)
         return original_sleep(seconds)
 
     time.sleep = sleep
     trace._restore.append(lambda: setattr(time, "sleep", original_sleep))
+
+
+def _hook_print(trace: LoopTrace) -> None:
+    """What the program prints, and when (the replay shows the output printed so far): ``print``
+    runs first, unchanged; then its text (to stdout only, cut at ``PRINT_CHARS``) is recorded on
+    the lane of the task that printed."""
+    original_print = builtins.print
+
+    def print_(
+        *values: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush: bool = False
+    ) -> None:
+        original_print(*values, sep=sep, end=end, file=file, flush=flush)
+        if trace.recording and (file is None or file is sys.stdout):
+            try:
+                text = (" " if sep is None else sep).join(str(value) for value in values)
+            except Exception:  # printed already; a str() that fails twice is not ours to raise
+                return
+            trace.printed(text[:PRINT_CHARS])
+
+    builtins.print = print_
+    trace._restore.append(lambda: setattr(builtins, "print", original_print))
+
+
+def call_path(frame: Any, filename: str, most: int = 8) -> list[str]:
+    """The calls that led to a blocking call, outermost first, as far out as the reader's file
+    goes (``main:22 → handler:13``): inside a blocking step, the path to the line that held it."""
+    path: list[str] = []
+    while frame is not None and len(path) < most:
+        code = frame.f_code
+        if code.co_filename == filename:
+            path.append(f"{code.co_name}:{frame.f_lineno}")
+        elif path:
+            break
+        frame = frame.f_back
+    return path[::-1]
 
 
 def _hook_gc(trace: LoopTrace) -> None:

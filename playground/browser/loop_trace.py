@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import linecache
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -31,22 +33,43 @@ from typing import Any
 
 from playground.browser.loop_events import ChromeEvents, Records, chrome_events
 from playground.browser.loop_hooks import BATCH_ITEMS, BLOCKING_SECONDS, LOOP_LANE, install
-from playground.browser.loop_waits import classify, coroutine_frames
+from playground.browser.loop_waits import call_text, classify, coroutine_frames
 
 # The runner's own files (the in-page runner, this tracer): a location there means nothing to the
 # reader, so the trace names none rather than "in_browser.py:145".
 RUNNER_DIR = __file__.rsplit("/", 1)[0] + "/"
+# asyncio's own task names ("Task-7"): a lane is named by the call instead, as the reader wrote it.
+_DEFAULT_NAME = re.compile(r"Task-\d+")
+_INTERNAL_MODULES = ("asyncio", "_asyncio", "pyodide", "playground", "concurrent")
+# Runs traced in this interpreter: the page's first run after Python loaded also pays for the
+# browser compiling the interpreter's code paths (tens of ms), which is not the reader's program.
+_runs = 0
 
 
 class _Lane:
-    """One task's row."""
+    """One task's row. Named as the reader knows the task: by ``name=`` when given, else by the
+    call with its arguments (``fetch('slow', 1.0)``: three ``fetch`` lanes of a TaskGroup
+    differ). Read when asked, not at creation: a 3.11 TaskGroup sets ``name=`` just after."""
 
-    __slots__ = ("tid", "task", "coro", "name", "top_frame")
+    __slots__ = ("tid", "task", "coro", "call", "fixed", "by", "top_frame")
 
-    def __init__(self, tid: int, task: asyncio.Task[Any], name: str) -> None:
-        self.tid, self.task, self.name = tid, task, name
+    def __init__(self, tid: int, task: asyncio.Task[Any], call: str) -> None:
+        self.tid, self.task, self.call = tid, task, call
+        self.fixed: str | None = None  # the page's top level has a name of its own
+        self.by = ""  # " · created by …"
         self.coro = task.get_coro()  # the same for the task's life: the hot path reads it here
         self.top_frame: Any = None  # kept: once the task is done, its last line is read here
+
+    @property
+    def name(self) -> str:
+        if self.fixed is not None:
+            return self.fixed
+        name = self.task.get_name()
+        return self.call if _DEFAULT_NAME.fullmatch(name) else f"{name}: {self.call}"
+
+    def __str__(self) -> str:
+        """The lane's label (its "M" record holds the lane itself: see ``loop_events.py``)."""
+        return f"{self.fixed or self.name}{self.by}"
 
 
 class LoopTrace:
@@ -75,12 +98,17 @@ class LoopTrace:
         self.timers: dict[Any, float] = {}
         self.executors: dict[Any, str] = {}
         self.blocked_at: tuple[str, int, str, float] | None = None  # file, line, call, when
+        self.blocked_stack: list[str] = []  # the reader's calls that led to it (``call_path``)
         self.gc_pauses: list[tuple[float, float]] = []  # the latest collections: (start, end)
         self.new_iteration = False
         self.last_callback_end: float | None = None
         self.ready_shown = -1
         self.soon: set[Any] = set()
         self._restore: list[Callable[[], None]] = []
+        self.first_run = False  # set in the page for the first run after Python loaded
+        self.sampler: Any = None  # loopview --app: stacks sampled from a thread, ``.during(start, end)``
+        # How to name a new task's lane, when the call alone would not say (a server's request)
+        self.lane_namer: Callable[[Any], str | None] | None = None
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -114,22 +142,28 @@ class LoopTrace:
         coro = task.get_coro()
         what = getattr(coro, "__qualname__", type(coro).__name__)
         parent = self.lanes.get(asyncio.current_task(self.loop))  # type: ignore[arg-type]
-        lane = _Lane(self.next_tid, task, task.get_name())
+        named = self.lane_namer(coro) if self.lane_namer is not None else None
+        lane = _Lane(self.next_tid, task, named or call_text(coro))
         self.next_tid += 1
         lane.top_frame = getattr(coro, "cr_frame", None)
         if self.root is None:
             self.root = lane
             what = self.root_label or what
         if lane is self.root and self.root_label:  # the page's top level, not "Task-7"
-            label = what
-            lane.name = what.split(" · ", 1)[0]
-        else:
-            label = f"{lane.name} {what}()"
-        label += f" · created by {parent.name}" if parent else ""
+            lane.fixed, _, by = what.partition(" · ")
+            lane.by = f" · {by}" if by else ""
+        lane.by = f" · created by {parent.name}" if parent else lane.by
         self.lanes[task] = lane
-        self.records.append(("M", lane.tid, label))
+        self.records.append(("M", lane.tid, lane))
         self.records.append(
-            ("i", lane.tid, "created", "task", now, {"coroutine": what, "by": parent.name if parent else None})
+            (
+                "i",
+                lane.tid,
+                "created",
+                "task",
+                now,
+                {"coroutine": what, "by": parent.name if parent else None, "parent": parent.tid if parent else None},
+            )
         )
 
     def loop_turn(self, handle: Any, start: float) -> None:
@@ -156,6 +190,11 @@ class LoopTrace:
                     )
                 )
 
+    def printed(self, text: str) -> None:
+        """The program printed ``text`` (one ``print`` call), on the running task's lane."""
+        lane = self.lanes.get(asyncio.current_task(self.loop))  # type: ignore[arg-type]
+        self.records.append(("i", lane.tid if lane else LOOP_LANE, "print", "output", self.clock(), {"text": text}))
+
     def collected(self, start: float, end: float, generation: int) -> None:
         """A garbage collection ran from ``start`` to ``end`` (inside some callback)."""
         self.gc_pauses = [*self.gc_pauses[-7:], (start, end)]
@@ -175,17 +214,12 @@ class LoopTrace:
             task = getattr(getattr(callback, "__self__", None), "_task", None)
             lane = self.lanes.get(task) if task is not None else None
             self.records.append(("i", lane.tid if lane else LOOP_LANE, "timeout", "timeout", start, {"callback": name}))
-        self.records.append(
-            (
-                "X",
-                LOOP_LANE,
-                name,
-                "blocking" if self.own_time(start, end) > BLOCKING_SECONDS else "callback",
-                start,
-                end,
-                {},
-            )
-        )
+        blocking = self.own_time(start, end) > BLOCKING_SECONDS
+        # asyncio's and the runtime's own callbacks (a timer firing, WebLoop's bookkeeping): the
+        # picture's table leaves them out, the loop lane and the trace keep them.
+        internal = str(getattr(callback, "__module__", None) or "").startswith(_INTERNAL_MODULES)
+        args = {"internal": True} if internal else {}
+        self.records.append(("X", LOOP_LANE, name, "blocking" if blocking else "callback", start, end, args))
         if self.on_batch is not None:
             self._maybe_flush(end)
 
@@ -211,26 +245,45 @@ class LoopTrace:
         done = task.done()
         frames = [] if done else coroutine_frames(task.get_coro())
         filename, line = self._where(lane, frames)
-        blocked_line, blocking_call = None, ""
+        blocked_line: int | None = None
+        blocking_call = ""
+        extra: dict[str, Any] = {}
         if end - start > BLOCKING_SECONDS and self.own_time(start, end) > BLOCKING_SECONDS:
+            # Where it blocked: a time.sleep called during this step (from wherever: a handler
+            # that finished in this step has no frame left to ask), else the sampler's stacks
+            # (``loopview --app``), else where the task stopped.
             at = self.blocked_at
-            at = at if at is not None and at[0] == filename and at[3] >= start else None
-            blocked_line, blocking_call = (at[1], at[2]) if at else (line, "")
-            if filename == self.filename:
-                where = f" at line {blocked_line}"
+            sampled = self.sampler.during(start, end) if self.sampler is not None else None
+            blocked_file = filename
+            if at is not None and at[3] >= start:
+                blocked_file, blocked_line, blocking_call = at[0], at[1], at[2]
+                stack = self.blocked_stack
+            elif sampled is not None:
+                blocked_file, blocked_line, stack = sampled
             else:
-                where = f" at {filename.rsplit('/', 1)[-1]}:{blocked_line}" if filename else ""
-            self.records.append(
-                (
-                    "X",
-                    LOOP_LANE,
-                    f"blocked by {lane.name}{where}",
-                    "blocking",
-                    start,
-                    end,
-                    {"task": lane.name, "line": blocked_line},
-                )
-            )
+                blocked_line, stack = line, []
+            source = source_text(blocked_file, blocked_line) if blocked_file and blocked_line else ""
+            extra = {"source": source} if source else {}
+            if blocked_file != filename:
+                extra["blocked_file"] = blocked_file
+            if stack:
+                extra["stack"] = stack
+            filename_shown = blocked_file
+            if self.first_run and lane is self.root and not blocking_call and not self._stepped(lane.tid):
+                # The page's first run: its first step also timed the browser compiling the
+                # interpreter's code paths. Drawn neutral and named, not blamed on a line.
+                extra["warmup"] = True
+                name, cat = WARMUP, "warmup"
+                args: dict[str, Any] = {"task": lane.name}
+            else:
+                if filename_shown == self.filename:
+                    where = f" at line {blocked_line}"
+                else:
+                    where = f" at {filename_shown.rsplit('/', 1)[-1]}:{blocked_line}" if filename_shown else ""
+                what = f": {blocking_call or source}" if blocking_call or source else ""
+                name, cat = f"blocked by {lane.name}{where}{what}", "blocking"
+                args = {"task": lane.name, "line": blocked_line, "code": blocking_call or source}
+            self.records.append(("X", LOOP_LANE, name, cat, start, end, args))
         if done:
             self.records.append(
                 (
@@ -245,6 +298,7 @@ class LoopTrace:
                     "nothing: it finished",
                     blocked_line,
                     blocking_call,
+                    extra,
                 )
             )
             self._task_done(lane, end)
@@ -255,10 +309,20 @@ class LoopTrace:
             else:
                 kind, label = classify(waiter, task.get_coro(), self.timers, self.executors)
             self.records.append(
-                ("S", lane.tid, start, end, 0, line, filename, kind, label, blocked_line, blocking_call)
+                ("S", lane.tid, start, end, 0, line, filename, kind, label, blocked_line, blocking_call, extra)
             )
         if self.streaming:
             self._maybe_flush(end)
+
+    def _stepped(self, tid: int) -> bool:
+        """Whether this lane has a step recorded already (asked only on the page's first run)."""
+        records = self.records
+        for index, record in enumerate(records):
+            if type(record) is str and record in ("y", "t", "s") and records[index + 1] == tid:
+                return True
+            if type(record) is tuple and record[0] == "S" and record[1] == tid:
+                return True
+        return False
 
     def _task_done(self, lane: _Lane, at: float) -> None:
         task = lane.task
@@ -321,7 +385,21 @@ class LoopTrace:
         }
 
 
+WARMUP = "warm-up: the first run after Python loaded (the browser compiling Python's own code)"
+
+
+def source_text(filename: str, line: int) -> str:
+    """The code on a line, as the reader wrote it, without a trailing comment (a blocking bar
+    shows ``time.sleep(0.5)``, not "line 13"). In the page the runner gives linecache the code."""
+    text = linecache.getline(filename, line).strip()
+    code = text.split("  #", 1)[0].rstrip()
+    return code if len(code) <= 60 else code[:59] + "…"
+
+
 def start_in_browser(filename: str, on_batch: Callable[[str], Any]) -> LoopTrace:
     """For the worker: trace the run about to start on Pyodide's loop, sending batches."""
+    global _runs
+    _runs += 1
     trace = LoopTrace(filename, root_label=f"top level · of {filename.rsplit('/', 1)[-1]}", on_batch=on_batch)
+    trace.first_run = _runs == 1
     return trace.attach(asyncio.get_event_loop())

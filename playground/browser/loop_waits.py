@@ -64,6 +64,29 @@ def coroutine_frames(coro: Any) -> list[types.FrameType]:
     return frames
 
 
+def call_text(coro: Any, width: int = 40) -> str:
+    """A new task's coroutine as the call that made it: ``fetch('slow', 1.0)``. Read before its
+    first step, when the frame's locals are exactly its arguments (``self`` left out)."""
+    name = getattr(coro, "__qualname__", type(coro).__name__).rsplit(".", 1)[-1]
+    frame = getattr(coro, "cr_frame", None)
+    if frame is None:
+        return f"{name}()"
+    code = frame.f_code
+    count = code.co_argcount + code.co_kwonlyargcount
+    values = frame.f_locals
+    shown = []
+    for arg in code.co_varnames[:count]:
+        if arg in ("self", "cls") or arg not in values:
+            continue
+        try:
+            text = repr(values[arg])
+        except Exception:  # a lane label is not worth failing the reader's program
+            text = "?"
+        shown.append(text if len(text) <= 16 else text[:15] + "…")
+    text = f"{name}({', '.join(shown)})"
+    return text if len(text) <= width else text[: width - 2] + "…)"
+
+
 def function_name(func: Any) -> str:
     """The function a thread runs, through the wrappers asyncio puts around it:
     ``to_thread`` sends ``partial(context.run, func, *args)``."""

@@ -111,10 +111,12 @@ export class LoopModel {
   summary() {
     let steps = 0;
     let blocking = 0;
+    let warmup = 0; // µs of the page's first-run warm-up (not the program's)
     for (const lane of this.lanes.values()) {
       steps += lane.steps.length;
       blocking += lane.steps.filter((step) => step.cat === "blocking").length;
+      for (const step of lane.steps) if (step.cat === "warmup") warmup += step.dur ?? 0;
     }
-    return { tasks: this.lanes.size, steps, blocking, ms: this.now / 1000 };
+    return { tasks: this.lanes.size, steps, blocking, warmup, ms: this.now / 1000 };
   }
 }

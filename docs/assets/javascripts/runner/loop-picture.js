@@ -6,11 +6,17 @@
 // variables (light and dark alike); the same events are a table for screen readers. Steps are
 // reached with the keyboard: Tab into the picture, arrows move, the line shows as on hover.
 
+import { makeLegend } from "./loop-legend.js";
 import { LoopModel } from "./loop-model.js";
+import { Replay, treeAt } from "./loop-replay.js";
 import { emptyTable, fillTable, stepWords } from "./loop-table.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const LABEL_WIDTH = 190;
+/** Below this width (a phone) the labels take a narrow column and the plot fits the screen. */
+const NARROW = 560;
+const NARROW_LABEL_WIDTH = 104;
+const MIN_WIDTH = 280;
 const LANE_HEIGHT = 30;
 const READY_HEIGHT = 18;
 const AXIS_HEIGHT = 22;
@@ -32,15 +38,26 @@ function svg(tag, attributes, parent) {
 /** @param {number} us */
 const ms = (us) => `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
 
+/** Text cut to what fits a bar `width` px wide (10 px bold: about 6.5 px a character). */
+const fit = (/** @type {string} */ text, /** @type {number} */ width) => {
+  const chars = Math.max(1, Math.floor((width - 8) / 6.5));
+  return text.length > chars ? `${text.slice(0, Math.max(1, chars - 1))}…` : text;
+};
+
 
 export class LoopPicture {
-  /** @param {string} name the snippet's file name, for labels */
-  constructor(name) {
+  /**
+   * @param {string} name the snippet's file name, for labels
+   * @param {{ legendHref?: string | null }} [options] where the legend links (loopview --html: nowhere)
+   */
+  constructor(name, options = {}) {
     this.name = name;
     this.on = false;
     this.model = new LoopModel();
     this.frame = 0;
     this.lastDraw = 0;
+    this.labelChars = 32; // a lane label's length before "…" (fewer on a phone)
+    this.labelWidth = LABEL_WIDTH;
     this.toggle = document.createElement("button");
     this.toggle.type = "button";
     this.toggle.className = "runner__button loop__toggle";
@@ -63,6 +80,11 @@ export class LoopPicture {
     this.tip.setAttribute("role", "tooltip");
     this.tip.id = `loop-tip-${name.replace(/\W/g, "-")}-${Math.random().toString(36).slice(2, 7)}`;
     this.tip.hidden = true;
+    this.legend = makeLegend(`${this.tip.id}-legend`, options.legendHref);
+    this.hint = document.createElement("p");
+    this.hint.className = "loop__scroll-hint";
+    this.hint.textContent = "The picture is wider than the screen: scroll it sideways →";
+    this.hint.hidden = true;
     this.details = document.createElement("details");
     this.details.className = "loop__details";
     const summary = document.createElement("summary");
@@ -72,8 +94,19 @@ export class LoopPicture {
     this.tableNote.className = "loop__note";
     this.details.append(summary, this.table, this.tableNote);
     this.scroller.append(this.svg);
-    this.element.append(this.caption, this.scroller, this.tip, this.details);
+    const head = document.createElement("div");
+    head.className = "loop__head";
+    head.append(this.caption, this.legend.button);
+    /** @type {import("./loop-model.js").TraceEvent | null} the replay's cursor */
+    this.cursor = null;
+    this.replay = new Replay(this.model, (step) => { this.cursor = step; this.draw(); this.markLine(step); }, (step) => {
+      const lane = this.model.lanes.get(step.tid ?? 0)?.name.split(" · ")[0] ?? "a task";
+      return `${lane}, step ${step.args?.step}: ${stepWords(step, this.name)}`;
+    });
+    this.element.append(head, this.legend.panel, this.hint, this.scroller, this.replay.element, this.tip, this.details);
     Object.defineProperty(this.element, "loopEvents", { value: () => this.model.events, configurable: true });
+    // For the tests: the awaited-by tree the replay shows at a step (structure.py builds the same).
+    Object.defineProperty(this.element, "loopTree", { value: (/** @type {number} */ index) => treeAt(this.model.events, index), configurable: true });
 
     /** @type {SVGElement[]} */
     this.steps = [];
@@ -103,6 +136,8 @@ export class LoopPicture {
   begin() {
     if (!this.on) return false;
     this.model.begin();
+    this.cursor = null;
+    this.replay.clear();
     this.element.dataset.loopState = "running";
     this.caption.textContent = "Running…";
     this.schedule();
@@ -122,6 +157,7 @@ export class LoopPicture {
     this.element.dataset.loopState = this.model.state;
     this.draw();
     fillTable(this.table, this.model, this.tableNote, this.name);
+    this.replay.load();
   }
 
   schedule() {
@@ -133,18 +169,23 @@ export class LoopPicture {
   draw() {
     this.lastDraw = performance.now();
     const model = this.model;
-    const { tasks, steps, blocking, ms: total } = model.summary();
+    const { tasks, steps, blocking, warmup, ms: total } = model.summary();
     if (model.state !== "empty") {
       const state = model.state === "running" ? "running" : model.state === "stopped" ? "stopped" : "finished";
       this.caption.textContent = `${state}: ${tasks} task${tasks === 1 ? "" : "s"}, ${steps} step${steps === 1 ? "" : "s"}` +
         `${blocking ? `, ${blocking} blocking the loop (red)` : ""}, ${total.toFixed(1)} ms` +
+        `${warmup ? `, of which ${ms(warmup)} warm-up (grey: Python's first run after loading)` : ""}` +
         `${model.dropped ? ` (the last ${model.dropped} events are not drawn)` : ""}`;
     }
-    const width = Math.max(this.scroller.clientWidth || 640, 480);
-    const plot = width - LABEL_WIDTH - 12;
+    const available = this.scroller.clientWidth || 640;
+    const narrow = available < NARROW;
+    const labelWidth = this.labelWidth = narrow ? NARROW_LABEL_WIDTH : LABEL_WIDTH;
+    this.labelChars = narrow ? 17 : 32;
+    const width = Math.max(available, narrow ? MIN_WIDTH : 480);
+    const plot = width - labelWidth - 12;
     const span = Math.max(model.now, 1000);
     /** @param {number} us */
-    const x = (us) => LABEL_WIDTH + (us / span) * plot;
+    const x = (us) => labelWidth + (us / span) * plot;
     const lanes = [...model.lanes.values()];
     const height = LANE_HEIGHT + READY_HEIGHT + lanes.length * LANE_HEIGHT + AXIS_HEIGHT;
     const keep = this.steps[this.focused]?.dataset?.key;
@@ -160,13 +201,14 @@ export class LoopPicture {
       if (event.ph !== "X") continue;
       const left = x(event.ts ?? 0);
       const w = Math.max(1, x((event.ts ?? 0) + (event.dur ?? 0)) - left);
-      const cat = ["idle", "blocking", "gc"].includes(event.cat ?? "") ? event.cat : "callback";
+      const cat = ["idle", "blocking", "gc", "warmup"].includes(event.cat ?? "") ? event.cat : "callback";
       const y = cat === "callback" ? 8 : 4;
       const rect = svg("rect", { class: `loop__${cat}`, x: left, y, width: w, height: LANE_HEIGHT - 2 * y }, this.svg);
       svg("title", {}, rect).textContent = cat === "idle"
         ? `idle ${ms(event.dur ?? 0)}: ${event.name}${event.args?.timeout !== undefined ? ` (timeout ${event.args.timeout})` : ""}`
         : `${event.name} (${ms(event.dur ?? 0)})`;
-      if (cat === "blocking" && w > 90) this.text(event.name, left + 4, LANE_HEIGHT / 2, "loop__inlabel loop__inlabel--blocking");
+      // The code that held the loop first (the bar is often too short for the whole sentence).
+      if (cat === "blocking" && w > 40) this.text(fit(event.args?.code || event.name, w), left + 4, LANE_HEIGHT / 2, "loop__inlabel loop__inlabel--blocking");
     }
 
     // The ready queue: how many callbacks were waiting for their turn.
@@ -196,33 +238,48 @@ export class LoopPicture {
         const w = x((wait.ts ?? 0) + (wait.dur ?? 0)) - left;
         const line = svg("line", { class: `loop__wait loop__wait--${wait.args?.kind ?? "future"}`, x1: left, x2: left + w, y1: mid, y2: mid }, this.svg);
         svg("title", {}, line).textContent = `waits ${ms(wait.dur ?? 0)} on ${wait.name}${wait.args?.open ? " (still waiting)" : ""}`;
+        // Above the line; the marks (created, done) go under it, so the two never overlap.
         if (w > 7 * wait.name.length + 8) this.text(wait.name, left + 4, mid - 4, "loop__inlabel");
       }
       for (const step of lane.steps) {
         const left = x(step.ts ?? 0);
         const w = Math.max(3, x((step.ts ?? 0) + (step.dur ?? 0)) - left);
         const blocking = step.cat === "blocking";
+        const warmup = step.cat === "warmup";
         const rect = /** @type {SVGElement} */ (svg("rect", {
-          class: blocking ? "loop__step loop__step--blocking" : "loop__step",
+          class: blocking ? "loop__step loop__step--blocking" : warmup ? "loop__step loop__step--warmup" : "loop__step",
           x: left - (w === 3 ? 1 : 0), y: top + 5, width: w, height: LANE_HEIGHT - 10, rx: 1.5,
           tabindex: -1, role: "img", "aria-label": `${lane.name}, step ${step.args?.step}: ${stepWords(step, this.name)}`,
         }, this.svg));
         rect.dataset.key = `${lane.tid}:${step.args?.step}`;
+        if (step === this.cursor) rect.classList.add("loop__step--current");
         rect.dataset.lane = String(index);
         this.steps.push(rect);
-        if (blocking && w > 60) this.text(`line ${step.args?.blocked_at}`, left + 4, mid + 4, "loop__inlabel loop__inlabel--on-step");
+        // The code that held the loop, as written (time.sleep(0.5)), not its line number.
+        // (No line known, the page's top level ending: no label rather than "line 0".)
+        const code = step.args?.blocking_call || step.args?.source || (step.args?.blocked_at ? `line ${step.args.blocked_at}` : "");
+        // (Clear of the created mark at the lane's start, and inside the bar: the done mark follows it.)
+        if (blocking && code && w > 40) this.text(fit(code, w - 10), left + 12, mid + 1, "loop__inlabel loop__inlabel--on-step");
+        if (warmup && w > 60) this.text(fit("warm-up", w - 10), left + 12, mid + 1, "loop__inlabel loop__inlabel--warmup");
       }
       for (const mark of lane.marks) {
         const glyph = MARKS[mark.name];
         if (!glyph) continue;
-        const node = this.text(glyph, x(mark.ts ?? 0) + 2, top + 10, `loop__mark loop__mark--${mark.cat}`);
+        // Under the wait line, inside the lane (10 px): clear of the wait labels above the line.
+        const node = this.text(glyph, x(mark.ts ?? 0) + 2, top + LANE_HEIGHT - 3, `loop__mark loop__mark--${mark.cat}`);
         svg("title", {}, node).textContent = `${mark.name}${mark.args?.error ? `: ${mark.args.error}` : ""} at ${ms(mark.ts ?? 0)}`;
       }
     });
 
+    // The replay's cursor: a line across every lane at the start of the current step.
+    if (this.cursor) {
+      const at = x(this.cursor.ts ?? 0);
+      svg("line", { class: "loop__cursor", x1: at, x2: at, y1: 0, y2: height - AXIS_HEIGHT + 4 }, this.svg);
+    }
+
     // Time axis: ticks at round numbers (1, 2 or 5 times a power of ten), about five of them.
     const axisTop = height - AXIS_HEIGHT + 4;
-    svg("line", { class: "loop__axis", x1: LABEL_WIDTH, x2: LABEL_WIDTH + plot, y1: axisTop, y2: axisTop }, this.svg);
+    svg("line", { class: "loop__axis", x1: labelWidth, x2: labelWidth + plot, y1: axisTop, y2: axisTop }, this.svg);
     const rough = span / 5;
     const power = 10 ** Math.floor(Math.log10(rough));
     const every = [1, 2, 5, 10].map((m) => m * power).find((step) => step >= rough) ?? rough;
@@ -238,12 +295,33 @@ export class LoopPicture {
     const again = keep ? sorted.findIndex((rect) => rect.dataset.key === keep) : -1;
     this.focused = again >= 0 ? again : 0;
     this.steps[this.focused]?.setAttribute("tabindex", "0");
+    // A picture wider than its column says so (a phone's scrollbars are hidden until touched).
+    this.hint.hidden = this.scroller.scrollWidth <= this.scroller.clientWidth + 1;
     if (this.details.open) fillTable(this.table, this.model, this.tableNote, this.name);
+  }
+
+  /**
+   * Tell the block which line of the reader's code the replay's step ran (the editor marks it):
+   * where it blocked, else where it stopped; none for a finished task or another file's line.
+   * @param {import("./loop-model.js").TraceEvent | null} step
+   */
+  markLine(step) {
+    const args = step?.args ?? {};
+    const file = String(args.blocked_file ?? args.file ?? "");
+    const ours = file === this.name || file.endsWith(`/${this.name}`);
+    const line = !step || !ours ? null : step.cat === "blocking" ? args.blocked_at : args.kind === "done" ? null : args.line;
+    this.element.dispatchEvent(new CustomEvent("loop-line", { detail: line || null }));
+    this.element.dataset.loopLine = line ? String(line) : "";
   }
 
   /** @param {string} text @param {number} top @param {string} cls @param {number} [height] */
   label(text, top, cls, height = LANE_HEIGHT) {
-    const node = this.text(text.length > 32 ? `${text.slice(0, 31)}…` : text, 4, top + height / 2 + 4, cls);
+    const chars = this.labelChars;
+    const node = /** @type {SVGTextElement} */ (this.text(text.length > chars ? `${text.slice(0, chars - 1)}…` : text, 4, top + height / 2 + 4, cls));
+    // Measured where drawn (a hidden figure measures 0): shortened until it fits its column.
+    for (let keep = Math.min(text.length, chars) - 2; keep > 3 && node.getComputedTextLength() > this.labelWidth - 8; keep -= 1) {
+      node.textContent = `${text.slice(0, keep)}…`;
+    }
     svg("title", {}, node).textContent = text;
   }
 
@@ -301,6 +379,8 @@ export class LoopPicture {
   destroy() {
     if (this.frame) clearTimeout(this.frame);
     for (const [target, type, handler] of this.listeners) target.removeEventListener(type, handler);
+    this.legend.destroy();
+    this.replay.destroy();
     this.toggle.remove();
     this.element.remove();
   }

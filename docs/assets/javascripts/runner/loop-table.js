@@ -26,9 +26,16 @@ function lineIn(args, line, name) {
 export function stepWords(step, name) {
   const args = step.args ?? {};
   const then = args.kind === "done" ? "then it finished" : `then waits on ${args.awaits}`;
+  if (step.cat === "warmup") {
+    return `warm-up: ${ms(step.dur ?? 0)} ms of Python's first run after loading (the browser compiling Python's own code, not this program blocking); ${then}`;
+  }
   if (step.cat === "blocking") {
-    const call = args.blocking_call ? ` (${args.blocking_call})` : "";
-    return `BLOCKED the loop for ${ms(step.dur ?? 0)} ms at ${lineIn(args, args.blocked_at, name)}${call}; ${then}`;
+    const code = args.blocking_call || args.source;
+    const call = code ? ` (${code})` : "";
+    const where = lineIn({ file: args.blocked_file ?? args.file }, args.blocked_at, name);
+    // Inside the step: the calls that led to the blocking line (the time.sleep hook's, or sampled).
+    const path = Array.isArray(args.stack) && args.stack.length > 1 ? `, called by ${args.stack.join(" → ")}` : "";
+    return `BLOCKED the loop for ${ms(step.dur ?? 0)} ms at ${where}${call}${path}; ${then}`;
   }
   // A finished task's last line is the runner's in the page: say only that it finished.
   const ran = args.kind === "done" ? "" : `, ran to ${lineIn(args, args.line, name)}`;
@@ -42,12 +49,13 @@ export function stepWords(step, name) {
  */
 function describe(event, name) {
   const args = event.args ?? {};
-  if (event.ph === "i") return [event.name, args.error ?? args.coroutine ?? args.callback ?? ""];
+  if (event.ph === "i") return [event.name, args.error ?? args.coroutine ?? args.callback ?? args.text ?? ""];
   if (event.cat === "wait") return [args.open ? "waits (still, at the end)" : "waits", `on ${event.name}`];
   if (event.cat === "idle") {
     const timeout = args.timeout === undefined ? "" : `, timeout ${args.timeout === "none" ? "none" : `${ms(args.timeout * 1e6)} ms`}`;
     return ["loop idle", `${event.name}${timeout}`];
   }
+  if (event.cat === "warmup") return ["warm-up", event.name];
   if (event.cat === "gc") return ["garbage collection", `the collector paused the loop (generation ${args.generation})`];
   if (event.tid === 0) return [event.cat === "blocking" ? "BLOCKED" : "callback", event.name];
   return [`step ${args.step}${event.cat === "blocking" ? " BLOCKING" : ""}`, stepWords(event, name)];
@@ -60,9 +68,11 @@ function describe(event, name) {
  * @param {string} name the reader's file name
  */
 export function fillTable(table, model, note, name) {
-  const rows = model.events
-    .filter((event) => event.ph === "X" || event.ph === "i")
-    .sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+  // asyncio's and the runtime's own callbacks (WebLoop._decrement_in_progress, a timer firing)
+  // are the loop's bookkeeping, not the program: the picture's loop lane and the trace keep them.
+  const all = model.events.filter((event) => event.ph === "X" || event.ph === "i");
+  const rows = all.filter((event) => !event.args?.internal).sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+  const internal = all.length - rows.length;
   const body = document.createElement("tbody");
   for (const event of rows.slice(0, MAX_ROWS)) {
     const [what, detail] = describe(event, name);
@@ -78,8 +88,11 @@ export function fillTable(table, model, note, name) {
   }
   table.tBodies[0]?.remove();
   table.append(body);
-  const hidden = rows.length - MAX_ROWS + model.dropped;
-  note.textContent = hidden > 0 ? `${hidden} more events are not listed.` : "";
+  const hidden = Math.max(0, rows.length - MAX_ROWS) + model.dropped;
+  note.textContent = [
+    hidden > 0 ? `${hidden} more events are not listed.` : "",
+    internal ? `${internal} callbacks of asyncio and the runtime (timers firing, bookkeeping) are left out; the loop lane draws them.` : "",
+  ].filter(Boolean).join(" ");
 }
 
 /** @param {string} caption */

@@ -9,7 +9,7 @@ import { kindOf } from "./snippet-kind.js";
 import { STOP_TIMING } from "./protocol.js";
 
 /** @typedef {import("./runtime-client.js").RuntimeClient} RuntimeClient */
-/** @typedef {{ getText(): string, setText(t: string): void, focus(): void, destroy(): void }} Editor */
+/** @typedef {{ getText(): string, setText(t: string): void, focus(): void, destroy(): void, markLine?(line: number | null): void }} Editor */
 
 const EDITOR_URL = new URL("../../../runtime/editor.js", import.meta.url);
 /** The snippet files, copied into the site by the build: each block links to its own. */
@@ -138,6 +138,8 @@ export function mountRunnable(block, client) {
   const picture = new LoopPicture(name); // "Show the loop": its button and its figure
   toolbar.insertBefore(picture.toggle, more);
   log.element.after(picture.element);
+  // The loop replay's current line, marked in the editor (the picture says which: loop-picture.js).
+  picture.element.addEventListener("loop-line", (event) => editor?.markLine?.(/** @type {CustomEvent} */ (event).detail));
 
   /** @type {Editor | null} */
   let editor = null;
