@@ -30,7 +30,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType, ModuleType
 from typing import Any
@@ -88,14 +88,18 @@ def _asyncio_aliases(tree: ast.Module) -> tuple[set[str], set[str]]:
     return run_names, asyncio_names
 
 
+def rewrite_asyncio_run(tree: ast.Module) -> ast.Module:
+    """Top-level ``asyncio.run(x)`` as ``await x`` (the page's Run, and the console's commands)."""
+    run_names, asyncio_names = _asyncio_aliases(tree)
+    rewritten: ast.Module = ast.fix_missing_locations(_AsyncioRunToAwait(run_names, asyncio_names).visit(tree))
+    return rewritten
+
+
 @functools.lru_cache(maxsize=4)
 def prepare(source: str, filename: str) -> CodeType:
     """Compile a snippet for the browser: top-level ``asyncio.run(x)`` becomes ``await x``.
     Cached: the loop picture compiles first (loop-stream.js), so its first step is the program's."""
-    tree = ast.parse(source, filename=filename)
-    run_names, asyncio_names = _asyncio_aliases(tree)
-    transformer = _AsyncioRunToAwait(run_names, asyncio_names)
-    tree = ast.fix_missing_locations(transformer.visit(tree))
+    tree = rewrite_asyncio_run(ast.parse(source, filename=filename))
     code: CodeType = compile(tree, filename, "exec", flags=TOP_LEVEL_AWAIT, dont_inherit=True)
     return code
 
@@ -140,10 +144,17 @@ class _RunState:
 _state = _RunState()
 
 
-async def run_reporting(source: str, filename: str) -> list[str]:
+Program = Callable[[str, str], Awaitable[None]]  # runs code: `run`, or the console's session
+ExplainError = Callable[[BaseException, str], str]  # says what failed: `format_error`, or the console's
+
+
+async def run_reporting(
+    source: str, filename: str, program: Program | None = None, explain_error: ExplainError | None = None
+) -> list[str]:
     """Run a snippet and say how it ended, as ``[status, text]`` for the page: ``ok``,
     ``stopped`` (Stop: KeyboardInterrupt in running code, or the task cancelled while it
-    awaited) or ``error`` with the trimmed traceback. Nothing escapes into the event loop."""
+    awaited) or ``error`` with the trimmed traceback. Nothing escapes into the event loop.
+    ``program`` and ``explain_error`` replace :func:`run` and :func:`format_error` (the console)."""
     _state.started = True
     if _state.stop_before_start:
         _state.stop_before_start = False
@@ -151,7 +162,7 @@ async def run_reporting(source: str, filename: str) -> list[str]:
     try:
         try:
             _state.program_runs = True
-            await run(source, filename)
+            await (program or run)(source, filename)
         finally:
             _state.program_runs = False
     except (KeyboardInterrupt, asyncio.CancelledError) as stop:
@@ -163,7 +174,7 @@ async def run_reporting(source: str, filename: str) -> list[str]:
             return ["ok", ""]
         return ["error", f"SystemExit: {exit_.code}\n"]
     except BaseException as error:  # noqa: BLE001 - every failure is the reader's to see
-        return ["error", format_error(error, filename)]
+        return ["error", (explain_error or format_error)(error, filename)]
     return ["ok", ""]
 
 
@@ -200,10 +211,12 @@ def verdict(source: str, stdout: str) -> list[str] | None:
 _current: list[asyncio.Future[list[str]]] = []
 
 
-def start(source: str, filename: str) -> asyncio.Future[list[str]]:
+def start(
+    source: str, filename: str, program: Program | None = None, explain_error: ExplainError | None = None
+) -> asyncio.Future[list[str]]:
     """Schedule a run as a task, so Stop can cancel it while it awaits."""
     _state.started = _state.stop_before_start = False
-    task = asyncio.ensure_future(run_reporting(source, filename))
+    task = asyncio.ensure_future(run_reporting(source, filename, program, explain_error))
     _current[:] = [task]
     task.add_done_callback(lambda done: _current.remove(done) if done in _current else None)
     return task
