@@ -1,3 +1,4 @@
+# Predict first: when does the background task run, against the response?
 """When a background task runs: after the response is sent, in the same request's task, on the
 same event loop.
 

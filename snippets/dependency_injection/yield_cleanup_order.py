@@ -1,3 +1,4 @@
+# Predict first: when does the cleanup after yield run, for each scope?
 """When does the code after `yield` run? Drive the app with raw ASGI messages
 and watch.
 

@@ -1,3 +1,4 @@
+# Predict first: when do the ticks print, around the coroutine and the task?
 import asyncio
 
 

@@ -1,3 +1,4 @@
+# Predict first: in what order do the cancelled download and main print?
 import asyncio
 
 

@@ -1,3 +1,4 @@
+# Predict first: one task of the group fails: what prints, in what order?
 import asyncio
 
 

@@ -1,3 +1,4 @@
+# Predict first: in what order does the tiny loop run the steps of A and B?
 """An event loop in 25 lines: a queue of ready tasks, run one step at a time.
 
 Each task is a generator; `yield` hands control back to the loop, which is exactly what

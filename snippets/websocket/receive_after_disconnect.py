@@ -1,3 +1,4 @@
+# Predict first: what does each endpoint get after the client leaves?
 """`websocket.receive()` hands you the raw message, disconnect included. A loop
 that does not check the type calls `receive` again, and Starlette refuses: a
 disconnect is the last message. `receive_text()` (and `iter_text()`) raise

@@ -1,3 +1,4 @@
+# Predict first: in what order do the reader and the writer print?
 """A server that pushes updates *and* listens at the same time: two tasks on one connection.
 
 A plain `while True: receive()` loop cannot send until a message arrives. Run a reader and a

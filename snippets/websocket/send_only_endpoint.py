@@ -1,3 +1,4 @@
+# Predict first: which close code does each endpoint see, and when?
 """A send-only endpoint never reads, so it never sees the client's goodbye: the
 disconnect message waits, unread, and the endpoint learns only when a later send
 fails. Watch `receive` in a second task and stop at once.

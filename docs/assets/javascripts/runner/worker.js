@@ -42,6 +42,8 @@ let packagesJson = "{}";
 let currentRun = null;
 /** @type {any} */
 let currentTask = null;
+/** @type {any} playground.browser.console, imported on the console's first command */
+let consoleModule = null;
 
 // ---- loading progress: count the bytes of every runtime response as it streams in ----------
 
@@ -227,8 +229,9 @@ async function loadWheelsFor(source) {
  * @param {string} source
  * @param {string} filename
  * @param {boolean} [trace] record the event loop for the picture (loop-stream.js)
+ * @param {boolean} [asConsole] a console command: run in the console's session (console.py)
  */
-async function run(id, source, filename, trace = false) {
+async function run(id, source, filename, trace = false, asConsole = false) {
   currentRun = id;
   // The page sets the buffer 30 ms after a Stop unless told the run was cancelled: for a run that
   // ended on its own meanwhile, that can land after its `finally` cleared the buffer, and must
@@ -245,7 +248,8 @@ async function run(id, source, filename, trace = false) {
     await loadWheelsFor(source);
     post({ type: "running", id });
     if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
-    currentTask = runner.start(source, filename);
+    if (asConsole) consoleModule ??= pyodide.pyimport("playground.browser.console");
+    currentTask = (asConsole ? consoleModule : runner).start(source, filename);
     const outcome = await currentTask;
     [status, error] = outcome.toJs();
     outcome.destroy?.();
@@ -263,7 +267,7 @@ async function run(id, source, filename, trace = false) {
     flush();
     /** @type {[string, string] | null} */
     let verdict = null;
-    if (status === "ok" && runner) {
+    if (status === "ok" && runner && !asConsole) {
       const result = runner.verdict(source, runStdout);
       verdict = result ? result.toJs() : null;
       result?.destroy?.();
@@ -285,7 +289,7 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
       post({ type: "fatal", error: failure instanceof Error ? failure.message : String(failure) });
     }
   } else if (message.type === "run") {
-    await run(message.id, message.source, message.filename, message.trace);
+    await run(message.id, message.source, message.filename, message.trace, message.console);
   } else if (message.type === "stop") {
     // Reached here only while Python awaits (a busy loop keeps this handler from running; the
     // page then sets the interrupt buffer). Clear the buffer, so a KeyboardInterrupt does not
