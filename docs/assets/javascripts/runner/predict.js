@@ -195,7 +195,7 @@ export function mountPredict(block) {
       ? `Right: all ${rows.length} lines in the order they ran.`
       : `${right} of ${rows.length} lines in the place they ran.`));
     const head = element("tr");
-    for (const name of ["Line", "You predicted", "It printed", ""]) head.append(element("th", { scope: "col" }, name));
+    for (const name of ["Line", "You predicted", "It printed", "Verdict"]) head.append(element("th", { scope: "col" }, name));
     table.append(element("thead"), element("tbody"));
     table.tHead?.append(head);
     for (const row of rows) {
@@ -213,11 +213,13 @@ export function mountPredict(block) {
     if (figure) {
       figure.id ||= `${id}-loop`;
       figure.tabIndex = -1;
-      const link = element("a", { href: `#${figure.id}`, class: "predict__loop-link" },
+      // A button, not a link to #id: Material's instant navigation takes over same-site links
+      // and re-mounts the page, which would throw this comparison away.
+      const link = element("button", { type: "button", class: "runner__button predict__loop-link", "aria-controls": figure.id },
         allRight ? "See it in the loop picture" : "Why it ran in this order: the loop picture");
-      link.addEventListener("click", (event) => {
-        event.preventDefault();
-        figure.hidden = false;
+      link.addEventListener("click", () => {
+        const loopToggle = /** @type {HTMLButtonElement | null} */ (block.querySelector(".loop__toggle"));
+        if (loopToggle?.getAttribute("aria-pressed") === "false") loopToggle.click(); // the reader hid it since
         figure.scrollIntoView({ block: "nearest" });
         figure.focus();
       });
