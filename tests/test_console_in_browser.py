@@ -56,13 +56,13 @@ def test_console_with_the_keyboard(guarded: Guarded, live_playground: LiveServer
     # Top-level await, and a value shown as the REPL shows it.
     assert send(page, console, "x = await asyncio.sleep(0.1, result=41)") == "ok"
     assert send(page, console, "x + 1") == "ok"
-    expect(log).to_contain_text(">>> x + 1\n42")
+    expect(log).to_contain_text(">>> x + 1\n42", use_inner_text=True)
 
     # Multi-line: Enter after "...:" adds an indented line; an empty line ends the block.
     assert send(page, console, "async def f():", "return x", "") == "ok"
-    expect(log).to_contain_text(">>> async def f():\n...     return x")
+    expect(log).to_contain_text(">>> async def f():\n...     return x", use_inner_text=True)
     assert send(page, console, "await f()") == "ok"
-    expect(log).to_contain_text(">>> await f()\n41")
+    expect(log).to_contain_text(">>> await f()\n41", use_inner_text=True)
 
     # An error is one line, and the names survive it.
     assert send(page, console, "print(y)") == "error"
@@ -95,9 +95,9 @@ def test_console_with_the_keyboard(guarded: Guarded, live_playground: LiveServer
     page.keyboard.press("Enter")
     expect(console).to_have_attribute("data-console-state", "stopped")
     expect(field).to_be_focused()
-    expect(log).to_contain_text("KeyboardInterrupt")
+    expect(log).to_contain_text("KeyboardInterrupt", use_inner_text=True)
     assert send(page, console, "x") == "ok"  # stopped in place: the names are still there
-    expect(log).to_contain_text(">>> x\n41")
+    expect(log).to_contain_text(">>> x\n41", use_inner_text=True)
 
     # The loop picture of the last command.
     console.get_by_role("button", name="Show the loop").focus()
@@ -138,8 +138,8 @@ def test_continue_a_block_in_the_console(guarded: Guarded, live_playground: Live
     expect(field).to_be_focused()
     expect(console).to_have_attribute("data-console-state", "ok", timeout=RUN_TIMEOUT_MS)
     log = transcript(console)
-    expect(log).to_contain_text("# terminology/gather_runs_concurrently.py runs here")
-    expect(log).to_contain_text("all_at_once: ['a', 'b', 'c']")
+    expect(log).to_contain_text("# terminology/gather_runs_concurrently.py runs here", use_inner_text=True)
+    expect(log).to_contain_text("all_at_once: ['a', 'b', 'c']", use_inner_text=True)
     # The block's names are defined: its coroutine function answers.
     assert send(page, console, "await fetch('z', 0)") == "ok"
-    expect(log).to_contain_text(">>> await fetch('z', 0)\n'z'")
+    expect(log).to_contain_text(">>> await fetch('z', 0)\n'z'", use_inner_text=True)

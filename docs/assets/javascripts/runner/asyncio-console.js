@@ -121,7 +121,12 @@ export function mountConsole(host, client) {
     } else {
       setState("stopped");
       if (result.status === "restarted") {
-        log.notice("Stopped by restarting Python: the names defined before are gone.");
+        const why = result.reason === "not-isolated"
+          ? "this page is not cross-origin isolated, so busy code cannot be interrupted in place"
+          : result.reason === "ignored-cancel"
+            ? "the command caught asyncio.CancelledError and kept running"
+            : "the command was still running 1.5 s after KeyboardInterrupt was raised in it";
+        log.notice(`Stopped by restarting Python (${why}): the names defined before are gone.`);
         startsSeen = -1;
       } else {
         log.write("stderr", result.error ? `${result.error}\n` : "");
