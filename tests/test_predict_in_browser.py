@@ -12,6 +12,7 @@ from tests.conftest import Guarded
 from tests.live_server import LiveServer
 from tests.paths import SNIPPETS
 from tests.test_accessibility import in_each_scheme
+from tests.test_predict import MARKER, PREDICTABLE
 
 AWAIT_VS_TASK = "terminology/await_coroutine_vs_task.py"
 CANCELLATION = "terminology/cancellation.py"
@@ -65,7 +66,9 @@ def test_right_prediction(guarded: Guarded, live_playground: LiveServer) -> None
     expect(block.locator(".predict__status")).to_contain_text("is now line")
     run_and_compare(page, block)
     assert block.get_attribute("data-predict-result") == "right"
-    expect(block.locator(".predict__table caption")).to_have_text(f"Right: all {len(recorded)} lines in the order they ran.")
+    expect(block.locator(".predict__table caption")).to_have_text(
+        f"Right: all {len(recorded)} lines in the order they ran."
+    )
     expect(block.locator(".predict__status")).to_have_text(f"Right: all {len(recorded)} lines in order.")
     expect(code).to_contain_text("#> coroutine starts")  # revealed
     # The loop picture of this run is one keypress away.
@@ -133,3 +136,26 @@ def test_skip_is_one_key_and_is_remembered(guarded: Guarded, live_playground: Li
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-pressed", "true")
     expect(block.locator(".predict")).to_be_visible()
+
+
+def test_the_page_reads_the_marker_and_lines_as_python_does_and_never_deals_them_right(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """predict-lines.js against recorded_output.recorded_lines and tests/test_predict.py's marker,
+    for every predictable snippet: same question, same lines, and a first order that is wrong."""
+    assert len(PREDICTABLE) >= 8
+    page = guarded(live_playground.base_url).new_page()
+    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    for snippet in PREDICTABLE:
+        source = snippet.source()
+        question, lines, dealt = page.evaluate(
+            """async ([source, name]) => {
+                const m = await import("/assets/javascripts/runner/predict-lines.js");
+                const lines = m.recordedLines(source);
+                return [m.predictQuestion(source), lines, m.shuffled(lines, name)];
+            }""",
+            [source, snippet.relative],
+        )
+        assert question == MARKER.search(source).group(1).strip(), snippet.relative
+        assert lines == recorded_lines(source), snippet.relative
+        assert sorted(dealt) == sorted(lines) and dealt != lines, f"{snippet.relative} is dealt in order"
