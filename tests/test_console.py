@@ -27,7 +27,7 @@ class Commands:
                 self.count += 1
                 outcomes.append(
                     await in_browser.run_reporting(
-                        command, f"<console {self.count}>", self.session.run, self.session.explain
+                        command, f"<console {self.count}>", self.session.run, self.session.explain_error
                     )
                 )
             return outcomes
@@ -110,12 +110,13 @@ def test_cancelled_command_reports_stopped(commands: Commands) -> None:
     assert asyncio.run(stop_soon())[0] == "stopped"
 
 
-def test_reset_forgets_names(capsys: pytest.CaptureFixture[str]) -> None:
-    async def define_then_reset() -> list[list[str]]:
-        first = await console.start("defined_here = 1", "<console 1>")
-        console.reset()
-        return [first, await console.start("defined_here", "<console 2>")]
+def test_start_runs_commands_in_the_one_session_of_the_worker(capsys: pytest.CaptureFixture[str]) -> None:
+    async def define_then_use() -> list[list[str]]:
+        return [
+            await console.start("defined_here = 20", "<console 1>"),
+            await console.start("defined_here + 1", "<console 2>"),
+        ]
 
-    first, second = asyncio.run(define_then_reset())
-    assert first == ["ok", ""]
-    assert second == ["error", "NameError: name 'defined_here' is not defined (line 1)\n"]
+    assert asyncio.run(define_then_use()) == [["ok", ""], ["ok", ""]]
+    assert capsys.readouterr().out == "21\n"
+    assert console.SESSION.namespace["defined_here"] == 20

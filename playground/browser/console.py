@@ -73,7 +73,7 @@ class Session:
                 sys.modules["__main__"] = previous
             sys.stdout.flush()
 
-    def explain(self, error: BaseException, filename: str) -> str:
+    def explain_error(self, error: BaseException, filename: str) -> str:
         """One line: the exception, where it was raised in code run here, and (for what fails
         only because this is a browser) the sentence that says why."""
         if isinstance(error, KeyboardInterrupt):
@@ -103,10 +103,4 @@ SESSION = Session()
 
 def start(source: str, filename: str) -> asyncio.Future[list[str]]:
     """Run a command as the runner runs a block (one task, which Stop cancels), in the session."""
-    return in_browser.start(source, filename, program=SESSION.run, explain_error=SESSION.explain)
-
-
-def reset() -> None:
-    """Forget every name (the console's Clear names)."""
-    global SESSION
-    SESSION = Session()
+    return in_browser.start(source, filename, program=SESSION.run, explain_error=SESSION.explain_error)
