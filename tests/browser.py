@@ -111,6 +111,7 @@ def skip_predictions(page: Page, within: Locator | None = None) -> None:
 
 def block_for(page: Page, relative: str) -> Locator:
     block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
+    block.wait_for(state="attached")  # mounted (.runner), and with it any prediction it asks for
     skip_predictions(page, block)
     # The editor is made when the reader reaches for a block (pointer over it, focus in it).
     block.dispatch_event("pointerenter")

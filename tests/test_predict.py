@@ -1,5 +1,5 @@
-"""Which blocks ask the reader to predict before running: a snippet declares it with its marker
-line (`# Predict first: <question>`, read by the page's predict-lines.js). Under CPython: enough of
+"""Which blocks ask the reader to predict before running: a snippet declares it with its marker,
+its last line (`# Predict first: <question>`, read by the page's predict-lines.js). Under CPython: enough of
 them, each one a block the page runs, with an order to predict (lines that are not all alike),
 on a page."""
 
@@ -27,5 +27,6 @@ def test_each_predictable_block_runs_in_the_page_with_an_order_to_predict() -> N
         lines = recorded_lines(source)
         assert len(lines) >= 3 and len(set(lines)) >= 2, f"{snippet.relative}: nothing to order ({lines})"
         assert MARKER.search(source).group(1).endswith("?"), f"{snippet.relative}: the marker asks no question"
-        assert source.startswith("# Predict first: "), f"{snippet.relative}: the marker is not the first line"
+        # Last: no line of the file moves (pages and tests name lines of these snippets).
+        assert source.rstrip("\n").rsplit("\n", 1)[-1].startswith("# Predict first: "), f"{snippet.relative}: not last"
         assert f'--8<-- "{snippet.relative}"' in pages, f"{snippet.relative} is on no page"

@@ -1,4 +1,3 @@
-# Predict first: what does each endpoint answer when the dependency catches the error?
 """The endpoint's exception is thrown into the dependency at its `yield`. An
 `except` that does not re-raise swallows it: the exception handler never runs,
 and FastAPI reports only that no response was produced. Re-raise (or raise an
@@ -69,3 +68,4 @@ asyncio.run(main())
 #> POST /reraising
 #>   rollback after OutOfStock('teapot')
 #>   409 {'detail': 'out of stock: teapot'}
+# Predict first: what does each endpoint answer when the dependency catches the error?

@@ -1,4 +1,3 @@
-# Predict first: when do the ticks print, around the coroutine and the task?
 import asyncio
 
 
@@ -33,3 +32,4 @@ asyncio.run(main())
 #> task ends
 #> tick
 #> tick
+# Predict first: when do the ticks print, around the coroutine and the task?

@@ -1,4 +1,3 @@
-# Predict first: one task of the group fails: what prints, in what order?
 import asyncio
 
 
@@ -28,3 +27,4 @@ asyncio.run(main())
 #> fast done
 #> slow cancelled
 #> the group raised: ['broken failed']
+# Predict first: one task of the group fails: what prints, in what order?

@@ -1,4 +1,3 @@
-# Predict first: in what order does the tiny loop run the steps of A and B?
 """An event loop in 25 lines: a queue of ready tasks, run one step at a time.
 
 Each task is a generator; `yield` hands control back to the loop, which is exactly what
@@ -34,3 +33,4 @@ run([worker("A", 2), worker("B", 3)])
 #> A: step 2
 #> B: step 2
 #> B: step 3
+# Predict first: in what order does the tiny loop run the steps of A and B?

@@ -1,4 +1,3 @@
-# Predict first: what does each endpoint get after the client leaves?
 """`websocket.receive()` hands you the raw message, disconnect included. A loop
 that does not check the type calls `receive` again, and Starlette refuses: a
 disconnect is the last message. `receive_text()` (and `iter_text()`) raise
@@ -60,3 +59,4 @@ asyncio.run(main())
 #> /right
 #>   got 'hi'
 #>   cleanup runs
+# Predict first: what does each endpoint get after the client leaves?

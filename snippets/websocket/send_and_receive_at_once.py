@@ -1,4 +1,3 @@
-# Predict first: in what order do the reader and the writer print?
 """A server that pushes updates *and* listens at the same time: two tasks on one connection.
 
 A plain `while True: receive()` loop cannot send until a message arrives. Run a reader and a
@@ -62,3 +61,4 @@ asyncio.run(main())
 #> client got 'price 102'
 #> client got 'price 103'
 #> client left: reader and writer are both done
+# Predict first: in what order do the reader and the writer print?

@@ -1,4 +1,3 @@
-# Predict first: which close code does each endpoint see, and when?
 """A send-only endpoint never reads, so it never sees the client's goodbye: the
 disconnect message waits, unread, and the endpoint learns only when a later send
 fails. Watch `receive` in a second task and stop at once.
@@ -74,3 +73,4 @@ asyncio.run(main())
 #> /watching
 #>   watching: noticed at once, code 1001
 #>   0.0s after the client left
+# Predict first: which close code does each endpoint see, and when?

@@ -1,7 +1,7 @@
 // What a "Predict first" block asks and what the reader orders: read from the snippet's own text
 // (the build put it in the page byte for byte). No DOM here.
 //
-// A snippet is predictable when it carries the marker line `# Predict first: <question>`: that is
+// A snippet is predictable when it ends with the marker line `# Predict first: <question>`: that is
 // the one place it is declared (tests/test_predict.py checks every marked snippet under CPython).
 // The lines to order are its recorded `#>` lines (playground/browser/recorded_output.py reads
 // them the same way), shuffled by a seed taken from the file name: the same order on every visit,
