@@ -130,8 +130,24 @@ def open_page(page: Page, base_url: str, path: str) -> None:
         page.goto(base_url + path)
 
 
+def skip_predictions(page: Page, within: Locator | None = None) -> None:
+    """A block that asks for a prediction holds its editor (which shows the answer) until the
+    reader predicts or skips; one Skip turns predicting off on every block. For tests of other
+    things (test_predict_in_browser.py tests predicting)."""
+    skip = (within or page.locator(".md-content")).locator(".predict:not([hidden]) .predict__skip")
+    if skip.count():
+        # What Skip does (predict.js), without its click: the mouse would stay over the content and
+        # Skip's focus move into the block would build that block's editor.
+        page.evaluate(
+            "localStorage.setItem('async-fastapi-live:predict', 'off');"
+            "window.dispatchEvent(new CustomEvent('async-fastapi-live:predict-mode', { detail: false }))"
+        )
+
+
 def block_for(page: Page, relative: str) -> Locator:
     block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
+    block.wait_for(state="attached")  # mounted (.runner), and with it any prediction it asks for
+    skip_predictions(page, block)
     # The editor is made when the reader reaches for a block (pointer over it, focus in it).
     block.dispatch_event("pointerenter")
     block.locator(".cm-content").wait_for()

@@ -31,7 +31,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType, ModuleType
 from typing import Any
@@ -89,14 +89,18 @@ def _asyncio_aliases(tree: ast.Module) -> tuple[set[str], set[str]]:
     return run_names, asyncio_names
 
 
+def rewrite_asyncio_run(tree: ast.Module) -> ast.Module:
+    """Top-level ``asyncio.run(x)`` as ``await x`` (the page's Run, and the console's commands)."""
+    run_names, asyncio_names = _asyncio_aliases(tree)
+    rewritten: ast.Module = ast.fix_missing_locations(_AsyncioRunToAwait(run_names, asyncio_names).visit(tree))
+    return rewritten
+
+
 @functools.lru_cache(maxsize=4)
 def prepare(source: str, filename: str) -> CodeType:
     """Compile a snippet for the browser: top-level ``asyncio.run(x)`` becomes ``await x``.
     Cached: the loop picture compiles first (loop-stream.js), so its first step is the program's."""
-    tree = ast.parse(source, filename=filename)
-    run_names, asyncio_names = _asyncio_aliases(tree)
-    transformer = _AsyncioRunToAwait(run_names, asyncio_names)
-    tree = ast.fix_missing_locations(transformer.visit(tree))
+    tree = rewrite_asyncio_run(ast.parse(source, filename=filename))
     code: CodeType = compile(tree, filename, "exec", flags=TOP_LEVEL_AWAIT, dont_inherit=True)
     return code
 
@@ -162,10 +166,17 @@ def end_run() -> None:
     _state.phase = Phase.IDLE
 
 
-async def run_reporting(source: str, filename: str) -> list[str]:
+Program = Callable[[str, str], Awaitable[None]]  # runs code: `run`, or the console's session
+ExplainError = Callable[[BaseException, str], str]  # says what failed: `format_error`, or the console's
+
+
+async def run_reporting(
+    source: str, filename: str, program: Program | None = None, explain_error: ExplainError | None = None
+) -> list[str]:
     """Run a snippet and say how it ended, as ``[status, text]`` for the page: ``ok``,
     ``stopped`` (Stop: KeyboardInterrupt in running code, or the task cancelled while it
-    awaited) or ``error`` with the trimmed traceback. Nothing escapes into the event loop."""
+    awaited) or ``error`` with the trimmed traceback. Nothing escapes into the event loop.
+    ``program`` and ``explain_error`` replace :func:`run` and :func:`format_error` (the console)."""
     try:
         try:
             # PROGRAM first, then the check: a SIGINT before this line set stop_before_start,
@@ -173,7 +184,7 @@ async def run_reporting(source: str, filename: str) -> list[str]:
             _state.phase = Phase.PROGRAM
             if _state.stop_before_start:
                 return ["stopped", STOPPED_BEFORE_START]
-            await run(source, filename)
+            await (program or run)(source, filename)
         finally:
             _state.phase = Phase.IDLE
             _state.stop_before_start = False
@@ -186,7 +197,7 @@ async def run_reporting(source: str, filename: str) -> list[str]:
             return ["ok", ""]
         return ["error", f"SystemExit: {exit_.code}\n"]
     except BaseException as error:  # every failure is the reader's to see
-        return ["error", format_error(error, filename)]
+        return ["error", (explain_error or format_error)(error, filename)]
     return ["ok", ""]
 
 
@@ -223,12 +234,14 @@ def verdict(source: str, stdout: str) -> list[str] | None:
 _current: list[asyncio.Future[list[str]]] = []
 
 
-def start(source: str, filename: str) -> asyncio.Future[list[str]]:
+def start(
+    source: str, filename: str, program: Program | None = None, explain_error: ExplainError | None = None
+) -> asyncio.Future[list[str]]:
     """Schedule a run as a task, so Stop can cancel it while it awaits. A run the worker did not
     announce with :func:`begin_run` (the tests) is PENDING from here."""
     if _state.phase is Phase.IDLE:
         begin_run()
-    task = asyncio.ensure_future(run_reporting(source, filename))
+    task = asyncio.ensure_future(run_reporting(source, filename, program, explain_error))
     _current[:] = [task]
     task.add_done_callback(lambda done: _current.remove(done) if done in _current else None)
     return task

@@ -53,3 +53,4 @@ asyncio.run(main())
 #> 0.0s background task starts: mailing ana@example.com
 #> 0.5s background task done
 #> 0.5s the ASGI call returns: the server's task for this request ends
+# Predict first: when does the background task run, against the response?

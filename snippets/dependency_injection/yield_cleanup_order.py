@@ -77,3 +77,4 @@ asyncio.run(main())
 #>   http.response.start  status 200
 #>   http.response.body   b'"session"': the client has its answer
 #>   background task: email ben
+# Predict first: when does the cleanup after yield run, for each scope?

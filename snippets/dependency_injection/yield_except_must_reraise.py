@@ -68,3 +68,4 @@ asyncio.run(main())
 #> POST /reraising
 #>   rollback after OutOfStock('teapot')
 #>   409 {'detail': 'out of stock: teapot'}
+# Predict first: what does each endpoint answer when the dependency catches the error?

@@ -32,3 +32,4 @@ asyncio.run(main())
 #> task ends
 #> tick
 #> tick
+# Predict first: when do the ticks print, around the coroutine and the task?

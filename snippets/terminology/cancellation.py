@@ -23,3 +23,4 @@ asyncio.run(main())
 #> download: started
 #> download: cleaning up
 #> main: the task was cancelled: True
+# Predict first: in what order do the cancelled download and main print?

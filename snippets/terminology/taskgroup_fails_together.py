@@ -27,3 +27,4 @@ asyncio.run(main())
 #> fast done
 #> slow cancelled
 #> the group raised: ['broken failed']
+# Predict first: one task of the group fails: what prints, in what order?

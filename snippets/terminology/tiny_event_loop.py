@@ -33,3 +33,4 @@ run([worker("A", 2), worker("B", 3)])
 #> A: step 2
 #> B: step 2
 #> B: step 3
+# Predict first: in what order does the tiny loop run the steps of A and B?

@@ -59,3 +59,4 @@ asyncio.run(main())
 #> /right
 #>   got 'hi'
 #>   cleanup runs
+# Predict first: what does each endpoint get after the client leaves?

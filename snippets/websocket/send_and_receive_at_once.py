@@ -61,3 +61,4 @@ asyncio.run(main())
 #> client got 'price 102'
 #> client got 'price 103'
 #> client left: reader and writer are both done
+# Predict first: in what order do the reader and the writer print?

@@ -73,3 +73,4 @@ asyncio.run(main())
 #> /watching
 #>   watching: noticed at once, code 1001
 #>   0.0s after the client left
+# Predict first: which close code does each endpoint see, and when?

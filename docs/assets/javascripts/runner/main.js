@@ -3,6 +3,7 @@
 // every page that `document$` announces, tearing down those of the page before.
 
 import { ensureIsolation } from "./isolation.js";
+import { mountExtras } from "./page-extras.js";
 import { mountRunnable } from "./runnable-block.js";
 import { RuntimeClient } from "./runtime-client.js";
 
@@ -21,9 +22,9 @@ let teardowns = [];
 function mountPage() {
   const start = performance.now();
   for (const teardown of teardowns) teardown();
-  teardowns = [...document.querySelectorAll(".md-content .highlight")].map(
-    (block) => mountRunnable(/** @type {HTMLElement} */ (block), client),
-  );
+  const blocks = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".md-content .highlight")]);
+  teardowns = blocks.map((block) => mountRunnable(block, client));
+  teardowns.unshift(mountExtras(blocks, client)); // predict and console sit on the blocks: torn down first
   // What the runner costs a page's load, for the browser tests (and DevTools' Timings track).
   performance.measure("runner:mount", { start });
 }

@@ -174,7 +174,7 @@ export function mountRunnable(block, client) {
   // over 50 ms (the first includes evaluating the editor bundle).
   let editorRequested = false;
   function makeEditor() {
-    if (editor || destroyed || editorRequested) return;
+    if (editor || destroyed || editorRequested || root.dataset.runnerHold) return; // held: predict.js
     editorRequested = true;
     root.dataset.runnerEditor = "loading";
     loadEditor()

@@ -126,7 +126,8 @@ export class RuntimeClient {
   /**
    * Run a snippet; resolves when it ends (ok, error, stopped). Only one run at a time.
    * @param {string} source @param {string} filename @param {RunCallbacks} callbacks
-   * @param {{ trace?: boolean }} [options] trace: stream the event loop's picture (onLoop)
+   * @param {{ trace?: boolean, console?: boolean }} [options] trace: stream the event loop's picture
+   *   (onLoop); console: run as a command of the asyncio console (its names persist, console.py)
    * @returns {{ id: number, done: Promise<RunResult> }}
    */
   run(source, filename, callbacks, options = {}) {
@@ -139,7 +140,7 @@ export class RuntimeClient {
           this.loadingListener = null;
           if (!this.waiting.delete(id)) return; // stopped while Python loaded
           this.runs.set(id, { callbacks, resolve });
-          this.worker?.postMessage({ type: "run", id, source, filename, trace: Boolean(options.trace) });
+          this.worker?.postMessage({ type: "run", id, source, filename, trace: Boolean(options.trace), console: Boolean(options.console) });
         })
         .catch((/** @type {Error} */ error) => {
           this.loadingListener = null;

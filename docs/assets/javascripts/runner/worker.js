@@ -55,6 +55,8 @@ const stoppedBeforeStart = new Set();
 const pendingRuns = new Set();
 /** Runs one after the other: a run whose wheels are loading holds the next one back. */
 let queue = Promise.resolve();
+/** @type {any} playground.browser.console, imported on the console's first command */
+let consoleModule = null;
 
 // ---- loading progress: count the bytes of every runtime response as it streams in ----------
 
@@ -254,8 +256,9 @@ async function loadWheelsFor(source) {
  * @param {string} source
  * @param {string} filename
  * @param {boolean} [trace] record the event loop for the picture (loop-stream.js)
+ * @param {boolean} [asConsole] a console command: run in the console's session (console.py)
  */
-async function run(id, source, filename, trace = false) {
+async function run(id, source, filename, trace = false, asConsole = false) {
   if (stoppedBeforeStart.delete(id)) return; // stopped while queued: reported already
   currentRun = id;
   // The page sets the buffer a moment after a Stop (STOP_TIMING in protocol.js) unless told the
@@ -279,7 +282,8 @@ async function run(id, source, filename, trace = false) {
     }
     post({ type: "running", id });
     if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
-    currentTask = runner.start(source, filename);
+    if (asConsole) consoleModule ??= pyodide.pyimport("playground.browser.console");
+    currentTask = (asConsole ? consoleModule : runner).start(source, filename);
     const outcome = await currentTask;
     [status, error] = outcome.toJs();
     outcome.destroy?.();
@@ -297,7 +301,7 @@ async function run(id, source, filename, trace = false) {
     flush();
     /** @type {[string, string] | null} */
     let verdict = null;
-    if (status === "ok" && runner) {
+    if (status === "ok" && runner && !asConsole) {
       const result = runner.verdict(source, runStdout);
       verdict = result ? result.toJs() : null;
       result?.destroy?.();
@@ -335,7 +339,7 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
     const { id, source, filename, trace } = message;
     pendingRuns.add(id);
     // A failure inside run's own bookkeeping must not stall every later run behind it.
-    queue = queue.then(() => run(id, source, filename, trace)).catch((failure) => console.error(failure));
+    queue = queue.then(() => run(id, source, filename, trace, message.console)).catch((failure) => console.error(failure));
   } else if (message.type === "stop") {
     if (!runner || !pendingRuns.has(message.id)) return; // late: the run has ended
     if (message.id !== currentRun || currentTask === null) {
