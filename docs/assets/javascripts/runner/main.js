@@ -4,6 +4,7 @@
 
 import { ensureIsolation } from "./isolation.js";
 import { mountRunnable } from "./runnable-block.js";
+import { mountExercises } from "../exercises/main.js";
 import { RuntimeClient } from "./runtime-client.js";
 
 ensureIsolation();
@@ -21,9 +22,11 @@ let teardowns = [];
 function mountPage() {
   const start = performance.now();
   for (const teardown of teardowns) teardown();
-  teardowns = [...document.querySelectorAll(".md-content .highlight")].map(
+  // Exercises first: they put the reader's kept code where the blocks look for it, and their
+  // teardowns (which keep that code) must run while the blocks' editors still exist.
+  teardowns = mountExercises(client, () => [...document.querySelectorAll(".md-content .highlight")].map(
     (block) => mountRunnable(/** @type {HTMLElement} */ (block), client),
-  );
+  ));
   // What the runner costs a page's load, for the browser tests (and DevTools' Timings track).
   performance.measure("runner:mount", { start });
 }
