@@ -125,6 +125,7 @@ class Exercise:
                 done, _ = await asyncio.wait({task}, timeout=timeout)
                 if not done:
                     run.timed_out = True
+                    trace.finish()  # first: the picture (and the feedback) show where it was stuck
                     task.cancel()
                     await asyncio.wait({task})
                 outcome = box.pop() if box else None
@@ -205,7 +206,17 @@ class Exercise:
 
     def ran_cleanly(self, run: Run, what: str = "Your program runs to the end") -> None:
         if run.timed_out:
-            self.expect(False, what, "it ends within a few seconds", "it was still running: stopped it", 0)
+            stuck = run.loop.stuck()
+            lines = [line for _, _, line in stuck if line]
+            waits = sorted({label for _, label, _ in stuck})
+            said = f"; {len(stuck)} task(s) were still waiting, on {', '.join(waits[:3])}" if stuck else ""
+            self.expect(
+                False,
+                what,
+                "it ends within a few seconds",
+                f"it was still running, so it was stopped{said}",
+                max(set(lines), key=lines.count) if lines else 0,
+            )
         never_awaited = list(dict.fromkeys(w.split(": ", 1)[-1] for w in run.warnings if "never awaited" in w))
         names = [re.findall(r"coroutine '(?:\w+\.)*(\w+)'", w) for w in never_awaited]
         called = [n[0] for n in names if n]

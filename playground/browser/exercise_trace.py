@@ -95,6 +95,22 @@ class LoopFacts:
             if e.get("ph") == "i" and e["name"] == "still pending at the end" and e["tid"] in self.lanes
         ]
 
+    def stuck(self) -> list[tuple[str, str, int]]:
+        """Tasks still waiting when the run was stopped: (task, what it waited on, the line of
+        the reader's file where it began waiting, or 0)."""
+        found = []
+        for wait in self.events:
+            if wait.get("cat") != "wait" or not wait["args"].get("open"):
+                continue
+            steps = [
+                e
+                for e in self.steps()
+                if e["tid"] == wait["tid"] and e["ts"] <= wait["ts"] and e["args"].get("file") == self.filename
+            ]
+            line = int(steps[-1]["args"]["line"]) if steps else 0
+            found.append((self.lane_name(wait["tid"]), str(wait["name"]), line))
+        return found
+
     def tasks_created(self) -> int:
         return sum(1 for e in self.events if e.get("ph") == "i" and e["name"] == "created")
 

@@ -27,7 +27,7 @@ async def check(ex: Exercise) -> None:
     ex.ran_cleanly(run, "The check's request was answered")
     ex.expect(run.value == 200, "The signup answers 200", "200", f"{run.value}", ex.line_of(r"def signup"))
     ex.expect(
-        timing["response"] < 0.15,
+        timing["response"] < 0.25,  # the mail server alone takes 0.3 s
         "The response does not wait for the email",
         "the response in well under the mail server's 0.3 s",
         f"it took {timing['response']:.2f} s",

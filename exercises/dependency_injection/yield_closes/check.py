@@ -66,13 +66,14 @@ async def check(ex: Exercise) -> None:
         "the endpoint got a closed connection",
         ex.line_of(r"close\(\)"),
     )
-    still_open = [i + 1 for i, c in enumerate(opened) if not c.closed]
+    paths = ["GET /items/1", "GET /items/404 (HTTPException)", "GET /check/1", "GET /check/500 (ValueError)"]
+    still_open = [paths[i] if i < len(paths) else str(i + 1) for i, c in enumerate(opened) if not c.closed]
     ex.expect(
         not still_open,
         "Every connection is closed, after errors too",
         "all 4 connections closed once their request ended",
-        f"connection(s) {still_open} still open: the request(s) whose endpoint raised never reached the code "
-        "after yield",
+        f"the connection of {', '.join(still_open)} is still open: when an endpoint raises, the code after "
+        "yield is not reached",
         ex.line_of(r"yield"),
     )
     ex.nothing_left_running(run)

@@ -25,9 +25,9 @@ async def check(ex: Exercise) -> None:
         for c in clients[1:]
     ]
     ex.expect(
-        all(c.received and c.received[0][1] < 0.1 for c in clients[1:]),
+        all(c.received and c.received[0][1] < 0.15 for c in clients[1:]),
         "The fast clients get it at once",
-        "ana and bo to get 'news' within 0.1 s, whatever the slow client does",
+        "ana and bo to get 'news' within 0.15 s (their own send takes 0.01 s), whatever the slow client does",
         ", ".join(late),
         ex.line_of(r"for client in clients|await client.send"),
     )
