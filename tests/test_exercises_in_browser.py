@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from playground.runtime.exercises import ExerciseFiles, discover
 from tests.browser import RUN_TIMEOUT_MS, block_for, set_code
 from tests.live_server import LiveServer
+from tests.test_accessibility import in_each_scheme
 
 EXERCISES = discover()
 BY_PAGE = [
@@ -90,3 +91,19 @@ def test_a_check_gives_feedback_hints_solution_loop_and_keeps_progress(
     expect(page.locator(".exercise-list__summary")).to_contain_text("1 of")
     page.get_by_role("button", name="Forget all my progress and code").click()
     expect(page.locator(".exercise-list__summary")).to_contain_text("0 of")
+
+
+def test_an_exercise_in_use_has_no_axe_violations(shared_page: Page, live_playground: LiveServer) -> None:
+    """Feedback, a hint, the solution and the checked loop open, in light and dark."""
+    page = shared_page
+    exercise = next(e for e in EXERCISES if e.id == "async_io/unblock_handler")
+    page.goto(f"{live_playground.base_url}/{exercise.page()}")
+    page.evaluate("() => localStorage.clear()")
+    container = page.locator(f'.exercise[data-exercise="{exercise.id}"]')
+    check_code(page, exercise, exercise.text("starter.py"))
+    container.get_by_role("button", name="Hint (0 of 3)").click()
+    container.get_by_role("button", name="Show solution").click()
+    container.get_by_role("button", name="Show the loop of the check").click()
+    expect(container.locator(".exercise__solution")).to_be_visible()
+    found = in_each_scheme(page)
+    assert found == [], "\n".join(found)
