@@ -70,7 +70,7 @@ def test_mkdocs_build_strict(built_site: Path) -> None:
 @pytest.mark.slow
 def test_zensical_builds_the_same_config(tmp_path: Path) -> None:
     # Zensical writes inside its project folder: build a copy so the work tree stays clean.
-    for name in ("docs", "snippets"):
+    for name in ("docs", "snippets", "exercises"):
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     result = subprocess.run(

@@ -5,6 +5,7 @@
 import { ensureIsolation } from "./isolation.js";
 import { mountExtras } from "./page-extras.js";
 import { mountRunnable } from "./runnable-block.js";
+import { mountExercises } from "../exercises/main.js";
 import { RuntimeClient } from "./runtime-client.js";
 
 ensureIsolation();
@@ -22,9 +23,13 @@ let teardowns = [];
 function mountPage() {
   const start = performance.now();
   for (const teardown of teardowns) teardown();
-  const blocks = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".md-content .highlight")]);
-  teardowns = blocks.map((block) => mountRunnable(block, client));
-  teardowns.unshift(mountExtras(blocks, client)); // predict and console sit on the blocks: torn down first
+  // Exercises first: they put the reader's kept code where the blocks look for it, and their
+  // teardowns (which keep that code) must run while the blocks' editors still exist.
+  teardowns = mountExercises(client, () => {
+    const blocks = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".md-content .highlight")]);
+    const mounted = blocks.map((block) => mountRunnable(block, client));
+    return [mountExtras(blocks, client), ...mounted]; // predict and console sit on the blocks: torn down first
+  });
   // What the runner costs a page's load, for the browser tests (and DevTools' Timings track).
   performance.measure("runner:mount", { start });
 }

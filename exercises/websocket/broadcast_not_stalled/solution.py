@@ -1,0 +1,43 @@
+import asyncio
+import time
+
+
+class Client:
+    """Stands for a websocket: `send` returns once the message is on its way to the client."""
+
+    def __init__(self, name: str, delay: float) -> None:
+        self.name, self.delay = name, delay
+        self.received: list[tuple[str, float]] = []  # (message, seconds after the broadcast began)
+
+    async def send(self, text: str, started: float) -> None:
+        await asyncio.sleep(self.delay)  # a slow reader's buffers are full: the send waits
+        self.received.append((text, time.perf_counter() - started))
+
+
+SEND_TIMEOUT = 0.2  # a client that cannot take a message in this time misses it
+
+
+async def send_or_drop(client: Client, text: str, started: float) -> None:
+    try:
+        async with asyncio.timeout(SEND_TIMEOUT):
+            await client.send(text, started)
+    except TimeoutError:
+        pass  # a real server would also close this client (code 1008 or 1013) and drop it
+
+
+async def broadcast(clients: list[Client], text: str) -> None:
+    started = time.perf_counter()
+    # Each send waits on its own: a slow client delays only itself, and no longer than the timeout.
+    await asyncio.gather(*(send_or_drop(client, text, started) for client in clients))
+
+
+async def main() -> None:
+    clients = [Client("slow", 2.0), Client("ana", 0.01), Client("bo", 0.01)]
+    start = time.perf_counter()
+    await broadcast(clients, "hello")
+    print(f"broadcast returned after {time.perf_counter() - start:.1f}s")
+    for client in clients:
+        print(client.name, [f"{text} after {after:.1f}s" for text, after in client.received])
+
+
+asyncio.run(main())
