@@ -11,7 +11,7 @@ PORT   ?= 8000
 NODE_STAMP := node_modules/.package-lock.json
 SITE_STAMP := site/.built
 
-SITE_SOURCES := mkdocs.yml browser-pins.toml $(shell find docs snippets frontend playground -type f -not -path '*/__pycache__/*' 2>/dev/null)
+SITE_SOURCES := mkdocs.yml browser-pins.toml $(shell find docs snippets exercises frontend playground -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: serve test check site lint lock clean check-python check-node
 .DEFAULT_GOAL := serve

@@ -48,7 +48,10 @@ export function mountExtras(blocks, client) {
     button.title = "Run this code in the asyncio console, then keep typing with its names defined";
     const go = () => consoleFor(block).continueWith(/** @type {any} */ (block).runnerSource(), filename);
     button.addEventListener("click", go);
-    toolbar.insertBefore(button, toolbar.querySelector(".runner__source"));
+    // Beside the block's other occasional actions ("More actions"), before its source link.
+    const source = toolbar.querySelector(".runner__source");
+    if (source) source.before(button);
+    else toolbar.append(button);
     teardowns.push(() => { button.removeEventListener("click", go); button.remove(); });
   }
 

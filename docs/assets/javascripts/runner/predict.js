@@ -108,7 +108,10 @@ export function mountPredict(block) {
   toolbar.before(panel);
 
   const toggle = element("button", { type: "button", class: "runner__button predict__toggle", "aria-pressed": "true", title: "Order the output lines before running this block" }, "Predict first");
-  toolbar.insertBefore(toggle, toolbar.querySelector(".runner__reset"));
+  // First of the block's occasional actions ("More actions"), before Reset.
+  const reset = toolbar.querySelector(".runner__reset");
+  if (reset) reset.before(toggle);
+  else toolbar.append(toggle);
 
   /** @param {string} text */
   const say = (text) => { status.textContent = text; };
