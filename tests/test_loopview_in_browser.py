@@ -229,7 +229,7 @@ def test_the_figure_has_a_compact_legend_linking_the_long_one(page: Page, live_p
         assert words in text, (words, text)
     link = legend.get_by_role("link", name="How to read the loop picture")
     page.goto(link.get_attribute("href") or "", wait_until="networkidle")
-    expect(page.locator(".admonition-title", has_text="How to read the loop picture")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reading the loop picture", level=1)).to_be_visible()
 
 
 def test_lanes_are_named_as_the_reader_called_them(page: Page, live_playground: LiveServer) -> None:

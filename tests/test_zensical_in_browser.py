@@ -25,7 +25,7 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`zensical build --strict` of a copy of the sources (it writes inside its project folder),
     then the same runtime `make site` adds."""
     project = tmp_path_factory.mktemp("zensical")
-    for name in ("docs", "snippets"):
+    for name in ("docs", "snippets", "exercises"):  # the pages include from all three
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     build = subprocess.run(

@@ -3,8 +3,8 @@
 // so it costs no room once learned, with the long explanation one link away.
 
 const SVG = "http://www.w3.org/2000/svg";
-/** The long explanation ("How to read the loop picture") sits in this section of Terminology. */
-const LONG_LEGEND = new URL("../../../terminology/#waiting-together-gather", import.meta.url);
+/** The long explanation has a page of its own: Reading the loop picture. */
+const LONG_LEGEND = new URL("../../../loop-picture/", import.meta.url);
 
 /**
  * Each entry: a swatch (its loop__key class is styled with the picture's own, in loop.css, so it
