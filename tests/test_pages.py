@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from playground.snippets.catalog import discover
+from playground.snippets.catalog import Kind, discover
 from tests.page_blocks import INCLUDE, PYTHON_LANGS, TITLE, Block, code_blocks, pages
 from tests.paths import DOCS, SNIPPETS
 from tests.site_pages import nav_pages, url_path
@@ -226,3 +226,28 @@ def test_the_lesson_check_catches_a_missing_or_shifted_highlight() -> None:
     assert "whole top-level definitions" in lesson_problems(shifted, harness)[0]
     underneath = Block("underneath/p.md", 1, "python", ' title="t/a.py"', ['--8<-- "t/a.py"'])
     assert lesson_problems(underneath, harness) == []
+
+
+# --- The path: pages short enough to walk -----------------------------------------------------
+
+MAX_LINES = 220
+# The "about 10": Terminology holds 11 (its Future step and the cancel-before-first-step
+# case came in this round; each is a core idea of the page it is on).
+MAX_RUNNABLE = 11
+RUNS_IN_THE_PAGE = {s.relative for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Kind.CLIENT)}
+
+
+def runnable_blocks(text: str, page: str) -> int:
+    found = [INCLUDE.match(b.body[0]) if b.body else None for b in code_blocks(text, page) if b.lang in PYTHON_LANGS]
+    return sum(1 for include in found if include and include["path"] in RUNS_IN_THE_PAGE)
+
+
+def test_no_page_is_too_long_to_walk() -> None:
+    problems = []
+    for page in pages():
+        text, name = page.read_text(encoding="utf-8"), page.relative_to(DOCS).as_posix()
+        lines, blocks = len(text.splitlines()), runnable_blocks(text, name)
+        if lines > MAX_LINES or blocks > MAX_RUNNABLE:
+            problems.append(f"{name}: {lines} lines, {blocks} runnable blocks: split it")
+    assert not problems, "\n".join(problems)
+    assert runnable_blocks((DOCS / "terminology.md").read_text(encoding="utf-8"), "terminology.md") > 5, "none found"
