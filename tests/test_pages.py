@@ -251,3 +251,26 @@ def test_no_page_is_too_long_to_walk() -> None:
             problems.append(f"{name}: {lines} lines, {blocks} runnable blocks: split it")
     assert not problems, "\n".join(problems)
     assert runnable_blocks((DOCS / "terminology.md").read_text(encoding="utf-8"), "terminology.md") > 5, "none found"
+
+
+# The pages that teach a topic: each ends with the asyncio console (issue 16), then its Next link.
+TOPIC_PAGES = [
+    "terminology.md",
+    "async-io.md",
+    "threadpool.md",
+    "background-and-workers.md",
+    "dependency-injection.md",
+    "dependency-cleanup-and-state.md",
+    "websockets.md",
+    "websocket-keepalive.md",
+    "websocket-auth.md",
+    "websocket-many-clients.md",
+]
+
+
+@pytest.mark.parametrize("name", TOPIC_PAGES)
+def test_every_topic_page_ends_with_a_console_and_its_next_page(name: str) -> None:
+    *_, console, last = paragraphs((DOCS / name).read_text(encoding="utf-8"))
+    assert console.strip() == "<div data-asyncio-console></div>", console
+    assert last.startswith("**Next:** ["), last
+    assert url_path(name) in nav_pages(), f"{name} is not in the nav"
