@@ -65,15 +65,37 @@ def traced_run(page: Page, block: Locator) -> list[dict[str, Any]]:
 def test_the_page_draws_the_structure_cpython_records(
     page: Page, live_playground: LiveServer, relative: str, tmp_path: Path
 ) -> None:
+    expected = outline(cpython_trace(relative, tmp_path))
     open_page(page, live_playground.base_url, page_of(relative))
     block = block_for(page, relative)
     picture_on(block)
     # The first run after Python loads also times the browser compiling code paths it meets for
     # the first time (a real pause of the loop, tens of ms): compare a warm run.
     traced_run(page, block)
-    events = traced_run(page, block)
-    assert block.locator(".loop").get_attribute("data-loop-state") == "done"
-    assert outline(events) == outline(cpython_trace(relative, tmp_path))
+    for _ in range(3):
+        drawn = outline(traced_run(page, block))
+        assert block.locator(".loop").get_attribute("data-loop-state") == "done"
+        if drawn == expected:
+            break
+        # The machine can only make a step longer (the worker descheduled for 10 ms: CI saw the
+        # last step of taskgroup_fails_together marked so, once): such a run is run again.
+        # Every other difference fails at once.
+        assert only_extra_blocking(drawn, expected), f"page:\n{drawn}\nCPython:\n{expected}"
+    assert drawn == expected, "three runs in a row had a step over 10 ms that CPython's has not"
+
+
+def only_extra_blocking(drawn: str, expected: str) -> bool:
+    """The page's outline is CPython's but for steps that only the page marks BLOCKING."""
+    lines, want = drawn.splitlines(), expected.splitlines()
+    return len(lines) == len(want) and all(line in (w, f"{w} BLOCKING") for line, w in zip(lines, want, strict=True))
+
+
+def test_only_extra_blocking_accepts_nothing_else() -> None:
+    want = "root step 1 -> timer\nroot step 2 -> done"
+    assert only_extra_blocking("root step 1 -> timer BLOCKING\nroot step 2 -> done", want)
+    assert not only_extra_blocking("root step 1 -> timer\nroot step 2 -> done", want + " BLOCKING")
+    assert not only_extra_blocking("root step 1 -> timer", want)
+    assert not only_extra_blocking("root step 1 -> turn\nroot step 2 -> done", want)
 
 
 def test_blocking_call_in_the_page_is_red_with_its_line(page: Page, live_playground: LiveServer) -> None:
