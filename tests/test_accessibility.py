@@ -20,6 +20,8 @@ from tests.site_pages import nav_pages
 
 
 def test_every_page_as_loaded(guard: GuardedContext, live_playground: LiveServer) -> None:
+    """About a minute: axe on each of the 19 nav pages, in light and again in dark (colour
+    rules), each page loaded once."""
     failures = []
     page = guard.new_page()
     for path in nav_pages():

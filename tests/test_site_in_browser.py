@@ -27,6 +27,7 @@ def test_page_loads_isolated_and_offline(guarded: Guarded, live_playground: Live
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_narrow_screen_has_no_sideways_scroll(guarded: Guarded, live_playground: LiveServer, scheme: str) -> None:
+    """About 27 s per scheme: every nav page at 375 px, measured once its network is idle."""
     guard = guarded(
         live_playground.base_url,
         viewport={"width": 375, "height": 740},
