@@ -50,9 +50,20 @@ site: $(SITE_STAMP)
 serve: $(SITE_STAMP)
 	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
 
-# --durations: the 15 slowest tests close every run, so the next slowdown is seen when it lands.
+# Three phases, each its own pytest (every phase runs even when one failed; the target fails if any
+# did). Two workers (pytest-xdist, a file per worker) for the tests without Chromium, then for those
+# with it: not one run of both, because a process that has started Playwright cannot run an anyio
+# test after it (tests/conftest.py says why), and xdist hands each worker whole files in any order.
+# Then, one at a time, the tests that measure CPU time or 10 ms steps (the `alone` mark): they need
+# the other core quiet. All three use the site built above (tests/site_pages.py: fresh_site).
+# --durations: the slowest tests close each phase, so the next slowdown is seen when it lands.
+PARALLEL := -n 2 --dist loadfile
 test: $(SITE_STAMP)
-	$(BIN)/python -m pytest --durations=15
+	@status=0; \
+	$(BIN)/python -m pytest $(PARALLEL) -m "not browser and not alone" --durations=10 || status=1; \
+	$(BIN)/python -m pytest $(PARALLEL) -m "browser and not alone" --durations=10 || status=1; \
+	$(BIN)/python -m pytest -m alone --durations=5 || status=1; \
+	exit $$status
 
 # Before a commit: lint, then the fast tests (no browser, no built site, nothing marked slow:
 # tests/conftest.py marks them from their fixtures). `make test` runs everything.

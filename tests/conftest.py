@@ -23,6 +23,7 @@ from tests.live_server import LiveServer, run_playground
 from tests.paths import BIN, PYTHON, ROOT
 from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
+from tests.site_pages import fresh_site
 
 __all__ = ["free_port"]  # still importable from here, for tests written before tests/ports.py
 
@@ -40,7 +41,10 @@ def build_site(destination: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site as `make site` builds it, pages and runtime, in a folder of this test run."""
+    """The site as `make site` builds it, pages and runtime: `make site`'s own when it is fresh
+    (no test writes into it), else built into a folder of this test run."""
+    if (fresh := fresh_site()) is not None:
+        return fresh
     destination = tmp_path_factory.mktemp("site")
     result = build_site(destination)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"

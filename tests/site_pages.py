@@ -4,6 +4,7 @@ snippet. For the build checks, the browser tests and the Lighthouse benchmark al
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -47,3 +48,28 @@ def page_of(relative: str) -> str:
         if f'--8<-- "{relative}"' in page.read_text(encoding="utf-8"):
             return url_path(page.relative_to(DOCS).as_posix())
     raise AssertionError(f"no page includes {relative}")
+
+
+# What `make site` builds from (the Makefile's SITE_SOURCES, and the locks its prerequisites install):
+# site/ is fresh when its stamp is newer than every one of them.
+SITE_INPUTS = ("mkdocs.yml", "browser-pins.toml", "requirements.txt", "pyproject.toml", "package-lock.json")
+SITE_INPUT_DIRS = ("docs", "snippets", "exercises", "frontend", "playground")
+
+
+def fresh_site(root: Path = ROOT) -> Path | None:
+    """``site/`` when `make site` built it from the sources as they are now, else None.
+
+    `make test` builds the site first (the Makefile's stamp rule, with the same `--strict` build and
+    runtime step as conftest's ``built_site``), so a second build per run would only cost a minute.
+    A site older than any of its inputs, or one never finished (no stamp), is not used."""
+    stamp = root / "site" / ".built"
+    if not stamp.is_file():
+        return None
+    built = stamp.stat().st_mtime
+    inputs = [root / name for name in SITE_INPUTS] + [
+        path
+        for folder in SITE_INPUT_DIRS
+        for path in (root / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    return None if any(path.stat().st_mtime > built for path in inputs) else root / "site"

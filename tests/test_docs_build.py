@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 
 from playground.snippets.catalog import discover
 from tests.paths import BIN, ROOT, SNIPPETS
-from tests.site_pages import built_file, nav_pages
+from tests.site_pages import SITE_INPUT_DIRS, SITE_INPUTS, built_file, fresh_site, nav_pages
 
 
 class ResourceCollector(HTMLParser):
@@ -65,6 +66,27 @@ def check_built_site(site: Path) -> None:
 def test_mkdocs_build_strict(built_site: Path) -> None:
     check_built_site(built_site)
     assert "fonts.googleapis" not in (built_site / "index.html").read_text()
+
+
+def test_a_site_older_than_any_input_is_built_again(tmp_path: Path) -> None:
+    """The test run reuses `make site`'s site/ only when nothing it is built from changed since."""
+    for name in SITE_INPUTS:
+        (tmp_path / name).write_text("x")
+    for folder in SITE_INPUT_DIRS:
+        (tmp_path / folder / "sub").mkdir(parents=True)
+    page = tmp_path / "docs" / "sub" / "page.md"
+    page.write_text("x")
+    assert fresh_site(tmp_path) is None  # never built
+    (tmp_path / "site").mkdir()
+    stamp = tmp_path / "site" / ".built"
+    stamp.touch()
+    os.utime(stamp, (2_000_000_000, 2_000_000_000))
+    assert fresh_site(tmp_path) == tmp_path / "site"
+    os.utime(page, (2_000_000_001, 2_000_000_001))  # a page edited after the build
+    assert fresh_site(tmp_path) is None
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    os.utime(tmp_path / "requirements.txt", (2_000_000_001, 2_000_000_001))  # a new lock
+    assert fresh_site(tmp_path) is None
 
 
 @pytest.mark.slow

@@ -22,6 +22,10 @@ from playground.loopview.structure import cursor_steps, outline, steps, tree_out
 from tests.loop_traces import PICTURED, cpython_trace, loopview
 from tests.paths import PYTHON, ROOT, SNIPPETS
 
+# Steps are marked BLOCKING over 10 ms of wall time: a test on the other core can lengthen one, so
+# this module runs in `make test`'s quiet phase.
+pytestmark = pytest.mark.alone
+
 TERMINAL_PICTURED = ["async_io/run_in_threadpool_terminal.py"]
 # Printing no durations: tracing must leave their output byte for byte the same.
 EXACT = {

@@ -20,6 +20,11 @@ HELPERS = {
 }
 
 
+def test_the_cpu_lessons_are_snippets() -> None:
+    """A renamed CPU demo would leave the quiet phase and flake beside another test."""
+    assert {snippet.relative for snippet in RUNNABLE} >= CPU_LESSONS
+
+
 def test_the_catalog_lists_every_file_under_snippets() -> None:
     """Every file under snippets/ is a snippet the tests run, of each kind: one the catalog
     dropped (a `_` prefix, another suffix) would be shown on no page and checked by no test."""
@@ -33,7 +38,16 @@ def test_the_catalog_lists_every_file_under_snippets() -> None:
     assert {snippet.kind for snippet in ALL} == set(Kind), "a kind with no snippet leaves its tests empty"
 
 
-@pytest.mark.parametrize("snippet", RUNNABLE, ids=lambda s: s.relative)
+# Their lessons count cores kept busy or compare CPU-bound runs: a test on the other core would
+# change what they print, so they run in `make test`'s quiet phase (the `alone` mark).
+CPU_LESSONS = {"async_io/cpu_bound_processes_terminal.py", "async_io/threads_parallel_in_c_terminal.py"}
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [pytest.param(s, marks=pytest.mark.alone) if s.relative in CPU_LESSONS else s for s in RUNNABLE],
+    ids=lambda s: s.relative,
+)
 @pytest.mark.slow
 def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
     check_run(snippet)

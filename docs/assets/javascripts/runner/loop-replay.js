@@ -120,6 +120,24 @@ export class Replay {
       [this.speedButton, () => this.nextSpeed()],
     ];
     for (const [target, handler] of this.listeners) target.addEventListener("click", handler);
+    // Keyboard first: from any of its buttons, the arrows step and Home / End jump, as in a
+    // media player's seek bar; said by aria-keyshortcuts and by the hint under the buttons.
+    this.onKey = (/** @type {KeyboardEvent} */ event) => this.key(event);
+    bar.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight Home End");
+    bar.addEventListener("keydown", this.onKey);
+    this.bar = bar;
+  }
+
+  /** @param {KeyboardEvent} event */
+  key(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || !this.steps.length) return;
+    const to = { ArrowLeft: this.index - 1, ArrowRight: this.index + 1, Home: 0, End: this.steps.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    this.pause();
+    this.move(to);
+    // A button the move disabled (Back at the first step) would drop focus to the page.
+    if (event.target instanceof HTMLButtonElement && event.target.disabled) this.play.focus();
   }
 
   /** @param {string} text @param {string} label */
@@ -138,7 +156,8 @@ export class Replay {
     this.steps = cursorSteps(this.model.events);
     this.element.hidden = this.steps.length === 0;
     this.index = -1;
-    this.status.textContent = `${this.steps.length} steps recorded: Play or Step to walk through them.`;
+    this.status.textContent = `${this.steps.length} steps recorded: Play or Step to walk through them ` +
+      "(on these buttons, ← and → step, Home and End jump to the first and last).";
     this.tree.replaceChildren();
     this.printed.textContent = "";
     this.onMove(null);
@@ -210,5 +229,6 @@ export class Replay {
   destroy() {
     this.pause();
     for (const [target, handler] of this.listeners) target.removeEventListener("click", handler);
+    this.bar.removeEventListener("keydown", this.onKey);
   }
 }
