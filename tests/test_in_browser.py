@@ -251,6 +251,30 @@ def test_stop_before_the_runs_first_step_says_stopped() -> None:
     assert later == ["ok", ""], "the early Stop leaked into a later run"
 
 
+def test_running_is_announced_as_the_program_starts_and_never_for_a_run_stopped_before() -> None:
+    """The page shows "running" when the worker says so: it used to say it before the run's task
+    stepped, so a Stop then (1 in ~20 console tests on a busy machine) found the run PENDING and
+    reported "none of it ran" for a program the page had shown running."""
+    said: list[str] = []
+    in_browser.on_program_start(lambda: said.append("running"))
+    try:
+
+        async def stop_at_once() -> list[str]:
+            task = in_browser.start("print('ran')\n", "x.py")
+            in_browser.cancel_current()
+            return await task
+
+        assert asyncio.run(stop_at_once())[0] == "stopped" and said == []
+
+        async def program(_source: str, _filename: str) -> None:
+            said.append("first line")
+
+        assert asyncio.run(in_browser.run_reporting("", "x.py", program=program)) == ["ok", ""]
+        assert said == ["running", "first line"]
+    finally:
+        in_browser.on_program_start(lambda: None)
+
+
 def test_stops_sigint_raises_only_while_the_program_runs(capsys: pytest.CaptureFixture[str]) -> None:
     """Stop's interrupt buffer trips SIGINT at Python's next check. Set as a run ends on its own,
     it used to raise KeyboardInterrupt in the event loop's callback that hands the outcome to the

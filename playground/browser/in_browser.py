@@ -166,6 +166,18 @@ def end_run() -> None:
     _state.phase = Phase.IDLE
 
 
+_announce_start: list[Callable[[], object]] = []
+
+
+def on_program_start(announce: Callable[[], object]) -> None:
+    """The worker's way to show "running": called as a run enters PROGRAM, so the page's
+    "running" means the reader's first line is next and a Stop from then on raises
+    KeyboardInterrupt or cancels the program. Announced any earlier (as the worker did, before
+    the task's first step), a Stop could still find the run PENDING and say "none of it ran"
+    while the page had shown it running."""
+    _announce_start[:] = [announce]
+
+
 Program = Callable[[str, str], Awaitable[None]]  # runs code: `run`, or the console's session
 ExplainError = Callable[[BaseException, str], str]  # says what failed: `format_error`, or the console's
 
@@ -184,6 +196,8 @@ async def run_reporting(
             _state.phase = Phase.PROGRAM
             if _state.stop_before_start:
                 return ["stopped", STOPPED_BEFORE_START]
+            for announce in _announce_start:
+                announce()
             await (program or run)(source, filename)
         finally:
             _state.phase = Phase.IDLE

@@ -16,6 +16,7 @@ from playground.server.address_limits import make_address_limits
 from playground.server.http_guard import HttpGuard
 from playground.server.isolation import CrossOriginIsolation
 from playground.server.lab_lock import make_lab_turns
+from playground.server.lab_process import LabTargetProcess
 from playground.server.limits import quiet_refusal_logs, watch_file_limit
 from playground.server.metrics import CountResponses, metrics_endpoint_for
 from playground.server.origins import LOCAL_ORIGIN, allowed_origins
@@ -28,7 +29,7 @@ from playground.server.ws_guard import GuardedConnection, WebSocketGuard
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from settings; a factory so tests can make one per configuration."""
     settings = settings or Settings.from_env()
-    target = lab.LabTarget(settings)
+    target = LabTargetProcess(settings)
     address_limits = make_address_limits(settings)  # in Redis with --redis-url: shared by every process
     lab_turns = make_lab_turns(settings)
     rooms = chat.make_store(settings)  # in Redis with --redis-url: one room across every process

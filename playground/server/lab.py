@@ -26,12 +26,12 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from playground.server.address_limits import client_address
-from playground.server.lab_lock import LabLockLost, LabLockUnavailable, ProcessTurns
-from playground.server.lab_process import LabTarget
+from playground.server.lab_lock import LabLockLost, LabLockUnavailable, NoLabLock
+from playground.server.lab_process import LabTargetProcess
 from playground.server.lab_queue import LabQueue, LabQueueRefusal
 from playground.server.settings import Settings
 
-__all__ = ["LabTarget", "make_router", "fire"]
+__all__ = ["make_router", "fire"]
 
 Kind = Literal["async", "blocking", "threadpool", "cpu"]
 
@@ -167,10 +167,10 @@ def worst_case_seconds(run: Any, deadline: float) -> float:
     return min(deadline, worst)
 
 
-def make_router(settings: Settings, target: LabTarget, turns: ProcessTurns | None = None) -> APIRouter:
+def make_router(settings: Settings, target: LabTargetProcess, turns: NoLabLock | None = None) -> APIRouter:
     router = APIRouter(prefix="/lab", tags=["lab"], route_class=LabRoute)
     queue = LabQueue(settings.lab_max_line_seconds, settings.lab_budget_seconds)
-    across = turns or ProcessTurns()  # the lock other processes' runs take too (Redis), or none
+    across = turns or NoLabLock()  # the lock other processes' runs take too (Redis), or none
     LabRun = run_model(settings)
 
     @router.get("/status")

@@ -17,7 +17,7 @@ arrival order; within a process the line stays first come, first served.
 When Redis is unreachable the run is refused with 503 and Retry-After (`LabLockUnavailable`),
 logged at most once a minute: the lab is a demonstration, and a run that might overlap another
 server's run would show distorted timings without saying so. Without `--redis-url` there is no
-lock (`ProcessTurns`): the process's own line is the whole lab.
+lock (`NoLabLock`): the process's own line is the whole lab.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class LabLockLost(Exception):
     """Another run took the lock while this one ran (Redis restarted empty): this run was cancelled."""
 
 
-class ProcessTurns:
+class NoLabLock:
     """No lock beyond this process's own line: one process, no Redis."""
 
     @contextlib.asynccontextmanager
@@ -77,7 +77,7 @@ class ProcessTurns:
         return None
 
 
-class RedisLabLock(ProcessTurns):
+class RedisLabLock(NoLabLock):
     def __init__(self, url: str, *, key: str = "playground:lab:turn", ttl: float = 10.0, timeout: float = 2.0) -> None:
         self.key, self.ttl_ms = key, max(1, round(ttl * 1000))
         self.client = make_client(url, timeout)
@@ -148,6 +148,6 @@ class RedisLabLock(ProcessTurns):
         await self.client.aclose()
 
 
-def make_lab_turns(settings: Settings) -> ProcessTurns:
+def make_lab_turns(settings: Settings) -> NoLabLock:
     """The lock every process shares when there is Redis, else none beyond the process's line."""
-    return RedisLabLock(settings.redis_url) if settings.redis_url else ProcessTurns()
+    return RedisLabLock(settings.redis_url) if settings.redis_url else NoLabLock()

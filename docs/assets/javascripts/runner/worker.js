@@ -222,6 +222,11 @@ async function start() {
       if (interrupt) Atomics.store(interrupt, SLOT.SEEN, SEEN[phase] ?? SEEN.nothing);
     },
   );
+  // The page shows "running" once the reader's program starts, not when its task is scheduled:
+  // a Stop before that ends the run as "none of it ran", one after it as KeyboardInterrupt.
+  runner.on_program_start(() => {
+    if (currentRun !== null) post({ type: "running", id: currentRun });
+  });
   const jspi = typeof (/** @type {any} */ (WebAssembly).Suspending) === "function";
   post({ type: "ready", jspi, isolated: interrupt !== null, pyodide: pyodide.version, snapshot: restoredFromSnapshot });
 }
@@ -280,7 +285,7 @@ async function run(id, source, filename, trace = false, asConsole = false) {
       status = "stopped";
       return;
     }
-    post({ type: "running", id });
+    // "running" is posted by Python as the program starts (runner.on_program_start, below).
     if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
     if (asConsole) consoleModule ??= pyodide.pyimport("playground.browser.console");
     currentTask = (asConsole ? consoleModule : runner).start(source, filename);
