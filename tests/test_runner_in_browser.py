@@ -29,7 +29,10 @@ from tests.live_server import LiveServer
 from tests.paths import DOCS, ROOT, SNIPPETS
 from tests.site_pages import page_of
 
-BROWSER_SNIPPETS = [s for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Kind.CLIENT)]
+# In page order: the shared tab goes to each page once (12 loads of Python and its wheels, not 25).
+BROWSER_SNIPPETS = sorted(
+    (s for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Kind.CLIENT)), key=lambda s: page_of(s.relative)
+)
 
 
 @pytest.mark.parametrize("snippet", BROWSER_SNIPPETS, ids=lambda s: s.relative)
