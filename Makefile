@@ -72,10 +72,11 @@ test: $(SITE_STAMP)
 	$(BIN)/python -m pytest -m alone --output=test-results/alone --durations=5 || status=1; \
 	exit $$status
 
-# Before a commit: lint, then the fast tests (no browser, no built site, nothing marked slow:
-# tests/conftest.py marks them from their fixtures). `make test` runs everything.
+# Before a commit: lint, then the fast tests on two workers (no browser, no built site, nothing
+# marked slow, nothing that needs the machine quiet: tests/conftest.py marks the first three from
+# their fixtures). `make test` runs everything.
 check: lint
-	$(BIN)/python -m pytest -q -m "not browser and not site and not slow" --durations=5
+	$(BIN)/python -m pytest -n 2 -q -m "not browser and not site and not slow and not alone" --durations=5
 
 # ruff (lint and format), mypy on playground/, and the site's JavaScript checked from its JSDoc.
 # Every checker runs, so one run lists every problem; the target fails if any of them failed.

@@ -1,5 +1,6 @@
 """The event-loop traces the terminal command records under CPython, for the tests that compare
-them (tests/test_loopview.py) and the page's picture with them (tests/test_loopview_in_browser.py)."""
+them (tests/test_loopview.py) and the page's picture with them (tests/test_loop_structure_in_browser.py,
+tests/test_loopview_in_browser.py), and the two steps every picture test takes in the page."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Locator, Page
+
+from tests.browser import run_block
 from tests.paths import PYTHON, ROOT, SNIPPETS
 
-# The snippets whose pictures the pages talk about (tests/test_loopview_in_browser.py runs the
+# The snippets whose pictures the pages talk about (tests/test_loop_structure_in_browser.py runs the
 # browser ones in Chromium and compares the structure with CPython's).
 PICTURED = [
     "terminology/gather_runs_concurrently.py",
@@ -39,4 +43,24 @@ def cpython_trace(relative: str, tmp_path: Path, python: str = PYTHON) -> list[d
     result = loopview(SNIPPETS / relative, output, python)
     assert result.returncode == 0, result.stderr
     events: list[dict[str, Any]] = json.loads(output.read_text())["traceEvents"]
+    return events
+
+
+# ---- the page's picture: shown, and the events of a run ------------------------------------
+
+EVENTS = "el => el.querySelector('.loop').loopEvents()"
+
+
+def picture_on(block: Locator) -> None:
+    toggle = block.get_by_role("button", name="Show the loop")
+    if toggle.get_attribute("aria-pressed") != "true":
+        toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert block.locator(".loop").is_visible()
+
+
+def traced_run(page: Page, block: Locator) -> list[dict[str, Any]]:
+    state = run_block(page, block)
+    assert state == "ok", block.locator(".runner__output").inner_text()
+    events: list[dict[str, Any]] = page.evaluate(EVENTS, block.element_handle())
     return events

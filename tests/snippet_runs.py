@@ -5,6 +5,7 @@ copy (to show the check fails)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 from playground.browser.record_run import run_traced
@@ -13,6 +14,14 @@ from playground.snippets.catalog import Snippet
 from tests.paths import PYTHON, ROOT, SNIPPETS
 
 SNIPPET_TIMEOUT_S = 60
+DURATION = re.compile(r"\d(\.\d+)?\s?m?s\b")  # "0.3s", "~182ms", "1.5 s"
+
+
+def prints_durations(snippet: Snippet) -> bool:
+    """Whether the snippet's `#>` lines hold a duration: its lesson is timed, and a test that runs
+    it beside another test on a 2-core machine can see a run slowed by the other (in the page,
+    3 requests that each await 0.1 s took 0.5 s instead of 0.3 s): `make test` runs those alone."""
+    return any(DURATION.search(line) for line in recorded_lines(snippet.source()))
 
 
 def snippet_env(playground_url: str | None = None) -> dict[str, str]:

@@ -1,7 +1,8 @@
-"""The event-loop picture in Debian's Chromium: for every snippet the pages picture, the trace the
-page draws has the same structure as `python -m playground.loopview` records under CPython
-(which task steps after which, what each wait is on, which steps block); Stop mid-run leaves a
-consistent picture; the picture is reachable by keyboard and has a table of the same events."""
+"""The event-loop picture in Debian's Chromium, as a reader uses it: a blocking call is red with its
+line, Stop mid-run leaves a consistent picture, the picture is reachable by keyboard and has a
+table of the same events, a newcomer's first sight (legend, lane names, phone, dark mode), the
+replay by keyboard, the offline HTML picture, axe. That the page draws the structure CPython
+records is tests/test_loop_structure_in_browser.py (run alone: it compares 10 ms steps)."""
 
 from __future__ import annotations
 
@@ -9,33 +10,26 @@ import json
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route, expect
 
-from playground.loopview.structure import awaited_by, cursor_steps, outline, tree_outline
+from playground.loopview.structure import awaited_by, cursor_steps, tree_outline
 from tests.accessibility import violations
 from tests.browser import (
     RUN_TIMEOUT_MS,
     GuardedContext,
     block_for,
     open_page,
-    run_block,
     set_code,
     stdout_of,
     wait_settled,
 )
 from tests.live_server import LiveServer
-from tests.loop_traces import PICTURED, cpython_trace
+from tests.loop_traces import EVENTS, cpython_trace, picture_on, traced_run
 from tests.paths import PYTHON, ROOT, SNIPPETS
 from tests.site_pages import page_of
-
-# The page marks steps BLOCKING over 10 ms of wall time and CPython's trace is compared with it: a
-# test on the other core can lengthen a step, so this module runs in `make test`'s quiet phase.
-pytestmark = pytest.mark.alone
-
-EVENTS = "el => el.querySelector('.loop').loopEvents()"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -48,87 +42,6 @@ def no_console_errors(shared_guard: GuardedContext) -> Iterator[None]:
 def page(shared_page: Page) -> Page:
     """The module's one tab (conftest's ``shared_page``): the runtime stays warm across tests."""
     return shared_page
-
-
-def picture_on(block: Locator) -> None:
-    toggle = block.get_by_role("button", name="Show the loop")
-    if toggle.get_attribute("aria-pressed") != "true":
-        toggle.click()
-    assert toggle.get_attribute("aria-pressed") == "true"
-    assert block.locator(".loop").is_visible()
-
-
-def traced_run(page: Page, block: Locator) -> list[dict[str, Any]]:
-    state = run_block(page, block)
-    assert state == "ok", block.locator(".runner__output").inner_text()
-    events: list[dict[str, Any]] = page.evaluate(EVENTS, block.element_handle())
-    return events
-
-
-@pytest.mark.parametrize("relative", PICTURED)
-def test_the_page_draws_the_structure_cpython_records(
-    page: Page, live_playground: LiveServer, relative: str, tmp_path: Path
-) -> None:
-    cpython = cpython_trace(relative, tmp_path)
-    expected = outline(cpython)
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
-    # The first run after Python loads also times the browser compiling code paths it meets for
-    # the first time (a real pause of the loop, tens of ms): compare a warm run.
-    traced_run(page, block)
-    for _ in range(3):
-        events = traced_run(page, block)
-        drawn = outline(events)
-        assert block.locator(".loop").get_attribute("data-loop-state") == "done"
-        if drawn == expected:
-            break
-        # The machine can only make a step longer (the worker descheduled for 10 ms: CI saw the
-        # last step of taskgroup_fails_together marked so, once): such a run is run again.
-        # Every other difference fails at once.
-        assert only_extra_blocking(drawn, expected), f"page:\n{drawn}\nCPython:\n{expected}"
-    assert drawn == expected, "three runs in a row had a step over 10 ms that CPython's has not"
-    replay_agrees_with_cpython(page, block, events, cpython)
-
-
-def replay_agrees_with_cpython(
-    page: Page, block: Locator, events: list[dict[str, Any]], cpython: list[dict[str, Any]]
-) -> None:
-    """What the replay shows at every step, on every pictured snippet: the awaited-by tree the page
-    builds (loop-replay.js) is the one structure.py builds from the same events, and its shape is
-    CPython's at the same step; a blocking call carries CPython's call path to its line."""
-    steps = cursor_steps(events)
-    assert len(steps) == len(cursor_steps(cpython))
-    for index in range(len(steps)):
-        tree = page.evaluate("([el, i]) => el.querySelector('.loop').loopTree(i)", [block.element_handle(), index])
-        assert [(n["tid"], n["depth"], n["state"]) for n in tree] == [
-            (n.tid, n.depth, n.state) for n in awaited_by(events, index)
-        ], index
-        assert tree_outline(events, index) == tree_outline(cpython, index), index
-    calls = [
-        (e["args"]["blocking_call"], e["args"]["stack"])
-        for e in steps
-        if e["cat"] == "blocking" and e["args"].get("blocking_call")
-    ]
-    assert calls == [
-        (e["args"]["blocking_call"], e["args"]["stack"])
-        for e in cursor_steps(cpython)
-        if e["cat"] == "blocking" and e["args"].get("blocking_call")
-    ]
-
-
-def only_extra_blocking(drawn: str, expected: str) -> bool:
-    """The page's outline is CPython's but for steps that only the page marks BLOCKING."""
-    lines, want = drawn.splitlines(), expected.splitlines()
-    return len(lines) == len(want) and all(line in (w, f"{w} BLOCKING") for line, w in zip(lines, want, strict=True))
-
-
-def test_only_extra_blocking_accepts_nothing_else() -> None:
-    want = "root step 1 -> timer\nroot step 2 -> done"
-    assert only_extra_blocking("root step 1 -> timer BLOCKING\nroot step 2 -> done", want)
-    assert not only_extra_blocking("root step 1 -> timer\nroot step 2 -> done", want + " BLOCKING")
-    assert not only_extra_blocking("root step 1 -> timer", want)
-    assert not only_extra_blocking("root step 1 -> turn\nroot step 2 -> done", want)
 
 
 def test_blocking_call_in_the_page_is_red_with_its_line(page: Page, live_playground: LiveServer) -> None:

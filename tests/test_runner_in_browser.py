@@ -28,14 +28,17 @@ from tests.browser import (
 from tests.live_server import LiveServer
 from tests.paths import DOCS, ROOT, SNIPPETS
 from tests.site_pages import page_of
+from tests.snippet_runs import prints_durations
 
 # In page order: the shared tab goes to each page once (12 loads of Python and its wheels, not 25).
 BROWSER_SNIPPETS = sorted(
     (s for s in discover(SNIPPETS) if s.kind in (Kind.BROWSER, Kind.CLIENT)), key=lambda s: page_of(s.relative)
 )
+# A timed lesson runs in `make test`'s quiet phase (tests/snippet_runs.py: prints_durations).
+IN_PAGE_RUNS = [pytest.param(s, marks=pytest.mark.alone) if prints_durations(s) else s for s in BROWSER_SNIPPETS]
 
 
-@pytest.mark.parametrize("snippet", BROWSER_SNIPPETS, ids=lambda s: s.relative)
+@pytest.mark.parametrize("snippet", IN_PAGE_RUNS, ids=lambda s: s.relative)
 def test_block_prints_what_the_snippet_records(
     shared_page: Page, live_playground: LiveServer, snippet: Snippet
 ) -> None:
@@ -101,6 +104,7 @@ FRAMES = """n => new Promise((done) => {
 
 
 @pytest.mark.parametrize("name", STOPPABLE.keys())
+@pytest.mark.alone  # a 100 ms bound on the page's long tasks: a test on the other core stretches them
 def test_stop_interrupts_in_place_and_the_page_stays_responsive(
     shared_page: Page, live_playground: LiveServer, name: str
 ) -> None:
@@ -674,6 +678,7 @@ def test_each_block_links_to_its_snippet_file(shared_page: Page, live_playground
     assert served.ok and served.text() == (SNIPPETS / "terminology/coroutine_object.py").read_text()
 
 
+@pytest.mark.alone  # a 50 ms bound on the runner's share of the load: a busy other core stretches it
 def test_the_runner_adds_no_long_task_to_a_page_load(guarded: Guarded, live_playground: LiveServer) -> None:
     """The page's own load has long tasks (Material, layout: they stay with the runner switched
     off); the runner's share, measured by its own performance marks, must stay under 50 ms, and

@@ -9,7 +9,7 @@ from playground.browser.recorded_output import recorded_lines
 from playground.snippets.catalog import Kind, Snippet, discover
 from tests.live_server import LiveServer
 from tests.paths import SNIPPETS
-from tests.snippet_runs import check_run, run_snippet
+from tests.snippet_runs import check_run, prints_durations, run_snippet
 
 ALL = discover(SNIPPETS)
 RUNNABLE = [snippet for snippet in ALL if snippet.kind in (Kind.BROWSER, Kind.TERMINAL)]
@@ -18,6 +18,10 @@ HELPERS = {
     "playground_client.py": "the client snippets' public helper (tests/test_run_it_yourself.py)",
     "run/install.txt": "the pinned install line of every Run-it-yourself block",
 }
+
+
+def quiet_only(snippet: Snippet) -> bool:
+    return snippet.relative in CPU_LESSONS or prints_durations(snippet)
 
 
 def test_the_cpu_lessons_are_snippets() -> None:
@@ -39,13 +43,17 @@ def test_the_catalog_lists_every_file_under_snippets() -> None:
 
 
 # Their lessons count cores kept busy or compare CPU-bound runs: a test on the other core would
-# change what they print, so they run in `make test`'s quiet phase (the `alone` mark).
+# change what they print, so they run in `make test`'s quiet phase (the `alone` mark), as does
+# every snippet whose `#>` lines hold a duration (tests/snippet_runs.py: prints_durations).
 CPU_LESSONS = {"async_io/cpu_bound_processes_terminal.py", "async_io/threads_parallel_in_c_terminal.py"}
 
 
 @pytest.mark.parametrize(
     "snippet",
-    [pytest.param(s, marks=pytest.mark.alone) if s.relative in CPU_LESSONS else s for s in RUNNABLE],
+    [
+        pytest.param(s, marks=pytest.mark.alone) if s.relative in CPU_LESSONS or prints_durations(s) else s
+        for s in RUNNABLE
+    ],
     ids=lambda s: s.relative,
 )
 @pytest.mark.slow
