@@ -811,3 +811,34 @@ def test_the_editor_keeps_the_pages_lesson_lines_highlighted(shared_page: Page, 
     expect(lesson).to_have_count(len(expected))
     assert lesson.first.inner_text() == expected[0].rstrip("\n")
     block.get_by_role("button", name="Reset").click()
+
+
+def test_on_a_phone_the_occasional_actions_fold_behind_more(guarded: Guarded, live_playground: LiveServer) -> None:
+    """At 375 px the toolbar took four rows (Run, Stop and Show the loop; then the occasional
+    actions in two rows; then the source link): they fold behind a "More" disclosure there, which
+    opens by keyboard onto the first of them. A desktop toolbar has no "More" and shows them."""
+    phone = guarded(live_playground.base_url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    open_page(page, live_playground.base_url, "/terminology/")
+    block = block_for(page, "terminology/coroutine_object.py")
+    toolbar = block.get_by_role("toolbar")
+    more = toolbar.get_by_role("button", name="More", exact=True)
+    reset = toolbar.get_by_role("button", name="Reset", exact=True)
+    expect(more).to_have_attribute("aria-expanded", "false")
+    expect(reset).to_be_hidden()
+    tops = {
+        round(toolbar.get_by_role("button", name=name, exact=True).bounding_box()["y"])  # type: ignore[index]
+        for name in ("Run", "Stop", "Show the loop", "More")
+    }
+    assert len(tops) == 1, f"the first row wraps at 375 px: {tops}"
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_have_attribute("aria-expanded", "true")
+    expect(reset).to_be_visible()
+    group = toolbar.get_by_role("group", name="More actions")
+    expect(group.locator("button:not(:disabled), a").first).to_be_focused()  # into the group
+    desktop = guarded(live_playground.base_url).new_page()
+    open_page(desktop, live_playground.base_url, "/terminology/")
+    wide = block_for(desktop, "terminology/coroutine_object.py").get_by_role("toolbar")
+    expect(wide.get_by_role("button", name="More", exact=True)).to_be_hidden()
+    expect(wide.get_by_role("button", name="Reset", exact=True)).to_be_visible()

@@ -3,12 +3,13 @@ fits a 375-px screen, and follows the reader's colour scheme."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import BrowserContext, expect
 
-from tests.browser import Guarded
+from tests.browser import Guarded, guard_context
 from tests.live_server import LiveServer
 from tests.site_pages import nav_pages
 
@@ -75,3 +76,24 @@ def test_home_page_names_the_playground_it_came_from(guarded: Guarded, live_play
     link = page.locator("#running-the-playground ~ p a[data-playground-href]").first
     expect(link).to_have_text(live_playground.base_url + "/")
     expect(link).to_have_attribute("href", live_playground.base_url + "/")
+
+
+def test_the_guard_records_a_request_elsewhere_from_the_page_and_from_a_worker(
+    new_context: Callable[..., BrowserContext], live_playground: LiveServer
+) -> None:
+    """The guard every browser test relies on: a fetch to another host, from the page and from a
+    worker (where Pyodide runs), fails in the browser and is on the guard's list."""
+    guard = guard_context(new_context(), live_playground.base_url)
+    page = guard.new_page()
+    page.goto(live_playground.base_url + "/")
+    from_page = page.evaluate("fetch('http://elsewhere.example/from-page').then(() => 'reached', () => 'failed')")
+    from_worker = page.evaluate(
+        """() => new Promise((resolve) => {
+          const code = "fetch('http://elsewhere.example/from-worker')" +
+            ".then(() => postMessage('reached'), () => postMessage('failed'))";
+          const worker = new Worker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })));
+          worker.onmessage = (event) => resolve(event.data);
+        })"""
+    )
+    assert (from_page, from_worker) == ("failed", "failed")
+    assert guard.refused == ["http://elsewhere.example/from-page", "http://elsewhere.example/from-worker"]

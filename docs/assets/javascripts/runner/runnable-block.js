@@ -125,9 +125,13 @@ export function mountRunnable(block, client) {
   const copyOutputButton = element("button", { type: "button", class: "runner__button runner__copy-output", disabled: "" }, "Copy output");
   const sourceLink = element("a", { class: "runner__source", href: new URL(filename, SOURCES_URL).href, title: `The file snippets/${filename}` }, "Source file");
   // Run and Stop lead; what the reader needs now and then sits apart, quieter (runner.css).
-  const more = element("div", { class: "runner__more", role: "group", "aria-label": "More actions" });
+  const moreId = `runner-more-${filename.replace(/\W/g, "-")}`;
+  const more = element("div", { class: "runner__more", role: "group", "aria-label": "More actions", id: moreId });
   more.append(resetButton, copyButton, shareButton, clearButton, copyOutputButton, sourceLink);
-  toolbar.append(runButton, stopButton, more, status, bar);
+  // On a phone the group takes two rows of its own (four in all): there it folds behind "More",
+  // a disclosure button (runner.css shows the button, and hides the group, below 30em only).
+  const moreToggle = element("button", { type: "button", class: "runner__button runner__more-toggle", "aria-expanded": "false", "aria-controls": moreId }, "More");
+  toolbar.append(runButton, stopButton, moreToggle, more, status, bar);
   const hintText = element("span", { class: "runner__hint", id: `runner-hint-${filename.replace(/\W/g, "-")}` },
     "Tab moves on until you type here; once you edit, Tab indents and Escape, then Tab, leaves. Ctrl+Enter runs.");
   const hint = element("p", { class: "runner__hint-line" }); // runner.css: why the line stays
@@ -136,7 +140,7 @@ export function mountRunnable(block, client) {
   built.after(editorHost);
   editorHost.after(hint, toolbar, log.element);
   const picture = new LoopPicture(name); // "Show the loop": its button and its figure
-  toolbar.insertBefore(picture.toggle, more);
+  toolbar.insertBefore(picture.toggle, moreToggle);
   log.element.after(picture.element);
   // The loop replay's current line, marked in the editor (the picture says which: loop-picture.js).
   picture.element.addEventListener("loop-line", (event) => editor?.markLine?.(/** @type {CustomEvent} */ (event).detail));
@@ -341,6 +345,12 @@ export function mountRunnable(block, client) {
     }
   }
 
+  function toggleMore() {
+    const open = toolbar.classList.toggle("runner__toolbar--more-open");
+    moreToggle.setAttribute("aria-expanded", String(open));
+    if (open) /** @type {HTMLElement | null} */ (more.querySelector("button:not(:disabled), a"))?.focus();
+  }
+
   function clear() {
     log.clear();
     log.hide();
@@ -357,6 +367,7 @@ export function mountRunnable(block, client) {
     [runButton, "click", run], [stopButton, "click", stop],
     [resetButton, "click", reset], [copyButton, "click", copy], [clearButton, "click", clear],
     [shareButton, "click", share], [copyOutputButton, "click", copyOutput],
+    [moreToggle, "click", toggleMore],
   ]);
   for (const [target, type, handler] of listeners) target.addEventListener(type, handler);
 
