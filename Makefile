@@ -51,7 +51,7 @@ serve: $(SITE_STAMP)
 	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
 
 # Three phases, each its own pytest (every phase runs even when one failed; the target fails if any
-# did). Two workers (pytest-xdist, a file per worker) for the tests without Chromium, then for those
+# did). pytest-xdist workers (a file per worker) for the tests without Chromium, then for those
 # with it: not one run of both, because a process that has started Playwright cannot run an anyio
 # test after it (tests/conftest.py says why), and xdist hands each worker whole files in any order.
 # Then, one at a time, the tests that measure CPU time or 10 ms steps (the `alone` mark): they need
@@ -61,22 +61,25 @@ serve: $(SITE_STAMP)
 # second run cannot turn the phase green. Each phase keeps its traces in its own folder
 # (pytest-playwright empties its --output folder when a session starts).
 # --durations: the slowest tests close each phase, so the next slowdown is seen when it lands.
+# Three workers for the first phase, whose tests mostly wait on servers and sockets (91 s on two,
+# 65 s on three or four); two for the browsers, which keep both cores busy (a third: 5 min 30 s
+# against 5 min 45 s, within noise).
 PARALLEL := -n 2 --dist loadfile
 BROWSER  := -m "browser and not alone" --output=test-results/browser
 test: $(SITE_STAMP)
 	@status=0; \
-	$(BIN)/python -m pytest $(PARALLEL) -m "not browser and not alone" --durations=10 || status=1; \
+	$(BIN)/python -m pytest -n 3 --dist loadfile -m "not browser and not alone" --durations=10 || status=1; \
 	$(BIN)/python -m pytest $(PARALLEL) $(BROWSER) --tracing=off --durations=10 || { status=1; \
 		echo "make test: the failed browser tests once more, traced (this run does not change the result)"; \
 		$(BIN)/python -m pytest $(BROWSER) --last-failed --last-failed-no-failures=none -q || true; }; \
 	$(BIN)/python -m pytest -m alone --output=test-results/alone --durations=5 || status=1; \
 	exit $$status
 
-# Before a commit: lint, then the fast tests on two workers (no browser, no built site, nothing
+# Before a commit: lint, then the fast tests on three workers (no browser, no built site, nothing
 # marked slow, nothing that needs the machine quiet: tests/conftest.py marks the first three from
 # their fixtures). `make test` runs everything.
 check: lint
-	$(BIN)/python -m pytest -n 2 -q -m "not browser and not site and not slow and not alone" --durations=5
+	$(BIN)/python -m pytest -n 3 -q -m "not browser and not site and not slow and not alone" --durations=5
 
 # ruff (lint and format), mypy on playground/, and the site's JavaScript checked from its JSDoc.
 # Every checker runs, so one run lists every problem; the target fails if any of them failed.
