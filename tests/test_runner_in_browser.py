@@ -842,3 +842,10 @@ def test_on_a_phone_the_occasional_actions_fold_behind_more(guarded: Guarded, li
     wide = block_for(desktop, "terminology/coroutine_object.py").get_by_role("toolbar")
     expect(wide.get_by_role("button", name="More", exact=True)).to_be_hidden()
     expect(wide.get_by_role("button", name="Reset", exact=True)).to_be_visible()
+    # In dark too the occasional actions are quieter than Run: no border (contrast.css had drawn one).
+    desktop.emulate_media(color_scheme="dark")
+    expect(desktop.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    desktop.mouse.move(0, 0)
+    border = "el => getComputedStyle(el).borderTopColor"
+    assert wide.get_by_role("button", name="Reset", exact=True).evaluate(border) == "rgba(0, 0, 0, 0)"
+    assert wide.get_by_role("button", name="Run", exact=True).evaluate(border) != "rgba(0, 0, 0, 0)"
