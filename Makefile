@@ -54,22 +54,22 @@ serve: $(SITE_STAMP)
 # did). pytest-xdist workers (a file per worker) for the tests without Chromium, then for those
 # with it: not one run of both, because a process that has started Playwright cannot run an anyio
 # test after it (tests/conftest.py says why), and xdist hands each worker whole files in any order.
-# Then, one at a time, the tests that measure CPU time or 10 ms steps (the `alone` mark): they need
-# the other core quiet. All three use the site built above (tests/site_pages.py: fresh_site).
-# The browser phase records no Playwright trace (its screenshots cost a seventh of the phase): the
-# tests that failed run once more, traced, and leave test-results/browser/<test>/trace.zip; that
-# second run cannot turn the phase green. Each phase keeps its traces in its own folder
-# (pytest-playwright empties its --output folder when a session starts).
-# --durations: the slowest tests close each phase, so the next slowdown is seen when it lands.
 # Three workers for the first phase, whose tests mostly wait on servers and sockets (91 s on two,
-# 65 s on three or four); two for the browsers, which keep both cores busy (a third: 5 min 30 s
-# against 5 min 45 s, within noise).
-PARALLEL := -n 2 --dist loadfile
-BROWSER  := -m "browser and not alone" --output=test-results/browser
+# 65 s on three or four); two for the browsers, which keep both cores busy (three: 5 min 30 s
+# against 5 min 45 s, within noise). Then, one at a time, the tests that measure CPU time or 10 ms
+# steps (the `alone` mark): they need the other core quiet. All three use the site built above
+# (tests/site_pages.py: fresh_site).
+# The browser phase records no Playwright trace (pytest-playwright's tracing always takes
+# screenshots: the phase took 12 min traced, 7 min 26 s untraced). The tests that failed run once
+# more, traced, and leave test-results/browser/<test>/trace.zip; that second run cannot turn the
+# phase green. Each phase keeps its traces in its own folder (pytest-playwright empties its
+# --output folder when a session starts).
+# --durations: the slowest tests close each phase, so the next slowdown is seen when it lands.
+BROWSER := -m "browser and not alone" --output=test-results/browser
 test: $(SITE_STAMP)
 	@status=0; \
 	$(BIN)/python -m pytest -n 3 --dist loadfile -m "not browser and not alone" --durations=10 || status=1; \
-	$(BIN)/python -m pytest $(PARALLEL) $(BROWSER) --tracing=off --durations=10 || { status=1; \
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(BROWSER) --tracing=off --durations=10 || { status=1; \
 		echo "make test: the failed browser tests once more, traced (this run does not change the result)"; \
 		$(BIN)/python -m pytest $(BROWSER) --last-failed --last-failed-no-failures=none -q || true; }; \
 	$(BIN)/python -m pytest -m alone --output=test-results/alone --durations=5 || status=1; \
