@@ -285,7 +285,7 @@ async function run(id, source, filename, trace = false, asConsole = false) {
       status = "stopped";
       return;
     }
-    // "running" is posted by Python as the program starts (runner.on_program_start, below).
+    // "running" is posted by Python as the program starts (runner.on_program_start, in start()).
     if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
     if (asConsole) consoleModule ??= pyodide.pyimport("playground.browser.console");
     currentTask = (asConsole ? consoleModule : runner).start(source, filename);
