@@ -29,7 +29,7 @@ def broadcast(clients: list[Client], update: int) -> None:
 
 
 async def main() -> None:
-    clients = [Client("fast", 0.001), Client("slow", 0.2)]
+    clients = [Client("fast", 0.001), Client("slow", 1.0)]
     readers = [asyncio.create_task(client.read()) for client in clients]
     for update in range(1, 21):
         broadcast(clients, update)
