@@ -9,7 +9,8 @@ lookup fails at once), its background services are off, Lighthouse's error repor
 and each report's own list of network requests is checked to be loopback only (a request
 elsewhere is printed and makes the script exit 1).
 
-Usage: .venv/bin/python benchmarks/lighthouse.py [site dir]   (after `make site`; builds nothing)
+Usage: .venv/bin/python benchmarks/lighthouse.py [site dir] [page ...]   (after `make site`;
+builds nothing; pages as URL paths, e.g. /async-io/, default every nav page)
 This is a measurement, not a test: nothing here asserts a score.
 """
 
@@ -102,7 +103,7 @@ def main() -> int:
     escaped: list[str] = []
     rows = []
     with run_playground(port=free_port(), site_dir=site) as server:
-        for path in nav_pages():
+        for path in sys.argv[2:] or nav_pages():
             report = lighthouse(server.base_url + path)
             scores = [round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES]
             tbt = report["audits"]["total-blocking-time"]["numericValue"]
