@@ -69,6 +69,43 @@ export class LoopPicture {
     this.element.className = "loop";
     this.element.hidden = true;
     this.element.dataset.loopState = "empty";
+    Object.defineProperty(this.element, "loopEvents", { value: () => this.model.events, configurable: true });
+    // For the tests: the awaited-by tree the replay shows at a step (structure.py builds the same).
+    Object.defineProperty(this.element, "loopTree", { value: (/** @type {number} */ index) => treeAt(this.model.events, index), configurable: true });
+    this.legendHref = options.legendHref;
+    /** @type {SVGElement[]} */
+    this.steps = [];
+    this.focused = 0;
+    /** @type {import("./loop-model.js").TraceEvent | null} the replay's cursor */
+    this.cursor = null;
+    this.built = false;
+    // The figure's insides, made by build() when it is first shown. Every use comes after that:
+    // setOn(true) builds; begin() goes on only when shown; end(), draw() and the listeners follow.
+    const later = /** @type {any} */ (null);
+    /** @type {HTMLElement} */ this.caption = later;
+    /** @type {HTMLElement} */ this.scroller = later;
+    /** @type {Element} */ this.svg = later;
+    /** @type {HTMLElement} */ this.tip = later;
+    /** @type {ReturnType<typeof makeLegend>} */ this.legend = later;
+    /** @type {HTMLElement} */ this.hint = later;
+    /** @type {HTMLDetailsElement} */ this.details = later;
+    /** @type {HTMLTableElement} */ this.table = later;
+    /** @type {HTMLElement} */ this.tableNote = later;
+    /** @type {Replay} */ this.replay = later;
+    /** @type {[EventTarget, string, (event: any) => void][]} */
+    this.listeners = [[this.toggle, "click", () => this.setOn(!this.on)]];
+    this.toggle.addEventListener("click", this.listeners[0][2]);
+  }
+
+  /**
+   * The figure's insides, made the first time it is shown: most readers never press "Show the
+   * loop", and a long page has a dozen blocks, each with a figure of about a hundred elements
+   * (legend, table, replay) that the browser would style and lay out on every page load.
+   */
+  build() {
+    if (this.built) return;
+    this.built = true;
+    const name = this.name;
     this.caption = document.createElement("figcaption");
     this.caption.className = "loop__caption";
     this.caption.textContent = "Run the code to see its event loop.";
@@ -80,7 +117,7 @@ export class LoopPicture {
     this.tip.setAttribute("role", "tooltip");
     this.tip.id = `loop-tip-${name.replace(/\W/g, "-")}-${Math.random().toString(36).slice(2, 7)}`;
     this.tip.hidden = true;
-    this.legend = makeLegend(`${this.tip.id}-legend`, options.legendHref);
+    this.legend = makeLegend(`${this.tip.id}-legend`, this.legendHref);
     this.hint = document.createElement("p");
     this.hint.className = "loop__scroll-hint";
     this.hint.textContent = "The picture is wider than the screen: scroll it sideways →";
@@ -97,37 +134,29 @@ export class LoopPicture {
     const head = document.createElement("div");
     head.className = "loop__head";
     head.append(this.caption, this.legend.button);
-    /** @type {import("./loop-model.js").TraceEvent | null} the replay's cursor */
-    this.cursor = null;
     this.replay = new Replay(this.model, (step) => { this.cursor = step; this.draw(); this.markLine(step); }, (step) => {
       const lane = this.model.lanes.get(step.tid ?? 0)?.name.split(" · ")[0] ?? "a task";
       return `${lane}, step ${step.args?.step}: ${stepWords(step, this.name)}`;
     });
     this.element.append(head, this.legend.panel, this.hint, this.scroller, this.replay.element, this.tip, this.details);
-    Object.defineProperty(this.element, "loopEvents", { value: () => this.model.events, configurable: true });
-    // For the tests: the awaited-by tree the replay shows at a step (structure.py builds the same).
-    Object.defineProperty(this.element, "loopTree", { value: (/** @type {number} */ index) => treeAt(this.model.events, index), configurable: true });
-
-    /** @type {SVGElement[]} */
-    this.steps = [];
-    this.focused = 0;
     const point = (/** @type {Event} */ event) => this.point(event);
     const leave = () => { if (!this.svg.contains(document.activeElement)) this.tip.hidden = true; };
     /** @type {[EventTarget, string, (event: any) => void][]} */
-    this.listeners = [
-      [this.toggle, "click", () => this.setOn(!this.on)],
+    const listeners = [
       [this.svg, "keydown", (/** @type {KeyboardEvent} */ event) => this.key(event)],
       [this.svg, "pointerover", point], [this.svg, "focusin", point],
       [this.svg, "pointerleave", leave], [this.svg, "focusout", leave],
       [this.details, "toggle", () => { if (this.details.open) fillTable(this.table, this.model, this.tableNote, this.name); }],
     ];
-    for (const [target, type, handler] of this.listeners) target.addEventListener(type, handler);
+    for (const [target, type, handler] of listeners) target.addEventListener(type, handler);
+    this.listeners.push(...listeners);
   }
 
   /** @param {boolean} on */
   setOn(on) {
     this.on = on;
     this.toggle.setAttribute("aria-pressed", String(on));
+    if (on) this.build();
     this.element.hidden = !on;
     if (on) this.draw();
   }
@@ -379,8 +408,10 @@ export class LoopPicture {
   destroy() {
     if (this.frame) clearTimeout(this.frame);
     for (const [target, type, handler] of this.listeners) target.removeEventListener(type, handler);
-    this.legend.destroy();
-    this.replay.destroy();
+    if (this.built) {
+      this.legend.destroy();
+      this.replay.destroy();
+    }
     this.toggle.remove();
     this.element.remove();
   }
