@@ -4,6 +4,8 @@ Prints, from one run, each in a fresh browser context (empty HTTP cache), with t
 memory snapshot of the interpreter and without it (`?snapshot=off`), side by side:
   * Run click -> first output, pure asyncio snippet (Python itself must load first);
   * Run click -> first output, FastAPI snippet (Python + fastapi/pydantic wheels);
+  * the same two on a slow network: 10 Mbit/s down and up, 40 ms latency (Chromium's own network
+    emulation, as DevTools applies it: the page's and its worker's requests alike);
   * warm re-run of the FastAPI snippet (median of 5);
   * bytes fetched before the first Run, and in total.
 
@@ -55,9 +57,19 @@ def first_output_ms(page: Page, path: str, snippet: str, base_url: str) -> float
     return float(elapsed)
 
 
-def cold(browser: Browser, base_url: str, path: str, snippet: str) -> tuple[float, int, int, Page]:
+# Chromium's network emulation (the DevTools protocol's units: bytes per second, milliseconds).
+SLOW_NETWORK: dict[str, object] = {"offline": False, "latency": 40, "downloadThroughput": 10e6 / 8, "uploadThroughput": 10e6 / 8}
+
+
+def cold(
+    browser: Browser, base_url: str, path: str, snippet: str, network: dict[str, object] | None = None
+) -> tuple[float, int, int, Page]:
     guard = guarded_context(browser, base_url)
     page = guard.new_page()
+    if network is not None:
+        session = page.context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.send("Network.emulateNetworkConditions", network)
     sizes: list[int] = []
     page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
     page.goto(base_url + path, wait_until="networkidle")
@@ -77,9 +89,15 @@ def measure(browser: Browser, base_url: str, query: str) -> dict[str, float]:
     fastapi_ms, _, total_fastapi, page = cold(browser, base_url, FASTAPI[0] + query, FASTAPI[1])
     warm = [first_output_ms(page, FASTAPI[0] + query, FASTAPI[1], base_url) for _ in range(5)]
     page.context.close()
+    slow_asyncio, _, _, page_a = cold(browser, base_url, ASYNCIO[0] + query, ASYNCIO[1], SLOW_NETWORK)
+    page_a.context.close()
+    slow_fastapi, _, _, page = cold(browser, base_url, FASTAPI[0] + query, FASTAPI[1], SLOW_NETWORK)
+    page.context.close()
     return {
         "asyncio": asyncio_ms,
         "fastapi": fastapi_ms,
+        "slow_asyncio": slow_asyncio,
+        "slow_fastapi": slow_fastapi,
         "warm": statistics.median(warm),
         "before": before / 1e6,
         "total_asyncio": total_asyncio / 1e6,
@@ -90,6 +108,8 @@ def measure(browser: Browser, base_url: str, query: str) -> dict[str, float]:
 ROWS = [
     ("Run -> first output, asyncio snippet (cold)", "asyncio", "ms", "aim <= 800"),
     ("Run -> first output, FastAPI snippet (cold)", "fastapi", "ms", "aim <= 1200"),
+    ("Run -> first output, asyncio, 10 Mbit/s 40 ms", "slow_asyncio", "ms", "aim <= 4000"),
+    ("Run -> first output, FastAPI, 10 Mbit/s 40 ms", "slow_fastapi", "ms", "aim <= 5000"),
     ("Run -> first output, FastAPI re-run (warm)", "warm", "ms", "median of 5"),
     ("bytes before the first Run", "before", "MB", ""),
     ("bytes in total, asyncio page", "total_asyncio", "MB", ""),
@@ -105,7 +125,7 @@ def main() -> None:
         # With the build's memory snapshot, and without it (?snapshot=off): seconds against bytes.
         with_snapshot = measure(browser, server.base_url, "")
         without = measure(browser, server.base_url, "?snapshot=off")
-    print("in-page runner, headless Chromium, loopback, empty cache per cold row")
+    print("in-page runner, headless Chromium, the site on loopback, empty cache per cold row")
     print(f"  {'':46}{'snapshot':>12}{'no snapshot':>15}")
     for label, key, unit, note in ROWS:
         digits = 0 if unit == "ms" else 2
