@@ -89,6 +89,7 @@ def start_server(port: int, redis_url: str | None) -> subprocess.Popen[bytes]:
         "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "1000",
         "PLAYGROUND_HTTP_MAX_CONNECTIONS_PER_IP": "10000",  # every client is 127.0.0.1
         "PLAYGROUND_WS_MESSAGES_PER_SECOND": "100000",
+        "PLAYGROUND_WS_MESSAGES_PER_SECOND_PER_IP": "100000",
         "PLAYGROUND_WS_MESSAGE_BURST": "100000",
         "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000",
         "PLAYGROUND_HTTP_REQUEST_BURST": "100000",
