@@ -156,3 +156,48 @@ async def test_a_member_that_stops_reading_is_closed_1013_and_holds_up_nobody(ch
         assert await asyncio.to_thread(read_close_code, slow) == 1013
     finally:
         slow.close()
+
+
+@pytest.fixture(scope="module")
+def strict_chat_server(built_site: Path) -> Iterator[LiveServer]:
+    """Joins and silence bounded tightly enough to meet within a test."""
+    env = {
+        "PLAYGROUND_CHAT_JOINS_PER_MINUTE_PER_IP": "6",  # a join each 10 s after the burst of 20
+        "PLAYGROUND_CHAT_ROOM_SILENCE_TIMEOUT": "1.5",
+        "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "50",
+    }
+    with run_playground(free_port(), built_site, env) as server:
+        yield server
+
+
+async def test_one_address_joining_too_fast_is_told_when_to_come_back(strict_chat_server: LiveServer) -> None:
+    """Hole 6: 24 addresses took all 100 rooms in moments. After its burst, an address joins at
+    the configured rate; the refusal says when to try again, and another address is not slowed."""
+    for number in range(20):  # the burst: each joins (and leaves) at once
+        async with connect(room_url(strict_chat_server, f"hop-{number}"), local_addr=("127.0.0.3", 0)) as ws:
+            await next_of(ws, "welcome")
+    async with connect(room_url(strict_chat_server, "hop-20"), local_addr=("127.0.0.3", 0)) as ws:
+        code, reason = await closed_with(ws)
+    assert code == 1013 and "joining rooms too fast" in reason, (code, reason)
+    wait = int(reason.split("try again in ")[1].split(" s")[0])
+    assert 1 <= wait <= 10, reason
+    async with connect(room_url(strict_chat_server, "hop-20"), local_addr=("127.0.0.4", 0)) as other:
+        assert (await next_of(other, "welcome"))["room"] == "hop-20"
+
+
+async def test_a_silent_room_is_closed_and_a_talking_one_is_not(strict_chat_server: LiveServer) -> None:
+    """Hole 6: idle sockets held rooms for as long as they liked. A room without a message, join
+    or leave for --chat-room-silence-timeout (1.5 s here) is closed, with the reason."""
+    url = room_url(strict_chat_server, "quiet")
+    async with connect(url, local_addr=("127.0.0.5", 0)) as ana, connect(url, local_addr=("127.0.0.5", 0)) as ben:
+        await next_of(ana, "welcome")
+        await next_of(ben, "welcome")
+        for number in range(5):  # 2.5 s of talk, more than the timeout: the room stays open
+            await ana.send(json.dumps({"text": f"still talking {number}"}))
+            assert (await next_of(ben, "message"))["text"] == f"still talking {number}"
+            await asyncio.sleep(0.5)
+        started = asyncio.get_running_loop().time()
+        for ws in (ana, ben):  # then silence: both are closed, with the reason
+            code, reason = await closed_with(ws)
+            assert code == 1000 and "room closed after 1.5 s without a message" in reason, (code, reason)
+        assert asyncio.get_running_loop().time() - started < 4

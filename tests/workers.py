@@ -26,6 +26,8 @@ def two_workers_on_redis(built_site: Path) -> Iterator[LiveServer]:
             "PLAYGROUND_WORKERS": "2",
             "PLAYGROUND_REDIS_URL": redis.url,
             "PLAYGROUND_WS_MAX_CONNECTIONS_PER_IP": "100",
+            # Every client here is 127.0.0.1, joining ten at a time until both workers have one.
+            "PLAYGROUND_CHAT_JOINS_PER_MINUTE_PER_IP": "100000",
         }
         with run_playground(free_port(), built_site, env) as server:
             yield server

@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import os
 import re
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from starlette.status import WS_1008_POLICY_VIOLATION, WS_1013_TRY_AGAIN_LATER
+from starlette.status import WS_1000_NORMAL_CLOSURE, WS_1008_POLICY_VIOLATION, WS_1013_TRY_AGAIN_LATER
 
 from playground.server.address_limits import ClientBuckets, client_address
 from playground.server.chat_text import TooDeep, parse_chat_message
@@ -32,6 +33,7 @@ from playground.server.settings import Settings
 # ASCII letters, digits, '-' and '_' only. `fullmatch`, not `match` with `$`: `$` also matches
 # before a final newline, which let "lobby\n" in as a different room than "lobby".
 ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
+JOIN_BURST = 20  # joins one address may make at once before --chat-joins-per-minute-per-ip applies
 
 
 class _Ended(Exception):
@@ -55,6 +57,9 @@ def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
     # address at ~300 msg/s into one room left a reader on a slow link 43 s behind, then dropped.
     rate = settings.chat_room_messages_per_second
     room_rates = ClientBuckets(rate, max(1, round(2 * rate)), 4 * settings.chat_max_rooms)
+    # How fast one address may join rooms: 24 addresses once took all 100 rooms in moments.
+    joins = ClientBuckets(settings.chat_joins_per_minute_per_ip / 60, JOIN_BURST, settings.http_max_clients)
+    silence = settings.chat_room_silence_timeout
     # A send waits at most half the websocket send timeout; the close frame gets the other half
     # before the websocket guard drops the connection.
     deadline = settings.ws_send_timeout / 2
@@ -68,6 +73,11 @@ def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
             )
             return
         address = client_address(websocket.scope)
+        if not joins.take(address):
+            wait = math.ceil(joins.retry_after(address))
+            reason = f"joining rooms too fast from your address: try again in {wait} s"
+            await _close(websocket, WS_1013_TRY_AGAIN_LATER, reason, deadline)
+            return
         try:
             member, members = await rooms.join(room, address)
         except Refused as refused:
@@ -81,7 +91,7 @@ def make_router(settings: Settings, rooms: RoomStore) -> APIRouter:
             async with asyncio.TaskGroup() as group:
                 group.create_task(_read(websocket, member, rooms, settings, room_rates))
                 group.create_task(_write(websocket, member, deadline))
-                group.create_task(_watch(member))
+                group.create_task(_watch(member, rooms, silence))
         except* (WebSocketDisconnect, _Ended):
             pass
         except* TimeoutError:
@@ -143,9 +153,15 @@ async def _write(websocket: WebSocket, member: Member, deadline: float) -> None:
             raise _Ended from None
 
 
-async def _watch(member: Member) -> None:
-    """Ends the task group as soon as the member is ended, even mid-send."""
-    await member.ended.wait()
+async def _watch(member: Member, rooms: RoomStore, silence: float) -> None:
+    """Ends the task group as soon as the member is ended, even mid-send; ends the member when
+    its room has been silent for `silence` seconds (every member of the room sees the same)."""
+    while (left := silence - rooms.quiet_for(member.room)) > 0:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(left):
+                await member.ended.wait()
+                raise _Ended
+    member.end(WS_1000_NORMAL_CLOSURE, f"room closed after {silence:g} s without a message, join or leave")
     raise _Ended
 
 

@@ -121,6 +121,9 @@ class RoomStore(abc.ABC):
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.local: dict[str, dict[str, Member]] = {}  # who listens in this process
+        # When each room with members here last had an event (message, join, leave), on this
+        # process's clock: every event reaches `deliver` in every process with members there.
+        self.last_event: dict[str, float] = {}
 
     async def join(self, room: str, address: str) -> tuple[Member, list[str]]:
         """The new member and the ids of everyone in the room; raises `Refused`."""
@@ -156,8 +159,15 @@ class RoomStore(abc.ABC):
 
     def deliver(self, room: str, text: str) -> None:
         """Fan-out in this process: one event to each local member of the room, without waiting."""
+        if room in self.local:
+            self.last_event[room] = time.monotonic()
         for member in list(self.local.get(room, {}).values()):
             member.deliver(text)
+
+    def quiet_for(self, room: str) -> float:
+        """Seconds since the room's last event (0 before its first one reached this process)."""
+        last = self.last_event.get(room)
+        return 0.0 if last is None else time.monotonic() - last
 
     def end_all(self, code: int, reason: str, last_words: dict[str, Any] | None = None) -> None:
         for members in list(self.local.values()):
@@ -169,6 +179,7 @@ class RoomStore(abc.ABC):
         members.pop(member.id, None)
         if not members:
             self.local.pop(member.room, None)
+            self.last_event.pop(member.room, None)
 
     @abc.abstractmethod
     async def close(self) -> None:

@@ -194,6 +194,18 @@ class Settings(BaseSettings):
     chat_max_rooms_per_ip: int = Field(
         5, ge=1, description="Chat rooms one client address may be in at once; joining another closes with 1013."
     )
+    chat_joins_per_minute_per_ip: float = Field(
+        60.0,
+        gt=0,
+        description="Room joins per minute from one client address (counted per process; a burst of 20 on top); "
+        "faster closes with 1013, saying when to try again: a few addresses cannot take every room at once.",
+    )
+    chat_room_silence_timeout: float = Field(
+        600.0,
+        gt=0,
+        description="Seconds a chat room may go without a message, join or leave before it is closed (1000, "
+        "with the reason): sockets that only sit in a room do not hold it for ever.",
+    )
     redis_url: str = Field(
         "",
         description="Redis shared by several workers or machines (redis://host:6379/0): chat rooms, "
