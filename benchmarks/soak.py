@@ -94,6 +94,7 @@ def start_server(port: int, redis_url: str | None) -> subprocess.Popen[bytes]:
         "PLAYGROUND_HTTP_REQUESTS_PER_SECOND": "100000",
         "PLAYGROUND_HTTP_REQUEST_BURST": "100000",
         "PLAYGROUND_CHAT_MAX_ROOMS_PER_IP": str(ROOMS + 1),
+        "PLAYGROUND_CHAT_JOINS_PER_MINUTE_PER_IP": "1000000",  # the churn joins ~140 times a second
         "PLAYGROUND_CHAT_ROOM_MESSAGES_PER_SECOND": "100000",
         **({"PLAYGROUND_REDIS_URL": redis_url} if redis_url else {}),
     }
