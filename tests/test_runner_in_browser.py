@@ -770,6 +770,26 @@ def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(
             guard.context.close()
 
 
+def test_a_page_whose_blocks_import_packages_starts_python_without_the_snapshot(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """The snapshot holds asyncio, not the wheels: with it a FastAPI block's first output came
+    later (1,962 ms against 1,692 ms, benchmarks/runner_cold_start.py) after 4.7 MB more. So a
+    page with such blocks starts Python plainly; `?snapshot=on` still forces it."""
+    for query, expected in (("", False), ("?snapshot=on", True)):
+        guard = guarded(live_playground.base_url)
+        try:
+            page = guard.new_page()
+            page.goto(live_playground.base_url + "/dependency-injection/" + query)
+            block_for(page, "dependency_injection/api_key_auth.py")
+            page.evaluate("() => asyncFastapiLive.runtime.warm()")
+            assert page.evaluate("asyncFastapiLive.runtime.info.snapshot") is expected, query
+            why = page.evaluate("asyncFastapiLive.runtime.snapshotChoice.why")
+            assert ("import packages" in why) if not expected else why == "?snapshot=on", why
+        finally:
+            guard.context.close()
+
+
 def test_readers_restored_from_the_snapshot_draw_different_random_numbers(
     guarded: Guarded, live_playground: LiveServer
 ) -> None:

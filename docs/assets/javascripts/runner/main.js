@@ -7,14 +7,21 @@ import { mountExtras } from "./page-extras.js";
 import { mountRunnable } from "./runnable-block.js";
 import { mountExercises } from "../exercises/main.js";
 import { RuntimeClient } from "./runtime-client.js";
+import { snapshotForThisPage } from "./snapshot-choice.js";
 
 ensureIsolation();
 
-const workerUrl = new URL("./worker.js", import.meta.url);
-// Test-only: `?jspi=off` on the page runs Python as a browser without JSPI would.
-if (new URL(location.href).searchParams.get("jspi") === "off") workerUrl.searchParams.set("jspi", "off");
-// `?snapshot=off` starts Python without the build's memory snapshot (the benchmark compares both).
-if (new URL(location.href).searchParams.get("snapshot") === "off") workerUrl.searchParams.set("snapshot", "off");
+/** The worker's URL, made when Python is first started: the snapshot is chosen for that page. */
+function workerUrl() {
+  const url = new URL("./worker.js", import.meta.url);
+  // Test-only: `?jspi=off` on the page runs Python as a browser without JSPI would.
+  if (new URL(location.href).searchParams.get("jspi") === "off") url.searchParams.set("jspi", "off");
+  // With or without the build's memory snapshot (`?snapshot=on|off` on the page forces it).
+  const snapshot = snapshotForThisPage();
+  client.snapshotChoice = snapshot;
+  if (!snapshot.use) url.searchParams.set("snapshot", "off");
+  return url;
+}
 
 const client = new RuntimeClient({ workerUrl });
 /** @type {(() => void)[]} */

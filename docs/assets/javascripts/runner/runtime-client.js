@@ -12,9 +12,11 @@ const STOPPED_WHILE_LOADING =
   "Stopped before the program started: Python was still loading, so none of it ran. Python goes on loading for the next Run.";
 
 export class RuntimeClient {
-  /** @param {{ workerUrl: URL }} options */
+  /** @param {{ workerUrl: URL | (() => URL) }} options a URL, or how to make it when Python is first started */
   constructor({ workerUrl }) {
     this.workerUrl = workerUrl;
+    /** @type {{ use: boolean, why: string } | null} whether Python starts from the snapshot, and why */
+    this.snapshotChoice = null;
     /** @type {Worker | null} */
     this.worker = null;
     /** @type {Promise<{ jspi: boolean, isolated: boolean, pyodide: string, snapshot: boolean }> | null} */
@@ -51,7 +53,8 @@ export class RuntimeClient {
     // The slots (protocol.js, SLOT) are read by Stop without waiting for a message (one can
     // queue behind a busy page's timers, and a busy worker answers none).
     this.interrupt = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4 * SLOTS)) : null;
-    const worker = new Worker(this.workerUrl, { type: "module", name: "python-runner" });
+    const url = typeof this.workerUrl === "function" ? this.workerUrl() : this.workerUrl;
+    const worker = new Worker(url, { type: "module", name: "python-runner" });
     this.worker = worker;
     this.starts += 1;
     this.ready = new Promise((resolve, reject) => {
