@@ -489,5 +489,7 @@ def test_a_page_load_makes_no_picture_until_one_is_shown(page: Page, live_playgr
     block = block_for(page, "terminology/gather_runs_concurrently.py")
     picture_on(block)
     expect(block.locator("figure.loop .loop__legend-toggle")).to_be_visible()
-    shown = page.evaluate("() => [...document.querySelectorAll('.runner figure.loop')].filter(f => f.childElementCount).length")
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('.runner figure.loop')].filter(f => f.childElementCount).length"
+    )
     assert shown == 1, f"{shown} figures were made; only the shown one should be"
