@@ -32,6 +32,8 @@ from tests.waiting import until
 
 pytestmark = pytest.mark.anyio
 
+BASE = "http://127.0.0.1"  # the apps run in this process (httpx.ASGITransport)
+
 
 @pytest.fixture(scope="module")
 def pair(
@@ -107,7 +109,8 @@ async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_serve
     prefix, address = f"test:{secrets.token_hex(4)}:", random_address()
 
     def store() -> RedisAddressLimits:
-        return RedisAddressLimits(redis_server.url, LocalAddressLimits(2, 1.0, 10, 100), prefix=prefix, seat_ttl=1.0)
+        client = make_client(redis_server.url)  # its own: each store stands for a process
+        return RedisAddressLimits(client, LocalAddressLimits(2, 1.0, 10, 100), prefix=prefix, seat_ttl=1.0)
 
     crashing, other = store(), store()
     try:
@@ -129,6 +132,7 @@ async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_serve
         assert not await other.acquire_connection(address)
     finally:
         await other.close()
+        await other.client.aclose()
         await crashing.client.aclose()
 
 
@@ -136,7 +140,7 @@ async def test_a_dead_process_seats_expire_and_a_live_one_keeps_them(redis_serve
 async def test_redis_gone_limits_fall_back_to_per_process(caplog: pytest.LogCaptureFixture) -> None:
     address = random_address()
     with run_redis(free_port()) as server:
-        limits = RedisAddressLimits(server.url, LocalAddressLimits(2, 0.01, 3, 100), retry_interval=0.0)
+        limits = RedisAddressLimits(make_client(server.url), LocalAddressLimits(2, 0.01, 3, 100), retry_interval=0.0)
         watcher = redis.Redis.from_url(server.url, decode_responses=True)
         try:
             assert await limits.acquire_connection(address)
@@ -155,20 +159,23 @@ async def test_redis_gone_limits_fall_back_to_per_process(caplog: pytest.LogCapt
             assert len(await watcher.zrange("playground:limits:conns:" + address, 0, -1)) == 1
         finally:
             await limits.close()
+            await limits.client.aclose()
             await watcher.aclose()
 
 
 async def test_without_redis_the_lab_refuses_runs_with_503_and_the_site_stays_up(tmp_path: Path) -> None:
     nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    lock = RedisLabLock(make_client(nowhere))
     with pytest.raises(LabLockUnavailable):
-        async with RedisLabLock(nowhere).hold():
+        async with lock.hold():
             pass
+    await lock.client.aclose()
     app = create_app(Settings(site_dir=tmp_path, redis_url=nowhere))
     transport = httpx.ASGITransport(app=app, client=(random_address(), 1))
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+    # The app's shutdown (its lifespan's end) closes its Redis client.
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url=BASE) as client:
         assert (await client.get("/healthz")).status_code == 200
         run = await client.post("/lab/run", json={"kind": "async", "requests": 1, "seconds": 0.1})
-    await app.state.address_limits.close()
     assert run.status_code == 503 and run.headers["retry-after"] == "5"
     assert "Redis" in run.json()["detail"]
 
@@ -216,18 +223,15 @@ async def test_healthz_does_not_wait_on_a_slow_redis(tmp_path: Path) -> None:
         app = create_app(Settings(site_dir=tmp_path, redis_url=server.url))
         transport = httpx.ASGITransport(app=app, client=(random_address(), 1))
         assert server.process is not None
-        try:
-            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-                assert (await client.get("/snippets/")).status_code == 200  # Redis answered once
-                server.process.send_signal(signal.SIGSTOP)  # Redis stalls: no reply at all
-                try:
-                    started = time.perf_counter()
-                    health = await client.get("/healthz")
-                    took = time.perf_counter() - started
-                finally:
-                    server.process.send_signal(signal.SIGCONT)
-        finally:
-            await app.state.address_limits.close()
+        async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            assert (await client.get("/snippets/")).status_code == 200  # Redis answered once
+            server.process.send_signal(signal.SIGSTOP)  # Redis stalls: no reply at all
+            try:
+                started = time.perf_counter()
+                health = await client.get("/healthz")
+                took = time.perf_counter() - started
+            finally:
+                server.process.send_signal(signal.SIGCONT)
     assert health.status_code == 200
     assert took < 0.25, f"/healthz took {took:.2f} s behind a stalled Redis (its timeout is 0.5 s)"
 
@@ -254,7 +258,7 @@ async def test_a_lab_run_keeps_its_turn_across_a_redis_restart() -> None:
     server's run started inside the first one. Now the keeper takes the lock back (or, when
     another run took it first, cancels its own run: `test_a_lab_run_that_lost_its_turn_...`)."""
     with run_redis(free_port()) as server:
-        first, second = RedisLabLock(server.url, ttl=0.6), RedisLabLock(server.url, ttl=0.6)
+        first, second = (RedisLabLock(make_client(server.url), ttl=0.6) for _ in range(2))  # two processes
         watcher = redis.Redis.from_url(server.url, decode_responses=True)
         inside, restarted, second_in = asyncio.Event(), asyncio.Event(), asyncio.Event()
         overlapped = False
@@ -290,13 +294,14 @@ async def test_a_lab_run_keeps_its_turn_across_a_redis_restart() -> None:
         finally:
             for lock in (first, second):
                 await lock.close()
+                await lock.client.aclose()
             await watcher.aclose()
     assert not overlapped, "the second server's run started inside the first one"
 
 
 async def test_a_lab_run_that_lost_its_turn_is_cancelled() -> None:
     with run_redis(free_port()) as server:
-        lock = RedisLabLock(server.url, ttl=0.6)
+        lock = RedisLabLock(make_client(server.url), ttl=0.6)
         thief = redis.Redis.from_url(server.url, decode_responses=True)
         try:
 
@@ -309,4 +314,5 @@ async def test_a_lab_run_that_lost_its_turn_is_cancelled() -> None:
                 await run()
         finally:
             await lock.close()
+            await lock.client.aclose()
             await thief.aclose()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from playground.server.redis_client import DEFAULT_TIMEOUT, make_client
 from playground.server.rooms import Limits, Member, Refused
 from playground.server.rooms_redis import RedisRooms
 from tests.ports import free_port
@@ -30,15 +31,23 @@ def prefix() -> str:
 
 
 async def stores(url: str, prefix: str, limits: Limits, count: int = 2, **options: float) -> list[RedisRooms]:
-    return [RedisRooms(url, limits, prefix=prefix, **options) for _ in range(count)]
+    """`count` stores, each with its own client (its timeout the store's): each stands for a process."""
+    timeout = options.get("timeout", DEFAULT_TIMEOUT)
+    return [RedisRooms(make_client(url, timeout), limits, prefix=prefix, **options) for _ in range(count)]
+
+
+async def close(*made: RedisRooms) -> None:
+    """What a process's shutdown does: the store's tasks, then its client (the app closes it)."""
+    for store in made:
+        await store.close()
+        await store.client.aclose()
 
 
 @pytest.fixture
 async def two(redis_server: RedisServer, prefix: str) -> AsyncIterator[list[RedisRooms]]:
     made = await stores(redis_server.url, prefix, ROOMY)
     yield made
-    for store in made:
-        await store.close()
+    await close(*made)
 
 
 async def next_event(member: Member, kind: str) -> dict[str, Any]:
@@ -91,8 +100,7 @@ async def test_caps_hold_across_processes_even_when_joins_race(redis_server: Red
         with pytest.raises(Refused, match="3 rooms are open already"):
             await other.join("fourth", "10.0.2.3")
     finally:
-        for store in (one, other):
-            await store.close()
+        await close(one, other)
 
 
 async def test_the_seats_of_a_crashed_process_expire_and_are_announced(redis_server: RedisServer, prefix: str) -> None:
@@ -101,7 +109,7 @@ async def test_the_seats_of_a_crashed_process_expire_and_are_announced(redis_ser
     try:
         gone, _ = await crashing.join("pair", "10.0.3.1")
         stays, _ = await survivor.join("pair", "10.0.3.2")
-        await crashing.close()  # no leave: as if the process were killed
+        await close(crashing)  # no leave: as if the process were killed
         crashed_at = time.monotonic()
         with pytest.raises(Refused, match="is full"):
             await survivor.join("pair", "10.0.3.3")
@@ -112,7 +120,7 @@ async def test_the_seats_of_a_crashed_process_expire_and_are_announced(redis_ser
         newcomer, members = await survivor.join("pair", "10.0.3.3")  # and the seat is free again
         assert sorted(members) == sorted([stays.id, newcomer.id])
     finally:
-        await survivor.close()
+        await close(survivor)
 
 
 @pytest.mark.slow
@@ -145,8 +153,7 @@ async def test_redis_going_away_is_said_and_survived(prefix: str) -> None:
             await other.broadcast("lobby", {"type": "message", "from": dora.id, "text": "back"})
             assert (await next_event(carl, "message"))["text"] == "back"
         finally:
-            for store in (one, other):
-                await store.close()
+            await close(one, other)
 
 
 async def test_after_a_redis_restart_a_burst_of_joins_is_served(prefix: str) -> None:
@@ -175,4 +182,4 @@ async def test_after_a_redis_restart_a_burst_of_joins_is_served(prefix: str) -> 
             assert not refused, f"{len(refused)} of 16 joins refused: {refused[0]!r}"
             assert not first.ended.is_set(), f"a member was closed: {first.end_reason}"
         finally:
-            await store.close()
+            await close(store)

@@ -20,10 +20,13 @@ import ipaddress
 import math
 from collections import Counter, OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playground.server.settings import Settings
 from playground.server.token_bucket import TokenBucket
+
+if TYPE_CHECKING:
+    import redis.asyncio as redis
 
 
 @functools.lru_cache(maxsize=4096)
@@ -143,12 +146,13 @@ def local_limits(settings: Settings) -> LocalAddressLimits:
     )
 
 
-def make_address_limits(settings: Settings) -> AddressLimits:
-    """Redis when a URL is given (shared by every process), else this process's memory."""
-    if settings.redis_url:
+def make_address_limits(settings: Settings, client: redis.Redis | None) -> AddressLimits:
+    """In Redis through the process's one `client` when there is one (shared by every process),
+    else in this process's memory."""
+    if client is not None:
         from playground.server.address_limits_redis import RedisAddressLimits
 
-        return RedisAddressLimits(settings.redis_url, local_limits(settings))
+        return RedisAddressLimits(client, local_limits(settings))
     return local_limits(settings)
 
 

@@ -1,11 +1,10 @@
 """Per-address limits counted in Redis (`--redis-url`): one cap for every process and machine.
 
-Open websockets: each one is a *seat*, a sorted-set entry of its address whose score is its
-expiry on Redis's clock (`TIME`), admitted by one Lua script (prune expired, count, add) that
-Redis runs atomically — two processes taking the last seat at once cannot both win. Each process
-refreshes its own seats every `seat_ttl / 3` seconds (the chat rooms' pattern, `rooms_redis`): a
-process that crashes stops refreshing, and its seats expire after `seat_ttl`, so no count leaks.
-A refresh re-adds a seat Redis lost (a restart without persistence).
+Open websockets: each one is a *seat* of its address (`redis_seats`, the pattern the chat rooms
+use too): a sorted-set entry whose score is its expiry on Redis's clock, taken by one atomic Lua
+script (prune expired, count, add), so two processes taking the last seat at once cannot both
+win; refreshed by its process every `seat_ttl / 3` seconds, so the seats of a process that
+crashes expire after `seat_ttl` and no count leaks. A refresh re-adds a seat Redis lost.
 
 Request rate: one token bucket per address (a hash of tokens and stamp) in one Lua script on
 Redis's clock, with the semantics of `token_bucket.TokenBucket` (a sustained rate with a burst
@@ -31,41 +30,20 @@ import contextlib
 import itertools
 import secrets
 import time
+from collections.abc import Awaitable, Sequence
+from typing import Any
 
+import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from playground.server.address_limits import AddressLimits, LocalAddressLimits
 from playground.server.limits import OncePerInterval
-from playground.server.redis_client import make_client
-
-# KEYS[1]: the address's seats. ARGV: cap, ttl, seat id. Returns 1 (seated) or 0 (at the cap).
-ACQUIRE = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
-local deadline = now + tonumber(ARGV[2])
-redis.call('ZADD', KEYS[1], deadline, ARGV[3])
-redis.call('PEXPIREAT', KEYS[1], math.ceil(deadline * 1000))
-return 1
-"""
-
-# KEYS: one address's seats per seat. ARGV: ttl, then the seat ids (in KEYS' order).
-REFRESH = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local deadline = now + tonumber(ARGV[1])
-for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, deadline, ARGV[i + 1])
-  redis.call('PEXPIREAT', key, math.ceil(deadline * 1000))
-end
-return 0
-"""
+from playground.server.redis_seats import CLOCK, REFRESH, TAKE_SEAT, SeatKeeper
 
 # KEYS[1]: the bucket. ARGV: rate per second, burst. Returns {1 or 0, milliseconds until a token}.
-TAKE = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+TAKE = (
+    CLOCK
+    + """
 local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
 local tokens, stamp = tonumber(state[1]) or burst, tonumber(state[2]) or now
@@ -76,14 +54,17 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
 return {allowed, wait}
 """
-
-REFRESH_BATCH = 200  # seats per refresh call: bounded script run time
+)
 
 
 class RedisAddressLimits(AddressLimits):
+    """Limits counted through `client`, the process's one Redis client (`redis_client`), which its
+    owner closes. `timeout` is this store's own deadline on each request-time call: a request waits
+    at most that long on a Redis that stopped answering before it is counted per process."""
+
     def __init__(
         self,
-        url: str,
+        client: redis.Redis,
         fallback: LocalAddressLimits,
         *,
         prefix: str = "playground:limits:",
@@ -92,9 +73,9 @@ class RedisAddressLimits(AddressLimits):
         retry_interval: float = 1.0,
     ) -> None:
         self.fallback = fallback
-        self.prefix, self.seat_ttl, self.retry_interval = prefix, seat_ttl, retry_interval
-        self.client = make_client(url, timeout)
-        self._acquire = self.client.register_script(ACQUIRE)
+        self.prefix, self.seat_ttl, self.timeout, self.retry_interval = prefix, seat_ttl, timeout, retry_interval
+        self.client = client
+        self._acquire = self.client.register_script(TAKE_SEAT)
         self._refresh = self.client.register_script(REFRESH)
         self._take = self.client.register_script(TAKE)
         self._process = secrets.token_hex(6)
@@ -103,6 +84,7 @@ class RedisAddressLimits(AddressLimits):
         self._down_until = 0.0
         self._heartbeat: asyncio.Task[None] | None = None
         self._log = OncePerInterval()
+        self._seats = SeatKeeper(client, seat_ttl, self._held, self._refresh_batch)
 
     def _seats_key(self, address: str) -> str:
         return self.prefix + "conns:" + address
@@ -111,6 +93,12 @@ class RedisAddressLimits(AddressLimits):
     def reachable(self) -> bool:
         """False while a recent failure says Redis is down (until `retry_interval` has passed)."""
         return time.monotonic() >= self._down_until
+
+    async def _within_timeout(self, call: Awaitable[Any]) -> Any:
+        """`await call`, cut at `timeout` (TimeoutError, an OSError): the client's own deadline is
+        the process's, longer than a request should wait."""
+        async with asyncio.timeout(self.timeout):
+            return await call
 
     def _failed(self, error: BaseException) -> None:
         self._down_until = time.monotonic() + self.retry_interval
@@ -122,8 +110,10 @@ class RedisAddressLimits(AddressLimits):
         if self.reachable:
             seat = f"{self._process}:{next(self._numbers)}"
             try:
-                seated = await self._acquire(
-                    keys=[self._seats_key(address)], args=[self.fallback.max_connections, self.seat_ttl, seat]
+                seated = await self._within_timeout(
+                    self._acquire(
+                        keys=[self._seats_key(address)], args=[self.fallback.max_connections, self.seat_ttl, seat]
+                    )
                 )
             except (RedisError, OSError) as error:
                 self._failed(error)
@@ -146,16 +136,18 @@ class RedisAddressLimits(AddressLimits):
         if not held:
             del self.seats[address]
         try:
-            await self.client.zrem(self._seats_key(address), seat)
+            await self._within_timeout(self.client.zrem(self._seats_key(address), seat))
         except (RedisError, OSError) as error:
             self._failed(error)
 
     async def take_request(self, address: str) -> tuple[bool, float]:
         if self.reachable:
             try:
-                allowed, wait = await self._take(
-                    keys=[self.prefix + "bucket:" + address],
-                    args=[self.fallback.buckets.rate, self.fallback.buckets.burst],
+                allowed, wait = await self._within_timeout(
+                    self._take(
+                        keys=[self.prefix + "bucket:" + address],
+                        args=[self.fallback.buckets.rate, self.fallback.buckets.burst],
+                    )
                 )
             except (RedisError, OSError) as error:
                 self._failed(error)
@@ -163,25 +155,26 @@ class RedisAddressLimits(AddressLimits):
                 return bool(allowed), int(wait) / 1000
         return self.fallback.take_request_now(address)
 
-    async def refresh_seats(self) -> None:
-        """Push every seat this process holds `seat_ttl` into the future (re-adding lost ones)."""
-        seats = [(address, seat) for address, held in list(self.seats.items()) for seat in held]
-        for first in range(0, len(seats), REFRESH_BATCH):
-            batch = seats[first : first + REFRESH_BATCH]
-            await self._refresh(
+    def _held(self) -> list[tuple[str, str]]:
+        return [(address, seat) for address, held in list(self.seats.items()) for seat in held]
+
+    async def _refresh_batch(self, batch: Sequence[tuple[str, str]]) -> None:
+        await self._within_timeout(
+            self._refresh(
                 keys=[self._seats_key(address) for address, _ in batch],
                 args=[self.seat_ttl, *(seat for _, seat in batch)],
             )
+        )
 
     async def _keep_seats(self) -> None:
         while True:
-            await asyncio.sleep(self.seat_ttl / 3)
             try:
-                await self.refresh_seats()
+                await self._seats.run(refreshed=self._answered)
             except (RedisError, OSError) as error:
                 self._failed(error)
-            else:
-                self._down_until = 0.0  # it answers again: stop falling back
+
+    def _answered(self) -> None:
+        self._down_until = 0.0  # it answers again: stop falling back
 
     async def close(self) -> None:
         if self._heartbeat is not None:
@@ -190,6 +183,5 @@ class RedisAddressLimits(AddressLimits):
                 await self._heartbeat
         with contextlib.suppress(RedisError, OSError):  # shutting down: unreleased seats expire
             for address, held in list(self.seats.items()):
-                await self.client.zrem(self._seats_key(address), *held)
+                await self._within_timeout(self.client.zrem(self._seats_key(address), *held))
         self.seats.clear()
-        await self.client.aclose()

@@ -20,6 +20,7 @@ from playground.server.lab_process import LabTargetProcess
 from playground.server.limits import quiet_refusal_logs, watch_file_limit
 from playground.server.metrics import CountResponses, metrics_endpoint_for
 from playground.server.origins import LOCAL_ORIGIN, allowed_origins
+from playground.server.redis_client import make_client
 from playground.server.settings import Settings
 from playground.server.snippet_mounts import SnippetCapacity, server_snippets
 from playground.server.static_site import SiteFiles, sitemap_for
@@ -30,9 +31,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from settings; a factory so tests can make one per configuration."""
     settings = settings or Settings.from_env()
     target = LabTargetProcess(settings)
-    address_limits = make_address_limits(settings)  # in Redis with --redis-url: shared by every process
-    lab_turns = make_lab_turns(settings)
-    rooms = chat.make_store(settings)  # in Redis with --redis-url: one room across every process
+    # With --redis-url, the process's one Redis client (one bounded pool) for its three users.
+    redis_client = make_client(settings.redis_url) if settings.redis_url else None
+    address_limits = make_address_limits(settings, redis_client)  # in Redis: shared by every process
+    lab_turns = make_lab_turns(redis_client)
+    rooms = chat.make_store(settings, redis_client)  # in Redis: one room across every process
 
     @asynccontextmanager
     async def lifespan(running: FastAPI) -> AsyncIterator[None]:
@@ -40,9 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         watch.cancel()
         await target.stop()
-        await rooms.close()  # the Redis store's subscription and connections
-        await address_limits.close()
+        await rooms.close()  # the Redis store's subscription and seat keeper
+        await address_limits.close()  # its seats in Redis, released while the client is open
         await lab_turns.close()
+        if redis_client is not None:
+            await redis_client.aclose()  # once, after its users: every connection of the pool
 
     app = FastAPI(title="Async FastAPI, Live — playground", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

@@ -19,7 +19,7 @@ import json
 import math
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.status import WS_1000_NORMAL_CLOSURE, WS_1008_POLICY_VIOLATION, WS_1013_TRY_AGAIN_LATER
@@ -29,6 +29,9 @@ from playground.server.chat_text import TooDeep, parse_chat_message
 from playground.server.rooms import BrokerUnavailable, Limits, Member, Refused, RoomStore
 from playground.server.rooms_local import LocalRooms
 from playground.server.settings import Settings
+
+if TYPE_CHECKING:
+    import redis.asyncio as redis
 
 # ASCII letters, digits, '-' and '_' only. `fullmatch`, not `match` with `$`: `$` also matches
 # before a final newline, which let "lobby\n" in as a different room than "lobby".
@@ -40,13 +43,13 @@ class _Ended(Exception):
     """The member was ended (too slow, broker gone): stop reading and writing, then close."""
 
 
-def make_store(settings: Settings) -> RoomStore:
-    """Redis when a URL is given, else this process's memory."""
+def make_store(settings: Settings, client: redis.Redis | None) -> RoomStore:
+    """In Redis through the process's one `client` when there is one, else this process's memory."""
     limits = Limits(settings.chat_max_rooms, settings.chat_max_members, settings.chat_max_rooms_per_ip)
-    if settings.redis_url:
+    if client is not None:
         from playground.server.rooms_redis import RedisRooms
 
-        return RedisRooms(settings.redis_url, limits)
+        return RedisRooms(client, limits)
     return LocalRooms(limits)
 
 

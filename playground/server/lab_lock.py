@@ -29,11 +29,11 @@ import random
 import secrets
 from collections.abc import AsyncIterator, Callable
 
+import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from playground.server.limits import OncePerInterval
-from playground.server.redis_client import make_client, on_a_fresh_connection
-from playground.server.settings import Settings
+from playground.server.redis_client import on_a_fresh_connection
 
 # KEYS[1]: the lock. ARGV: token, ttl ms. 1 when this token holds it now for ttl more (taking it
 # back when nobody holds it: Redis restarted empty), 0 when another run holds it.
@@ -78,9 +78,12 @@ class NoLabLock:
 
 
 class RedisLabLock(NoLabLock):
-    def __init__(self, url: str, *, key: str = "playground:lab:turn", ttl: float = 10.0, timeout: float = 2.0) -> None:
+    """The lock, through `client`: the process's one Redis client (`redis_client`), whose owner
+    closes it (this lock's `close` has nothing of its own to close)."""
+
+    def __init__(self, client: redis.Redis, *, key: str = "playground:lab:turn", ttl: float = 10.0) -> None:
         self.key, self.ttl_ms = key, max(1, round(ttl * 1000))
-        self.client = make_client(url, timeout)
+        self.client = client
         self._extend = self.client.register_script(EXTEND)
         self._release = self.client.register_script(RELEASE)
         self._log = OncePerInterval()
@@ -144,10 +147,7 @@ class RedisLabLock(NoLabLock):
                 cancel_the_run()
                 return
 
-    async def close(self) -> None:
-        await self.client.aclose()
 
-
-def make_lab_turns(settings: Settings) -> NoLabLock:
+def make_lab_turns(client: redis.Redis | None) -> NoLabLock:
     """The lock every process shares when there is Redis, else none beyond the process's line."""
-    return RedisLabLock(settings.redis_url) if settings.redis_url else NoLabLock()
+    return RedisLabLock(client) if client is not None else NoLabLock()

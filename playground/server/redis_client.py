@@ -1,9 +1,18 @@
-"""The one way the playground makes a Redis client (`--redis-url`): rooms, address limits, lab.
+"""The one Redis client of a playground process (`--redis-url`), shared by the rooms, the address
+limits and the lab's lock: one bounded pool for the process, made once by `create_app` and closed
+once at shutdown (the users are handed it and never close it). Three clients had three pools: up
+to three times the connections the bound promised, and stale connections after a restart were
+discarded per user instead of once.
 
 Every user of Redis here wants the same thing from a lost connection: to hear about it, at once.
 So the client has a deadline on connecting and on every reply (`timeout`), and redis-py's own
 silent retry is turned off (`retries=0`): each caller decides what a failure means for it (the
 chat closes its members, the address limits count per process, the lab answers 503).
+
+The client's `timeout` is the longest a user waits (the chat, the lab's lock: 2 s); a user that
+must answer sooner puts its own deadline around its calls (the address limits: 0.5 s, on the
+request path). A call cut by its deadline is not left half-read: redis-py disconnects that
+connection on cancellation.
 
 The pool is bounded (`max_connections`): without a bound, 300 requests in flight opened 208
 connections to Redis from one process. At the bound a call waits for a free connection, up to
@@ -27,9 +36,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 T = TypeVar("T")
 
 DEFAULT_MAX_CONNECTIONS = 32
+DEFAULT_TIMEOUT = 2.0
 
 
-def make_client(url: str, timeout: float, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> redis.Redis:
+def make_client(
+    url: str, timeout: float = DEFAULT_TIMEOUT, max_connections: int = DEFAULT_MAX_CONNECTIONS
+) -> redis.Redis:
     """A client for `url` (decoded replies) that fails within `timeout` seconds instead of
     waiting, holding at most `max_connections` connections."""
     pool = redis.BlockingConnectionPool.from_url(

@@ -5,13 +5,12 @@ listens to all of them with one pattern subscription; what arrives is handed to 
 members of that room (`RoomStore.deliver`). Redis pub/sub delivers at most once, so the one thing
 this store promises about a lost connection is to say so (below).
 
-Seats: the caps hold for every process because they are counted in Redis, by Lua scripts that
-Redis runs atomically — two processes admitting the last seat at once cannot both win. A seat is
-a sorted-set entry whose score is its expiry on Redis's clock (`TIME`), refreshed by its process
-every `member_ttl / 3` seconds: a process that crashes stops refreshing and its seats expire
-after `member_ttl`, so no count leaks; the script that drops an expired seat (the next join or
-refresh of its room) publishes its `leave` (with `"expired": true`) to the room. Keys carry a
-matching expiry too, so a room nobody refreshes disappears from Redis entirely.
+Seats: the caps hold for every process because they are counted in Redis, as seats
+(`redis_seats`: sorted sets scored by expiry on Redis's clock, taken by atomic Lua scripts,
+refreshed by their process every `member_ttl / 3` seconds, expiring after `member_ttl` when it
+crashes). A member holds three: in the set of rooms, in its room, in its address's rooms. What is
+the rooms' own: the script that drops an expired seat of a room (the next join or refresh there)
+publishes its `leave` (with `"expired": true`) to the room.
 
     <prefix>rooms            zset  room -> expiry of its latest seat
     <prefix>room:<room>      zset  member id -> expiry
@@ -31,16 +30,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import redis.asyncio as redis
 from redis.exceptions import RedisError
 from starlette.status import WS_1013_TRY_AGAIN_LATER
 
-from playground.server.redis_client import make_client, on_a_fresh_connection
+from playground.server.redis_client import on_a_fresh_connection
+from playground.server.redis_seats import SEAT_FUNCTIONS, SeatKeeper
 from playground.server.rooms import (
     BROKER_LOST_NOTICE,
     BrokerUnavailable,
@@ -52,18 +52,9 @@ from playground.server.rooms import (
 
 log = logging.getLogger("playground.chat")
 
-_EXPIRE = """
-local function expire(key)
-  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-  if top[2] then redis.call('PEXPIREAT', key, math.ceil(tonumber(top[2]) * 1000)) end
-end
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
--- Drop a room's expired seats and announce each as a leave: their process stopped refreshing them.
-local function prune(key, room, channel)
-  local gone = redis.call('ZRANGEBYSCORE', key, '-inf', now)
-  if #gone == 0 then return end
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+# Announce each expired seat of a room as a leave: their process stopped refreshing them.
+_ROOM_FUNCTIONS = """
+local function announce(gone, room, channel)
   local ts = math.floor(now * 1000 + 0.5) / 1000
   for _, id in ipairs(gone) do
     redis.call('PUBLISH', channel, cjson.encode({type = 'leave', id = id, room = room, ts = ts, expired = true}))
@@ -74,13 +65,14 @@ end
 # KEYS: rooms, room, address. ARGV: room, member, max_rooms, max_members, max_per_address, ttl,
 # the room's channel.
 ADMIT = (
-    _EXPIRE
+    SEAT_FUNCTIONS
+    + _ROOM_FUNCTIONS
     + """
 local room, member = ARGV[1], ARGV[2]
 local deadline = now + tonumber(ARGV[6])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-prune(KEYS[2], room, ARGV[7])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+prune(KEYS[1])
+announce(prune(KEYS[2]), room, ARGV[7])
+prune(KEYS[3])
 local present = redis.call('ZCARD', KEYS[2])
 if present == 0 then
   redis.call('ZREM', KEYS[1], room)
@@ -94,10 +86,9 @@ for _, entry in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
   if not held[name] then held[name] = true; count = count + 1 end
 end
 if not held[room] and count >= tonumber(ARGV[5]) then return {'address'} end
-redis.call('ZADD', KEYS[1], 'GT', deadline, room)
-redis.call('ZADD', KEYS[2], deadline, member)
-redis.call('ZADD', KEYS[3], deadline, member .. ':' .. room)
-for _, key in ipairs(KEYS) do expire(key) end
+seat(KEYS[1], room, deadline)
+seat(KEYS[2], member, deadline)
+seat(KEYS[3], member .. ':' .. room, deadline)
 local seated = redis.call('ZRANGE', KEYS[2], 0, -1)
 table.insert(seated, 1, 'ok')
 return seated
@@ -106,11 +97,11 @@ return seated
 
 # KEYS: rooms, room, address. ARGV: room, member.
 RELEASE = (
-    _EXPIRE
+    SEAT_FUNCTIONS
     + """
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', KEYS[3], ARGV[2] .. ':' .. ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+prune(KEYS[2])
 if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('ZREM', KEYS[1], ARGV[1]) end
 return 0
 """
@@ -118,29 +109,29 @@ return 0
 
 # KEYS: rooms, then (room, address) per seat. ARGV: ttl, channel prefix, then (room, member) per seat.
 REFRESH = (
-    _EXPIRE
+    SEAT_FUNCTIONS
+    + _ROOM_FUNCTIONS
     + """
 local deadline = now + tonumber(ARGV[1])
 for i = 2, #KEYS, 2 do
   local room, member = ARGV[i + 1], ARGV[i + 2]
-  prune(KEYS[i], room, ARGV[2] .. room)
-  redis.call('ZADD', KEYS[1], 'GT', deadline, room)
-  redis.call('ZADD', KEYS[i], deadline, member)
-  redis.call('ZADD', KEYS[i + 1], deadline, member .. ':' .. room)
-  expire(KEYS[i]); expire(KEYS[i + 1])
+  announce(prune(KEYS[i]), room, ARGV[2] .. room)
+  seat(KEYS[1], room, deadline)
+  seat(KEYS[i], member, deadline)
+  seat(KEYS[i + 1], member .. ':' .. room, deadline)
 end
-expire(KEYS[1])
 return 0
 """
 )
 
-REFRESH_BATCH = 200  # seats per heartbeat call: bounded script run time
-
 
 class RedisRooms(RoomStore):
+    """Rooms shared through `client`, the process's one Redis client (`redis_client`), which its
+    owner closes: `close()` ends this store's subscription and tasks, not the client."""
+
     def __init__(
         self,
-        url: str,
+        client: redis.Redis,
         limits: Limits,
         *,
         prefix: str = "playground:chat:",
@@ -149,7 +140,7 @@ class RedisRooms(RoomStore):
     ) -> None:
         super().__init__(limits)
         self.prefix, self.member_ttl, self.timeout = prefix, member_ttl, timeout
-        self.client = make_client(url, timeout)
+        self.client = client
         self._admit_script = self.client.register_script(ADMIT)
         self._release_script = self.client.register_script(RELEASE)
         self._refresh_script = self.client.register_script(REFRESH)
@@ -158,6 +149,7 @@ class RedisRooms(RoomStore):
         self._supervisor: asyncio.Task[None] | None = None
         self._connected: asyncio.Task[None] | None = None
         self._was_up = False
+        self._seats = SeatKeeper(client, member_ttl, self._seated, self._refresh)
 
     # ---- keys ------------------------------------------------------------------------------------
 
@@ -260,7 +252,7 @@ class RedisRooms(RoomStore):
             log.info("chat broker: subscribed to %s", pattern)
             async with asyncio.TaskGroup() as group:
                 group.create_task(self._listen(pubsub))
-                group.create_task(self._heartbeat())
+                group.create_task(self._seats.run())  # a failed refresh ends the subscription
         finally:
             self.available.clear()
             with contextlib.suppress(Exception):
@@ -273,18 +265,16 @@ class RedisRooms(RoomStore):
             if message is not None and message["type"] == "pmessage":
                 self.deliver(message["channel"][start:], message["data"])
 
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(self.member_ttl / 3)
-            seats = [m for members in list(self.local.values()) for m in members.values() if m.seated]
-            for first in range(0, len(seats), REFRESH_BATCH):
-                batch = seats[first : first + REFRESH_BATCH]
-                keys: list[str] = [self.prefix + "rooms"]
-                args: list[str | float] = [self.member_ttl, self._channel("")]
-                for member in batch:
-                    keys += self._keys(member)[1:]
-                    args += [member.room, member.id]
-                await on_a_fresh_connection(self.client, functools.partial(self._refresh_script, keys=keys, args=args))
+    def _seated(self) -> list[Member]:
+        return [m for members in list(self.local.values()) for m in members.values() if m.seated]
+
+    async def _refresh(self, batch: Sequence[Member]) -> None:
+        keys: list[str] = [self.prefix + "rooms"]
+        args: list[str | float] = [self.member_ttl, self._channel("")]
+        for member in batch:
+            keys += self._keys(member)[1:]
+            args += [member.room, member.id]
+        await self._refresh_script(keys=keys, args=args)
 
     def _lost(self, error: BaseException) -> None:
         """The broker is gone: say so to every member here and close them; listen again later."""
@@ -301,4 +291,3 @@ class RedisRooms(RoomStore):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):  # shutting down: it is over
                     await task
-        await self.client.aclose()
