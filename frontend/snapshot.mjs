@@ -13,9 +13,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
+/** The runner's own modules (playground/browser/), which the worker imports as it starts. */
+const RUNNER_MODULES = ["rewrite", "stop_state", "verdict", "tracebacks", "needed_wheels", "shims"]
+  .map((name) => `playground.browser.${name}`);
 /** Modules every run needs: importing them is most of a cold start once the runtime is up. */
 export const IMPORTS = [
-  "playground.browser.in_browser", "asyncio", "json", "ast", "traceback", "linecache", "inspect",
+  ...RUNNER_MODULES, "asyncio", "json", "ast", "traceback", "linecache", "inspect",
   "dataclasses", "typing", "re", "collections", "contextlib", "functools", "itertools", "time",
 ];
 
@@ -58,11 +61,11 @@ const restored = await loadPyodide({ ...options, _loadSnapshot: snapshot, stdout
 writeBrowserPackage(restored);
 await restored.runPythonAsync(`
 import asyncio, sys
-from playground.browser import in_browser
-assert "playground.browser.in_browser" in sys.modules
+from playground.browser import needed_wheels
+assert all(name in sys.modules for name in ${JSON.stringify(RUNNER_MODULES)})
 async def main():
     await asyncio.sleep(0)
-    print("snapshot ok", in_browser.imported_top_levels("import fastapi"))
+    print("snapshot ok", needed_wheels.imported_top_levels("import fastapi"))
 await main()
 `);
 if (printed.join("\n") !== "snapshot ok ['fastapi']") {

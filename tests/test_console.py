@@ -1,6 +1,6 @@
 """The asyncio console's Python half (playground/browser/console.py), under CPython: top-level
 await, names that persist from one command to the next, values shown as the REPL shows them, and
-errors as one line. Each command runs through ``in_browser.run_reporting``, as in the worker."""
+errors as one line. Each command runs through ``stop_state.run_reporting``, as in the worker."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from playground.browser import console, in_browser
+from playground.browser import console, stop_state
 
 
 class Commands:
@@ -26,7 +26,7 @@ class Commands:
             for command in commands:
                 self.count += 1
                 outcomes.append(
-                    await in_browser.run_reporting(
+                    await stop_state.run_reporting(
                         command, f"<console {self.count}>", self.session.run, self.session.explain_error
                     )
                 )
@@ -104,7 +104,7 @@ def test_cancelled_command_reports_stopped(commands: Commands) -> None:
     async def stop_soon() -> list[str]:
         task = console.start("while True:\n    await asyncio.sleep(0)", "<console 1>")
         await asyncio.sleep(0.01)
-        assert in_browser.cancel_current()
+        assert stop_state.cancel_current()
         return await task
 
     assert asyncio.run(stop_soon())[0] == "stopped"

@@ -26,6 +26,7 @@ from tests.browser import (
     wait_settled,
 )
 from tests.live_server import LiveServer
+from tests.page_runs import runner_frames
 from tests.paths import DOCS, ROOT, SNIPPETS
 from tests.site_pages import page_of
 from tests.snippet_runs import prints_durations
@@ -152,7 +153,7 @@ def test_edit_run_and_reset(shared_page: Page, live_playground: LiveServer) -> N
     assert stdout_of(block) == "45\n"
     stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
     assert "ValueError: boom" in stderr
-    assert "in_browser.py" not in stderr, "the traceback shows the runner's own frames"
+    assert not runner_frames(stderr), "the traceback shows the runner's own frames"
 
     block.get_by_role("button", name="Reset").click()
     text = page.evaluate("el => el.runnerSource()", block.element_handle())
@@ -552,7 +553,7 @@ def test_errors_open_with_a_sentence_and_a_trimmed_traceback(
     stderr = "".join(block.locator('[data-stream="stderr"]').all_text_contents())
     assert stderr.startswith(sentence), stderr
     assert last in stderr.strip().splitlines()[-1]
-    assert "in_browser.py" not in stderr and "explain.py" not in stderr and "ast.py" not in stderr
+    assert not runner_frames(stderr) and "explain.py" not in stderr and "ast.py" not in stderr
     assert len(stderr.splitlines()) < 12, f"the traceback is not trimmed:\n{stderr}"
     if case != "syntax":  # the snippet's own line, read back from the code that ran
         assert f"    {code.strip().splitlines()[-1]}" in stderr

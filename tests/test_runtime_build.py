@@ -13,6 +13,7 @@ import pytest
 
 from playground.runtime import wheels as runtime_wheels
 from playground.runtime.pins import STDLIB, PinMismatch, Pins, sha256_of, verified
+from tests.page_runs import RUNNER_FILES
 from tests.paths import ROOT
 
 
@@ -78,7 +79,7 @@ def test_installed_runtime_matches_the_pins(built_site: Path) -> None:
     assert sha256_of(runtime / snapshot["file"]) == snapshot["sha256"]
     expected = set(manifest["sources"]) | {"manifest.json", "editor.js", "packages.json", snapshot["file"]} | browser
     assert served == expected, "the runtime holds a file that is not pinned"
-    assert {"in_browser.py", "loop_trace.py", "recorded_output.py"} <= set(manifest["browser"])
+    assert {*RUNNER_FILES, "loop_trace.py", "recorded_output.py"} <= set(manifest["browser"])
     for name in manifest["browser"]:  # the worker's Python is shipped exactly as it is in the repository
         assert (runtime / "browser" / name).read_text() == (ROOT / "playground" / "browser" / name).read_text()
 

@@ -4,13 +4,13 @@ CPython's asyncio REPL compiles each input with ``ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 code object turns out to be a coroutine, awaits it on the loop that keeps running between inputs.
 This module does the same inside the runner's worker, on the worker's own loop, so a command is
 one more run for the runner: Stop cancels it, the loop picture traces it, and wheels load for its
-imports (``worker.js`` starts a command through :func:`start` instead of ``in_browser.start``).
+imports (``worker.js`` starts a command through :func:`start` instead of ``stop_state.start``).
 
 What a command defines stays defined for the next one (one namespace per visit of the runtime,
 like one REPL session). An expression's value is shown as the REPL shows it (``sys.displayhook``:
 its ``repr``, and ``_``). Several statements may be sent at once (the page's multi-line input);
 each top-level expression among them is shown. A top-level ``asyncio.run(x)`` becomes ``await x``,
-the rule the page's Run follows (``in_browser.prepare``), so a block's code continues here as it
+the rule the page's Run follows (``rewrite.prepare``), so a block's code continues here as it
 ran there; inside a running loop a real ``asyncio.run`` would raise.
 
 An error is one line for the reader: what was raised, and where in the code they typed.
@@ -29,15 +29,15 @@ from dataclasses import dataclass, field
 from types import CodeType, ModuleType
 from typing import Any
 
-from playground.browser import explain, in_browser
+from playground.browser import explain, rewrite, stop_state
 
 
 def compile_command(source: str, filename: str) -> CodeType:
     """Compile what the reader typed as the REPL does (``single``: expression statements are
     shown), but for any number of statements and with top-level ``await``."""
-    tree = in_browser.rewrite_asyncio_run(ast.parse(source, filename=filename))
+    tree = rewrite.rewrite_asyncio_run(ast.parse(source, filename=filename))
     interactive = ast.Interactive(body=tree.body)
-    code: CodeType = compile(interactive, filename, "single", flags=in_browser.TOP_LEVEL_AWAIT, dont_inherit=True)
+    code: CodeType = compile(interactive, filename, "single", flags=rewrite.TOP_LEVEL_AWAIT, dont_inherit=True)
     return code
 
 
@@ -103,4 +103,4 @@ SESSION = Session()
 
 def start(source: str, filename: str) -> asyncio.Future[list[str]]:
     """Run a command as the runner runs a block (one task, which Stop cancels), in the session."""
-    return in_browser.start(source, filename, program=SESSION.run, explain_error=SESSION.explain_error)
+    return stop_state.start(source, filename, program=SESSION.run, explain_error=SESSION.explain_error)

@@ -28,9 +28,10 @@ from types import ModuleType
 from typing import Any
 
 from playground.browser.exercise_trace import BlockingStep, LoopFacts
-from playground.browser.in_browser import format_error, prepare
 from playground.browser.loop_hooks import BLOCKING_SECONDS
 from playground.browser.loop_trace import LoopTrace
+from playground.browser.rewrite import prepare
+from playground.browser.tracebacks import format_error
 
 RESULT_MARK = "\x1eexercise-result "  # the one line the page's Check reads from the check's stdout
 READER_FILE = "exercise.py"

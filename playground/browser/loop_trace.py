@@ -36,7 +36,7 @@ from playground.browser.loop_hooks import BATCH_ITEMS, BLOCKING_SECONDS, LOOP_LA
 from playground.browser.loop_waits import call_text, classify, coroutine_frames
 
 # The runner's own files (the in-page runner, this tracer): a location there means nothing to the
-# reader, so the trace names none rather than "in_browser.py:145".
+# reader, so the trace names none rather than "rewrite.py:101".
 RUNNER_DIR = __file__.rsplit("/", 1)[0] + "/"
 # asyncio's own task names ("Task-7"): a lane is named by the call instead, as the reader wrote it.
 _DEFAULT_NAME = re.compile(r"Task-\d+")

@@ -8,7 +8,7 @@ for a whole program). A task the snippet created runs from the event loop, not f
 frame; in the page the module itself is a suspended coroutine: the module frame is then held
 here and asked for its current line (``f_lineno`` of a suspended frame is where it waits).
 
-Used in both places a snippet runs: in the page (``in_browser.run`` installs the recorder around
+Used in both places a snippet runs: in the page (``rewrite.run`` installs the recorder around
 the snippet) and under CPython, where ``python -m playground.browser.output_trace TRACE FILE``
 runs ``FILE`` as ``__main__`` exactly as ``python FILE`` would, and writes the chunks to
 ``TRACE`` as JSON. Like every module in ``playground/browser/`` this imports nothing from the

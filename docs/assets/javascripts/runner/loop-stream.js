@@ -9,17 +9,17 @@ const IDLE_FLUSH_MS = 100;
 
 /**
  * @param {any} pyodide the loaded Pyodide
- * @param {any} runner playground.browser.in_browser
+ * @param {any} rewrite playground.browser.rewrite (its prepare compiles the run's code)
  * @param {string} source the code about to run
  * @param {string} filename the snippet's name, as the run compiles it (its lines are the reader's)
  * @param {(batch: string) => void} send posts one JSON batch to the page
  * @returns {{ finish(): void }}
  */
-export function startLoopTrace(pyodide, runner, source, filename, send) {
-  // Compile now (in_browser.prepare caches it), so the root task's first step is the program's
+export function startLoopTrace(pyodide, rewrite, source, filename, send) {
+  // Compile now (rewrite.prepare caches it), so the root task's first step is the program's
   // own code and not the compiler: under CPython, too, compiling happens before the loop starts.
   try {
-    runner.prepare(source, filename)?.destroy?.();
+    rewrite.prepare(source, filename)?.destroy?.();
   } catch {
     // A syntax error: the run itself reports it.
   }

@@ -1,6 +1,6 @@
 // The messages between the page and the runner's worker, and the shared memory Stop uses.
 //
-// Stop, as the three files play it (runtime-client.js on the page, worker.js, in_browser.py):
+// Stop, as the three files play it (runtime-client.js on the page, worker.js, stop_state.py):
 //
 //   page                                  worker                         Python (in the worker)
 //   Stop ─▶ writes SLOT.SEEN = 0,
@@ -40,7 +40,7 @@ export const SLOT = Object.freeze({
 export const SLOTS = 3;
 /** The signal number written to SLOT.SIGNAL: SIGINT, so Python raises KeyboardInterrupt. */
 export const SIGINT = 2;
-/** Values of SLOT.SEEN: in_browser.Phase, numbered (Python reports the name, the worker writes this). */
+/** Values of SLOT.SEEN: stop_state.Phase, numbered (Python reports the name, the worker writes this). */
 export const SEEN = Object.freeze({ nothing: 0, idle: 1, pending: 2, program: 3 });
 
 /** Stop's timings, in one place (the page's messages are built from these). */

@@ -28,7 +28,11 @@ const post = (message) => self.postMessage(message);
 let interrupt = null;
 /** @type {any} */
 let pyodide = null;
-/** @type {any} */
+/**
+ * The runner's Python modules (playground/browser/, one job each).
+ * @typedef {{ rewrite: any, stopState: any, verdict: any, neededWheels: any }} RunnerModules
+ */
+/** @type {RunnerModules | null} Set by start(): the page posts a run only after "ready". */
 let runner = null;
 /** @type {Set<string>} */
 const loadedWheels = new Set();
@@ -210,21 +214,31 @@ async function start() {
     pyodide.FS.writeFile(`/home/pyodide/${name}`, text);
   }
   packagesJson = await (await realFetch(new URL("packages.json", RUNTIME))).text();
-  runner = pyodide.pyimport("playground.browser.in_browser");
-  runner.remember_packages(packagesJson); // a missing module's explanation lists what is shipped
-  runner.install_shims(
+  const module = (/** @type {string} */ name) => pyodide.pyimport(`playground.browser.${name}`);
+  runner = {
+    rewrite: module("rewrite"),
+    stopState: module("stop_state"),
+    verdict: module("verdict"),
+    neededWheels: module("needed_wheels"),
+  };
+  const explain = module("explain");
+  const shims = module("shims");
+  explain.remember_packages(packagesJson); // a missing module's explanation lists what is shipped
+  shims.install_shims(
     blockingWait,
     (/** @type {string} */ text) => {
       if (currentRun !== null) post({ type: "notice", id: currentRun, text });
     },
-    // What each Stop signal found (in_browser.Phase), for the page to read if the run goes on.
+    // What each Stop signal found (stop_state.Phase), for the page to read if the run goes on.
     (/** @type {"idle" | "pending" | "program"} */ phase) => {
       if (interrupt) Atomics.store(interrupt, SLOT.SEEN, SEEN[phase] ?? SEEN.nothing);
     },
   );
+  explain.destroy();
+  shims.destroy();
   // The page shows "running" once the reader's program starts, not when its task is scheduled:
   // a Stop before that ends the run as "none of it ran", one after it as KeyboardInterrupt.
-  runner.on_program_start(() => {
+  runner.stopState.on_program_start(() => {
     if (currentRun !== null) post({ type: "running", id: currentRun });
   });
   const jspi = typeof (/** @type {any} */ (WebAssembly).Suspending) === "function";
@@ -236,7 +250,7 @@ async function start() {
  * @param {string} source
  */
 async function loadWheelsFor(source) {
-  const needed = runner.wheels_for(source, packagesJson, [...loadedWheels]).toJs();
+  const needed = /** @type {RunnerModules} */ (runner).neededWheels.wheels_for(source, packagesJson, [...loadedWheels]).toJs();
   if (needed.length === 0) return;
   const sizes = manifest?.sizes ?? {};
   const wheels = manifest?.wheels ?? {};
@@ -270,7 +284,8 @@ async function run(id, source, filename, trace = false, asConsole = false) {
   // run was cancelled: for a run that ended on its own meanwhile, that can land after its
   // `finally` cleared the buffer, and must not interrupt this run. Nothing can have stopped this run yet (its Stop follows this message).
   if (interrupt) interrupt[SLOT.SIGNAL] = 0;
-  runner.begin_run(); // from here a Stop signal ends this run, even before its first line
+  const python = /** @type {RunnerModules} */ (runner);
+  python.stopState.begin_run(); // from here a Stop signal ends this run, even before its first line
   runStdout = "";
   const started = performance.now();
   /** @type {"ok" | "error" | "stopped"} */
@@ -285,10 +300,10 @@ async function run(id, source, filename, trace = false, asConsole = false) {
       status = "stopped";
       return;
     }
-    // "running" is posted by Python as the program starts (runner.on_program_start, in start()).
-    if (trace) loop = startLoopTrace(pyodide, runner, source, filename, (batch) => post({ type: "loop", id, batch }));
+    // "running" is posted by Python as the program starts (stop_state.on_program_start, in start()).
+    if (trace) loop = startLoopTrace(pyodide, python.rewrite, source, filename, (batch) => post({ type: "loop", id, batch }));
     if (asConsole) consoleModule ??= pyodide.pyimport("playground.browser.console");
-    currentTask = (asConsole ? consoleModule : runner).start(source, filename);
+    currentTask = (asConsole ? consoleModule : python.stopState).start(source, filename);
     const outcome = await currentTask;
     [status, error] = outcome.toJs();
     outcome.destroy?.();
@@ -301,17 +316,17 @@ async function run(id, source, filename, trace = false, asConsole = false) {
     loop?.finish(); // before leftovers are cancelled: the picture ends where the run did
     currentTask?.destroy?.();
     currentTask = null;
-    runner?.cancel_leftover_tasks();
+    runner?.stopState.cancel_leftover_tasks();
     if (interrupt) interrupt[SLOT.SIGNAL] = 0; // a Stop that arrived as the run ended must not leak into the next
     flush();
     /** @type {[string, string] | null} */
     let verdict = null;
     if (status === "ok" && runner && !asConsole) {
-      const result = runner.verdict(source, runStdout);
+      const result = runner.verdict.verdict(source, runStdout);
       verdict = result ? result.toJs() : null;
       result?.destroy?.();
     }
-    runner?.end_run();
+    runner?.stopState.end_run();
     if (pendingRuns.delete(id)) post({ type: "done", id, status, error, elapsed: performance.now() - started, verdict });
     currentRun = null;
   }
@@ -361,7 +376,7 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
     for (let attempt = 0; attempt < 2 && !cancelled; attempt += 1) {
       if (interrupt) interrupt[SLOT.SIGNAL] = 0;
       try {
-        cancelled = runner.cancel_current();
+        cancelled = runner.stopState.cancel_current();
       } catch {
         // An interrupt the page set before it could read the line above landed in this call.
       }
