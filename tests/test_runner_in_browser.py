@@ -774,9 +774,10 @@ def test_python_starts_from_the_builds_snapshot_and_without_it_when_it_fails(
 def test_a_page_whose_blocks_import_packages_starts_python_without_the_snapshot(
     guarded: Guarded, live_playground: LiveServer
 ) -> None:
-    """The snapshot holds asyncio, not the wheels: with it a FastAPI block's first output came
-    later (1,962 ms against 1,692 ms, benchmarks/runner_cold_start.py) after 4.7 MB more. So a
-    page with such blocks starts Python plainly; `?snapshot=on` still forces it."""
+    """The snapshot holds asyncio, not the wheels: with it a FastAPI block's first output came no
+    sooner on loopback (1,858 ms against 1,925, benchmarks/runner_cold_start.py) after 4.7 MB
+    more, 3.5 s later at 10 Mbit/s. So a page with such blocks starts Python plainly;
+    `?snapshot=on` still forces it."""
     for query, expected in (("", False), ("?snapshot=on", True)):
         guard = guarded(live_playground.base_url)
         try:

@@ -2,12 +2,13 @@
 // from the page the reader is on.
 //
 // The snapshot is ~4.7 MB more to fetch and saves the interpreter's start-up work; it holds
-// asyncio and the runner, not the wheels. Measured with benchmarks/runner_cold_start.py
-// (loopback, empty cache): a print's first output 540 ms with it, 863 ms without; a FastAPI
-// block's 1,962 ms with it, 1,692 ms without (its packages load after the snapshot either way).
-// So a page whose blocks import packages starts without it.
+// asyncio and the runner, not the wheels. Measured with benchmarks/runner_cold_start.py (empty
+// cache, median of 3 on loopback): a print's first output 503 ms with it, 1,004 ms without; a
+// FastAPI block's 1,858 ms with it, 1,925 ms without (the same within noise: its packages load
+// after the snapshot either way), but 18.8 MB fetched against 14.1, and at 10 Mbit/s 16.2 s to
+// its first output against 12.7 s. So a page whose blocks import packages starts without it.
 //
-// Not chosen by connection (at 10 Mbit/s a print took 11.0 s with it, 7.6 s without): the page
+// Not chosen by connection (at 10 Mbit/s a print took 11.0 s with it, 7.8 s without): the page
 // cannot tell its connection in time. Its own files' timings read ~9 Mbit/s on loopback (their
 // last bytes wait for a busy main thread), and `navigator.connection` reads 1.55 Mbit/s there.
 
