@@ -7,9 +7,11 @@ All servers run the same stack (uvicorn's auto: uvloop and httptools when instal
 
 Each client sends its messages one at a time and waits for each echo (round trip = latency).
 Throughput is all echoes divided by the wall time of the level. Both servers run in their own
-process on loopback; the clients run here. Prints a table and the throughput ratio.
+process on loopback; the clients run here. Prints a table and the throughput ratio: the median
+of the rounds, and the range of the rounds' own ratios, which is the measure of noise (on two
+cores one level's ratio moved 0.72-1.02 between runs of a single round).
 
-Usage: .venv/bin/python benchmarks/echo_throughput.py [--messages 8000]
+Usage: .venv/bin/python benchmarks/echo_throughput.py [--messages 8000] [--rounds 5]
 This is a measurement, not a test: nothing here asserts a speed.
 """
 
@@ -115,7 +117,8 @@ async def wait_up(url: str) -> None:
             await asyncio.sleep(0.05)  # polling a server process that is still starting
 
 
-async def level(url: str, clients: int, per_client: int) -> tuple[float, float, float]:
+async def level(url: str, clients: int, per_client: int) -> tuple[float, list[float]]:
+    """Throughput (round trips per second over the level's wall time) and every round trip's time."""
     from websockets.asyncio.client import connect
 
     latencies: list[float] = []
@@ -133,9 +136,7 @@ async def level(url: str, clients: int, per_client: int) -> tuple[float, float, 
     await asyncio.gather(*(client(ws) for ws in connections))
     elapsed = time.perf_counter() - started
     await asyncio.gather(*(ws.close() for ws in connections))
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000
+    return len(latencies) / elapsed, latencies
 
 
 def unguarded_server(port: int) -> None:
@@ -155,7 +156,7 @@ def unguarded_server(port: int) -> None:
     )
 
 
-async def measure(messages: int) -> None:
+async def measure(messages: int, rounds: int) -> None:
     servers = {
         "playground": (free_port(), "/ws/echo"),
         "unguarded": (free_port(), "/ws/echo"),
@@ -167,25 +168,43 @@ async def measure(messages: int) -> None:
         urls = {name: f"ws://127.0.0.1:{port}{path}" for name, (port, path) in servers.items()}
         for url in urls.values():
             await wait_up(url)
-        print(f"websocket echo, loopback, 64-byte messages, ~{messages} round trips per level per server")
+        print(
+            f"websocket echo, loopback, 64-byte messages, ~{messages} round trips per level per server, "
+            f"{rounds} rounds (median msg/s; p50/p99 over all rounds)"
+        )
         print(
             f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | "
-            f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} | "
+            f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} {'per round':>11} | "
             f"{'unguarded msg/s':>15} {'p99 ms':>7} {'hardening':>9} | {'bare uvicorn msg/s':>18} {'ratio':>5}"
         )
         for clients in LEVELS:
             per_client = max(10, messages // clients)
-            # Rotate which server goes first, so none always meets a warmer (or busier) machine.
-            order = ["playground", "baseline", "unguarded", "uvicorn"]
-            order = order[clients % 4 :] + order[: clients % 4]
-            results = {name: await level(urls[name], clients, per_client) for name in order}
-            p, b, g, u = results["playground"], results["baseline"], results["unguarded"], results["uvicorn"]
+            rates: dict[str, list[float]] = {name: [] for name in servers}
+            latencies: dict[str, list[float]] = {name: [] for name in servers}
+            for round_ in range(rounds):
+                # Rotate which server goes first, so none always meets a warmer (or busier) machine.
+                order = ["playground", "baseline", "unguarded", "uvicorn"]
+                order = order[(clients + round_) % 4 :] + order[: (clients + round_) % 4]
+                for name in order:
+                    throughput, measured = await level(urls[name], clients, per_client)
+                    rates[name].append(throughput)
+                    latencies[name] += measured
+            rate = {name: statistics.median(values) for name, values in rates.items()}
+            p50 = {name: percentile(values, 0.5) for name, values in latencies.items()}
+            p99 = {name: percentile(values, 0.99) for name, values in latencies.items()}
+            # The noise: each round's own ratio (the two servers measured back to back). When the
+            # rounds' ratios span 1.0, this machine cannot tell the two apart.
+            per_round = [p / b for p, b in zip(rates["playground"], rates["baseline"], strict=True)]
+            spread = f"{min(per_round):.2f}-{max(per_round):.2f}"
+            p, b, g, u = "playground", "baseline", "unguarded", "uvicorn"
             print(
-                f"{clients:>7} | {p[0]:>16.0f} {p[1]:>7.2f} {p[2]:>7.2f} | "
-                f"{b[0]:>16.0f} {b[1]:>7.2f} {b[2]:>7.2f} | {p[0] / b[0]:>5.2f} | "
-                f"{g[0]:>15.0f} {g[2]:>7.2f} {p[0] / g[0]:>9.2f} | {u[0]:>18.0f} {p[0] / u[0]:>5.2f}"
+                f"{clients:>7} | {rate[p]:>16.0f} {p50[p]:>7.2f} {p99[p]:>7.2f} | "
+                f"{rate[b]:>16.0f} {p50[b]:>7.2f} {p99[b]:>7.2f} | {rate[p] / rate[b]:>5.2f} {spread:>11} | "
+                f"{rate[g]:>15.0f} {p99[g]:>7.2f} {rate[p] / rate[g]:>9.2f} | "
+                f"{rate[u]:>18.0f} {rate[p] / rate[u]:>5.2f}"
             )
         print("ratio: playground throughput / that column's throughput (hardening: guarded / unguarded)")
+        print("per round: the lowest and highest ratio of one round (the servers run back to back): the noise")
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGINT)
@@ -196,9 +215,16 @@ async def measure(messages: int) -> None:
                 process.kill()
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    """In milliseconds, from latencies in seconds."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=8000)
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per level and server (median kept)")
     parser.add_argument("--baseline-server", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--unguarded-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -212,7 +238,7 @@ def main() -> None:
         return
     if not (ROOT / "site" / "index.html").is_file():
         print("note: the site is not built; the playground serves /ws/echo regardless", file=sys.stderr)
-    asyncio.run(measure(args.messages))
+    asyncio.run(measure(args.messages, args.rounds))
 
 
 if __name__ == "__main__":
