@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+from playground.browser.needed_wheels import wheels_for
 from playground.browser.recorded_output import compare, recorded_lines
 from playground.snippets.catalog import Kind, Snippet, discover
 from tests.browser import (
@@ -322,6 +325,35 @@ def test_a_stop_signal_that_reaches_python_before_the_program_ends_the_run(
     assert stdout_of(block) == ""
     assert "Stopped before the program started" in block.locator(".runner__output").inner_text()
     assert run_block(page, block) == "ok", "the signal leaked into the next run"
+    assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
+
+
+def test_pointing_at_a_block_loads_its_packages_before_run(
+    guarded: Guarded, live_playground: LiveServer, built_site: Path
+) -> None:
+    """The pointer on a FastAPI block loads Python and the block's wheels, and imports them: Run
+    then fetches nothing more. (Before, the wheels were fetched only after Run was pressed.)"""
+    relative = "dependency_injection/api_key_auth.py"
+    runtime = built_site / "runtime"
+    where = json.loads((runtime / "manifest.json").read_text())["wheels"]
+    needed = wheels_for((SNIPPETS / relative).read_text(), (runtime / "packages.json").read_text(), [])
+    wanted = {f"/runtime/{where[name]}" for name in needed}
+    assert any("fastapi" in name for name in wanted), wanted
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    fetched: list[str] = []
+    page.on("requestfinished", lambda request: fetched.append(urlsplit(request.url).path))
+    page.goto(live_playground.base_url + "/dependency-injection/")
+    block = block_for(page, relative)  # the pointer enters the block; nothing is clicked
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    while not wanted <= set(fetched):
+        assert time.monotonic() < deadline, f"not fetched: {wanted - set(fetched)}"
+        page.wait_for_event("requestfinished", timeout=RUN_TIMEOUT_MS)
+    # Imported too: the worker's queue holds the run until that is done, and the run then takes
+    # no package step (its state goes from loading, if at all, straight to running).
+    before_run = len(fetched)
+    assert run_block(page, block) == "ok"
+    assert [path for path in fetched[before_run:] if path.endswith(".whl")] == []
     assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
 
 

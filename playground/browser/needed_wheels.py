@@ -24,6 +24,15 @@ def wheels_for(source: str, packages_json: str, loaded: list[str]) -> list[str]:
     return sorted(needed)
 
 
+def shipped_imports(source: str, packages_json: str) -> list[str]:
+    """The top-level modules ``source`` imports that a shipped wheel provides (``fastapi``, not
+    ``asyncio`` or the snippet's own helpers): what the worker imports ahead of a Run when the
+    reader points at a block, so the run does not pay for them."""
+    packages: dict[str, dict[str, list[str]]] = json.loads(packages_json)
+    provided = {name for info in packages.values() for name in info["imports"]}
+    return [name for name in imported_top_levels(source) if name in provided]
+
+
 def imported_top_levels(source: str) -> list[str]:
     """The top-level packages ``source`` imports (``fastapi`` for ``from fastapi.x import y``)."""
     try:

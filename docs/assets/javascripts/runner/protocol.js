@@ -60,6 +60,7 @@ export const STOP_TIMING = Object.freeze({
 /**
  * @typedef {{ type: "init", interrupt: SharedArrayBuffer | null, playground: string }
  *   | { type: "run", id: number, source: string, filename: string, trace?: boolean, console?: boolean }
+ *   | { type: "prepare", source: string }
  *   | { type: "stop", id: number }} ToWorker
  */
 

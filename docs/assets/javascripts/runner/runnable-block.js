@@ -92,7 +92,7 @@ export function mountRunnable(block, client) {
 
   function warm() {
     editor.request();
-    if (client.state === "idle") client.warm();
+    client.prepare(source());
   }
 
   async function run() {

@@ -34,6 +34,8 @@ export class RuntimeClient {
     /** @type {RunCallbacks | null} the run that is waiting for the runtime to load */
     this.loadingListener = null;
     this.state = "idle"; // idle | loading | ready | error
+    /** @type {Set<string>} the texts the current worker was asked to prepare (see prepare) */
+    this.prepared = new Set();
     /** How many workers this visit has started: Stop keeps it at one when it can. */
     this.starts = 0;
     /** @type {{ jspi: boolean, isolated: boolean, pyodide: string, snapshot: boolean } | null} */
@@ -84,6 +86,19 @@ export class RuntimeClient {
     return this.ready;
   }
 
+  /**
+   * The reader points at a block (pointer or focus): start Python, and once it is up have the
+   * worker load and import what this code imports (fastapi, pydantic…), so its Run starts with
+   * them in place. Each text once per worker; nothing after a failed start (Run retries that).
+   * @param {string} source
+   */
+  prepare(source) {
+    if (this.state === "error" || this.prepared.has(source)) return;
+    this.prepared.add(source);
+    const worker = this.warm().then(() => this.worker);
+    worker.then((started) => started?.postMessage({ type: "prepare", source })).catch(() => {});
+  }
+
   /** Where client snippets find the playground: the same choice the widgets use. */
   playground() {
     return playgroundBase().href.replace(/\/$/, "");
@@ -102,6 +117,7 @@ export class RuntimeClient {
   discardWorker() {
     this.worker?.terminate();
     this.worker = null;
+    this.prepared.clear();
     this.ready = null;
   }
 

@@ -59,6 +59,8 @@ const stoppedBeforeStart = new Set();
 const pendingRuns = new Set();
 /** Runs one after the other: a run whose wheels are loading holds the next one back. */
 let queue = Promise.resolve();
+/** A block's imports are being loaded ahead of its Run (prepare): what a Stop of a queued run waits behind. */
+let preparing = false;
 /** @type {any} playground.browser.console, imported on the console's first command */
 let consoleModule = null;
 
@@ -271,6 +273,28 @@ async function loadWheelsFor(source) {
 }
 
 /**
+ * Ahead of a Run: load the wheels `source` imports and import them, while the reader is still
+ * reading the block (the page asks when the pointer or focus reaches it). Queued like a run, so
+ * a Run that comes meanwhile starts once this is done, and finds fastapi loaded and imported.
+ * Failures are left to the run, which loads again and says what went wrong.
+ * @param {string} source
+ */
+async function prepare(source) {
+  if (!runner) return;
+  preparing = true;
+  try {
+    await loadWheelsFor(source);
+    for (const name of runner.neededWheels.shipped_imports(source, packagesJson).toJs()) {
+      pyodide.pyimport(name)?.destroy?.();
+    }
+  } catch (failure) {
+    console.info(`Could not load ahead of the run: ${failure instanceof Error ? failure.message : failure}`);
+  } finally {
+    preparing = false;
+  }
+}
+
+/**
  * @param {number} id
  * @param {string} source
  * @param {string} filename
@@ -337,7 +361,7 @@ function stopBeforeStart(id) {
   stoppedBeforeStart.add(id);
   pendingRuns.delete(id);
   if (interrupt) Atomics.store(interrupt, SLOT.CANCELLED, id); // the page then sets no interrupt
-  const loading = id === currentRun ? "its packages were still loading" : "it was waiting for Python";
+  const loading = id === currentRun || preparing ? "its packages were still loading" : "it was waiting for Python";
   post({
     type: "done", id, status: "stopped", elapsed: 0, verdict: null, reason: "before-start",
     error: `Stopped before the program started: ${loading}, so none of it ran.`,
@@ -358,8 +382,13 @@ self.onmessage = async (/** @type {MessageEvent<ToWorker>} */ event) => {
   } else if (message.type === "run") {
     const { id, source, filename, trace } = message;
     pendingRuns.add(id);
+    // Queued behind a block's packages loading ahead of its Run (prepare): the page learns of
+    // that loading now, for this run (it was posted before any run was there to show it).
+    if (preparing) postProgress(true);
     // A failure inside run's own bookkeeping must not stall every later run behind it.
     queue = queue.then(() => run(id, source, filename, trace, message.console)).catch((failure) => console.error(failure));
+  } else if (message.type === "prepare") {
+    queue = queue.then(() => prepare(message.source)).catch((failure) => console.error(failure));
   } else if (message.type === "stop") {
     if (!runner || !pendingRuns.has(message.id)) return; // late: the run has ended
     if (message.id !== currentRun || currentTask === null) {
