@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.accessibility import in_each_scheme, violations
-from tests.browser import GuardedContext, block_for, launch, run_block
+from tests.browser import GuardedContext, block_for, launch, load_page, run_block
 from tests.live_server import LiveServer
 from tests.site_pages import nav_pages
 
@@ -26,7 +26,7 @@ def test_every_page_as_loaded(guard: GuardedContext, live_playground: LiveServer
     page = guard.new_page()
     for path in nav_pages():
         page.emulate_media(color_scheme="light")
-        page.goto(live_playground.base_url + path, wait_until="networkidle")
+        load_page(page, live_playground.base_url + path)
         found = in_each_scheme(page)
         if found:
             failures.append(f"{path}:\n  " + "\n  ".join(found))
@@ -78,7 +78,7 @@ STATES: dict[str, tuple[str, Callable[[Page], None]]] = {
 def test_pages_in_use(guard: GuardedContext, live_playground: LiveServer, state: str) -> None:
     path, bring_about = STATES[state]
     page = guard.new_page()
-    page.goto(live_playground.base_url + path, wait_until="networkidle")
+    load_page(page, live_playground.base_url + path)
     bring_about(page)
     found = in_each_scheme(page)
     assert found == [], f"{path} {state}: {len(found)} axe violations:\n" + "\n".join(found)
@@ -91,5 +91,5 @@ if __name__ == "__main__":  # a quick look: python -m tests.test_accessibility U
         context = browser.new_context(color_scheme="dark" if "dark" in sys.argv else "light")
         page = context.new_page()
         for path in nav_pages():
-            page.goto(sys.argv[1] + path, wait_until="networkidle")
+            load_page(page, sys.argv[1] + path)
             print(path, json.dumps(violations(page), indent=1))

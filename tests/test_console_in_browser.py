@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.accessibility import in_each_scheme
-from tests.browser import RUN_TIMEOUT_MS, Guarded
+from tests.browser import RUN_TIMEOUT_MS, Guarded, load_page
 from tests.live_server import LiveServer
 
 TOPIC_PAGES = ["/terminology/", "/async-io/", "/dependency-injection/", "/websockets/"]
@@ -42,13 +42,13 @@ def transcript(console: Locator) -> Locator:
 @pytest.mark.parametrize("path", TOPIC_PAGES)
 def test_every_topic_page_has_a_console(guarded: Guarded, live_playground: LiveServer, path: str) -> None:
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + path, wait_until="networkidle")
+    load_page(page, live_playground.base_url + path)
     console_on(page)
 
 
 def test_console_with_the_keyboard(guarded: Guarded, live_playground: LiveServer) -> None:
     page = guarded(live_playground.base_url, viewport={"width": 375, "height": 800}).new_page()
-    page.goto(live_playground.base_url + "/async-io/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/async-io/")
     console = console_on(page)
     log = transcript(console)
 
@@ -114,7 +114,7 @@ def test_console_with_the_keyboard(guarded: Guarded, live_playground: LiveServer
 
 def test_stop_a_command_that_awaits_forever(guarded: Guarded, live_playground: LiveServer) -> None:
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/websockets/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/websockets/")
     console = console_on(page)
     console.evaluate("el => { el.dataset.consoleState = 'not-sent-yet'; }")
     console.get_by_role("textbox", name="Python command").focus()
@@ -128,7 +128,7 @@ def test_stop_a_command_that_awaits_forever(guarded: Guarded, live_playground: L
 
 def test_continue_a_block_in_the_console(guarded: Guarded, live_playground: LiveServer) -> None:
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     block = page.locator(".runner", has=page.locator(".filename", has_text="terminology/gather_runs_concurrently.py"))
     block.get_by_role("button", name="Continue in the console").focus()
     page.keyboard.press("Enter")

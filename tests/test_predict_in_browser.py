@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from playground.browser.recorded_output import recorded_lines
 from tests.accessibility import in_each_scheme
-from tests.browser import RUN_TIMEOUT_MS, Guarded
+from tests.browser import MOUNTED, RUN_TIMEOUT_MS, Guarded, load_page
 from tests.live_server import LiveServer
 from tests.paths import SNIPPETS
 from tests.predictions import PREDICTABLE, question_of
@@ -50,7 +50,7 @@ def run_and_compare(page: Page, block: Locator) -> None:
 
 def test_right_prediction(guarded: Guarded, live_playground: LiveServer) -> None:
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     block = predict_block(page, AWAIT_VS_TASK)
     recorded = recorded_lines((SNIPPETS / AWAIT_VS_TASK).read_text())
     code = block.locator(":scope > pre")
@@ -83,7 +83,7 @@ def test_right_prediction(guarded: Guarded, live_playground: LiveServer) -> None
 
 def test_wrong_prediction_shows_which_lines_differ(guarded: Guarded, live_playground: LiveServer) -> None:
     page = guarded(live_playground.base_url, viewport={"width": 375, "height": 800}).new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     block = predict_block(page, CANCELLATION)
     recorded = recorded_lines((SNIPPETS / CANCELLATION).read_text())
     predicted = order_of(block)  # as dealt: never the recorded order
@@ -109,7 +109,7 @@ def test_wrong_prediction_shows_which_lines_differ(guarded: Guarded, live_playgr
 
 def test_skip_is_one_key_and_is_remembered(guarded: Guarded, live_playground: LiveServer) -> None:
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     block = predict_block(page, CANCELLATION)
     block.locator('.predict__move[data-move="down"]').first.focus()
     page.keyboard.press("Escape")
@@ -121,7 +121,8 @@ def test_skip_is_one_key_and_is_remembered(guarded: Guarded, live_playground: Li
     # Every block follows, now and after a reload.
     other = page.locator(".runner", has=page.locator(".filename", has_text=AWAIT_VS_TASK))
     expect(other).to_have_attribute("data-predict-state", "skipped")
-    page.reload(wait_until="networkidle")
+    page.reload()
+    page.wait_for_function(MOUNTED)
     for relative in (CANCELLATION, AWAIT_VS_TASK):
         again = page.locator(".runner", has=page.locator(".filename", has_text=relative))
         expect(again).to_have_attribute("data-predict-state", "skipped")
@@ -144,7 +145,7 @@ def test_the_page_reads_the_marker_and_lines_as_python_does_and_never_deals_them
     for every predictable snippet: same question, same lines, and a first order that is wrong."""
     assert len(PREDICTABLE) >= 8
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     for snippet in PREDICTABLE:
         source = snippet.source()
         question, lines, dealt = page.evaluate(

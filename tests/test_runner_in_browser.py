@@ -20,6 +20,7 @@ from tests.browser import (
     RUN_TIMEOUT_MS,
     Guarded,
     block_for,
+    load_page,
     open_page,
     run_block,
     set_code,
@@ -285,7 +286,7 @@ def test_a_websocket_client_run_leaves_the_runtime_warm(guarded: Guarded, live_p
     the next Run must not load Python again (it did: "Object has already been destroyed")."""
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/websockets/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/websockets/")
     block = block_for(page, "websocket/echo_client.py")
     with page.expect_websocket() as opened:
         assert run_block(page, block) == "ok"
@@ -310,7 +311,7 @@ def test_a_stop_signal_that_reaches_python_before_the_program_ends_the_run(
     page = guard.new_page()
     held: list[Route] = []
     page.route("**/runtime/compiled/**/*.whl", lambda route: held.append(route))
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     page.evaluate("asyncFastapiLive.runtime.warm()")
     page.wait_for_function("asyncFastapiLive.runtime.state === 'ready'", timeout=RUN_TIMEOUT_MS)
     block = block_for(page, "terminology/coroutine_object.py")
@@ -370,7 +371,7 @@ def test_stop_while_python_loads_ends_the_run_before_it_starts(
     page = guard.new_page()
     held: list[Route] = []
     page.route(HELD_WHILE_LOADING[phase], lambda route: held.append(route))
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     if phase == "packages":
         page.evaluate("asyncFastapiLive.runtime.warm()")
         page.wait_for_function("asyncFastapiLive.runtime.state === 'ready'", timeout=RUN_TIMEOUT_MS)
@@ -470,7 +471,7 @@ def test_tab_passes_over_an_editor_until_the_reader_types_and_the_toolbar_is_gro
     """Tab through the page landed in the next editor, where Tab indented (four Tabs indented
     timeouts.py); eight equally weighted buttons; an empty grey strip above every toolbar."""
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     original = block.evaluate("el => el.runnerSource()")
     run = block.get_by_role("button", name="Run", exact=True)
@@ -616,7 +617,7 @@ def test_httpx_async_client_runs_in_the_page_over_fetch(guarded: Guarded, live_p
     # Port 9 (discard) on loopback: nothing listens, so the fetch fails as it would for a reader.
     guard = guarded(live_playground.base_url, "http://127.0.0.1:9")
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/terminology/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/terminology/")
     block = block_for(page, "terminology/coroutine_object.py")
     set_code(page, block, ASYNC_CLIENT)
     assert run_block(page, block) == "error"
@@ -678,7 +679,7 @@ def test_a_shared_link_opens_at_its_block_and_says_where_the_code_came_from(
     code = "print('shared with you')\n"
     encoded = base64.urlsafe_b64encode(code.encode()).decode().rstrip("=")
     page = guarded(live_playground.base_url).new_page()
-    page.goto(f"{live_playground.base_url}{page_of(relative)}#code={relative}:{encoded}", wait_until="networkidle")
+    load_page(page, f"{live_playground.base_url}{page_of(relative)}#code={relative}:{encoded}")
     block = page.locator(".runner", has=page.locator(".filename", has_text=relative))
     expect(block).to_be_in_viewport()
     expect(block).to_have_attribute("data-runner-shared", "")
@@ -718,7 +719,7 @@ def test_the_runner_adds_no_long_task_to_a_page_load(guarded: Guarded, live_play
     no editor is built until the reader reaches for a block."""
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/async-io/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/async-io/")
     skip_predictions(page)  # else a block that asks for a prediction first holds its editor
     for runner in page.locator(".runner").all():  # the reader scrolls through every block
         runner.scroll_into_view_if_needed()

@@ -9,7 +9,7 @@ from typing import Literal
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.browser import Guarded, guard_context
+from tests.browser import Guarded, guard_context, load_page
 from tests.live_server import LiveServer
 from tests.site_pages import nav_pages
 
@@ -30,14 +30,14 @@ def test_page_loads_isolated_and_offline(guarded: Guarded, live_playground: Live
 
 
 def test_narrow_screen_has_no_sideways_scroll(guarded: Guarded, live_playground: LiveServer) -> None:
-    """About 30 s: every nav page at 375 px, measured once its network is idle, in light and then
+    """About 20 s: every nav page at 375 px, measured once loaded and mounted, in light and then
     in dark (the reader's preference switched on the loaded page, as Material applies it live:
     one load per page, not one per scheme)."""
     guard = guarded(live_playground.base_url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = guard.new_page()
     for path in PAGES:
         page.emulate_media(color_scheme="light")
-        page.goto(live_playground.base_url + path, wait_until="networkidle")
+        load_page(page, live_playground.base_url + path)
         for scheme, material in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
@@ -48,7 +48,7 @@ def test_narrow_screen_has_no_sideways_scroll(guarded: Guarded, live_playground:
 def test_instant_navigation_swaps_pages_without_reload(guarded: Guarded, live_playground: LiveServer) -> None:
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
-    page.goto(live_playground.base_url + "/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/")
     page.evaluate("window.__marker = 'still here'")
     page.get_by_role("link", name="Terminology", exact=True).first.click()
     page.wait_for_url("**/terminology/")
@@ -60,7 +60,7 @@ def test_instant_navigation_swaps_pages_without_reload(guarded: Guarded, live_pl
 def test_search_finds_command_line_flags(guarded: Guarded, live_playground: LiveServer, flag: str) -> None:
     """A leading "-" means "exclude" to the search: the flags the pages teach found nothing."""
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/")
     search = page.locator("[data-md-component=search-query]")
     search.click()
     search.press_sequentially(flag)  # Material searches on key events, not on a filled value
@@ -72,7 +72,7 @@ def test_search_finds_command_line_flags(guarded: Guarded, live_playground: Live
 def test_home_page_names_the_playground_it_came_from(guarded: Guarded, live_playground: LiveServer) -> None:
     """The home page said http://127.0.0.1:8000 when the site was served from another port."""
     page = guarded(live_playground.base_url).new_page()
-    page.goto(live_playground.base_url + "/", wait_until="networkidle")
+    load_page(page, live_playground.base_url + "/")
     link = page.locator("#running-the-playground ~ p a[data-playground-href]").first
     expect(link).to_have_text(live_playground.base_url + "/")
     expect(link).to_have_attribute("href", live_playground.base_url + "/")

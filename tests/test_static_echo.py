@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import Guarded
+from tests.browser import Guarded, load_page
 from tests.live_server import LiveServer, run_playground, run_static_host
 from tests.ports import free_port
 
@@ -39,7 +39,7 @@ def send_once(guarded: Guarded, static_host: str, playground: str, until: str) -
     """Open the WebSockets page from the static host, press Send, wait until the echo box logs
     `until`; return its log lines. Any request beyond the two servers fails the test (`guarded`)."""
     page = guarded(static_host, playground, service_workers="block").new_page()
-    page.goto(f"{static_host}/websockets/?playground={playground}", wait_until="networkidle")
+    load_page(page, f"{static_host}/websockets/?playground={playground}")
     box = page.locator('[data-widget="echo-minimal"]')
     expect(box).to_have_attribute("data-state", "ready")  # mounted
     box.get_by_role("button", name="Send").click()

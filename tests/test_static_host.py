@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser import Guarded, block_for, run_block, set_code, stdout_of, wait_running, wait_settled
+from tests.browser import Guarded, block_for, load_page, run_block, set_code, stdout_of, wait_running, wait_settled
 from tests.live_server import LiveServer, run_static_host
 from tests.ports import free_port
 
@@ -64,14 +64,14 @@ def test_static_copy_of_the_site_uses_a_playground_elsewhere(
     # The playground is a second origin this test allows on purpose; any third is refused.
     guard = guarded(static_host, live_playground.base_url, service_workers="block")
     page = guard.new_page()
-    page.goto(f"{static_host}/playground/?playground={live_playground.base_url}", wait_until="networkidle")
+    load_page(page, f"{static_host}/playground/?playground={live_playground.base_url}")
     widget = page.locator('[data-widget="ws-client"]')
     widget.get_by_role("button", name="Connect", exact=True).click()
     expect(widget).to_have_attribute("data-state", "open")
     widget.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".ws__log")).to_contain_text("← hello (")
 
-    page.goto(f"{static_host}/lab/", wait_until="networkidle")  # the choice was remembered
+    load_page(page, f"{static_host}/lab/")  # the choice was remembered
     lab = page.locator('[data-widget="lab"]')
     lab.get_by_label("Concurrent requests").fill("3")
     lab.get_by_label("Seconds per request").fill("0.2")

@@ -11,14 +11,14 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Locator, Page, Request, expect
 
-from tests.browser import Guarded, GuardedContext
+from tests.browser import Guarded, GuardedContext, load_page
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
 
 
 def open_page(guard: GuardedContext, base_url: str, path: str) -> Page:
     page = guard.new_page()
-    page.goto(base_url + path, wait_until="networkidle")
+    load_page(page, base_url + path)
     return page
 
 
@@ -76,7 +76,7 @@ def test_chat_between_two_tabs_through_a_join_link(guard: GuardedContext, live_p
     room.fill("two-tabs")
     expect(link).to_have_attribute("href", re.compile(r"\?room=two-tabs#"))
     second = guard.new_page()
-    second.goto(link.get_attribute("href") or "", wait_until="networkidle")
+    load_page(second, link.get_attribute("href") or "")
     other = second.locator('[data-widget="chat-demo"]')
     expect(other.get_by_label("Room")).to_have_value("two-tabs")
 
@@ -118,7 +118,7 @@ def test_a_wrong_playground_url_is_named_with_a_hint(guarded: Guarded, live_play
     typo_port = free_port()
     guard = guarded(live_playground.base_url, nowhere, f"http://127.0.0.1:{typo_port}")
     page = guard.new_page()
-    page.goto(f"{live_playground.base_url}/playground/?playground={nowhere}", wait_until="networkidle")
+    load_page(page, f"{live_playground.base_url}/playground/?playground={nowhere}")
     widget = page.locator('[data-widget="ws-client"]')
     expect(widget.get_by_label("Websocket URL")).to_have_value(nowhere.replace("http", "ws") + "/ws/echo")
     widget.get_by_role("button", name="Connect", exact=True).click()
@@ -129,7 +129,7 @@ def test_a_wrong_playground_url_is_named_with_a_hint(guarded: Guarded, live_play
     expect(widget).to_have_attribute("data-state", "closed")
 
     # A URL typed by hand that points nowhere is named as typed, with its own hint.
-    page.goto(f"{live_playground.base_url}/playground/?playground=", wait_until="networkidle")
+    load_page(page, f"{live_playground.base_url}/playground/?playground=")
     typo = f"ws://127.0.0.1:{typo_port}/ws/echo"
     widget.get_by_label("Websocket URL").fill(typo)
     widget.get_by_role("button", name="Connect", exact=True).click()

@@ -232,8 +232,12 @@ async function start() {
       if (currentRun !== null) post({ type: "notice", id: currentRun, text });
     },
     // What each Stop signal found (stop_state.Phase), for the page to read if the run goes on.
+    // Python is idle while a block's packages load ahead of its Run (prepare), but a run may be
+    // queued behind that: the signal was meant for it, and it ends before it starts.
     (/** @type {"idle" | "pending" | "program"} */ phase) => {
-      if (interrupt) Atomics.store(interrupt, SLOT.SEEN, SEEN[phase] ?? SEEN.nothing);
+      const forQueued = phase === "idle" && preparing && pendingRuns.size > 0;
+      if (interrupt) Atomics.store(interrupt, SLOT.SEEN, SEEN[forQueued ? "pending" : phase] ?? SEEN.nothing);
+      if (forQueued) for (const id of [...pendingRuns]) if (!stoppedBeforeStart.has(id)) stopBeforeStart(id);
     },
   );
   explain.destroy();

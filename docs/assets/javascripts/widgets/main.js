@@ -16,6 +16,7 @@ const WIDGETS = { "ws-client": mountWsClient, "chat-demo": mountChatDemo, lab: m
 let teardowns = [];
 
 function mountPage() {
+  const start = performance.now();
   for (const teardown of teardowns) teardown();
   teardowns = [];
   pointPlaygroundLinks(document);
@@ -24,6 +25,9 @@ function mountPage() {
     const mount = WIDGETS[/** @type {HTMLElement} */ (root).dataset.widget ?? ""];
     if (mount) teardowns.push(mount(/** @type {HTMLElement} */ (root)));
   }
+  // What the widgets cost a page's load (DevTools' Timings track), and for the browser tests: the
+  // page is in place once this and the runner's "runner:mount" are there (tests/browser.py).
+  performance.measure("widgets:mount", { start });
 }
 
 const material = /** @type {any} */ (window).document$;
