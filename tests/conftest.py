@@ -152,7 +152,9 @@ def shared_guard(
     browser: Browser, live_playground: LiveServer, pytestconfig: pytest.Config
 ) -> Iterator[GuardedContext]:
     """One context for a module whose tests share a warm runtime, as a reader's tab does. Traced
-    from the start; `_shared_trace_per_test` cuts the trace into one chunk per test."""
+    from the start; `_shared_trace_per_test` cuts the trace into one chunk per test. Checked when
+    closed: no request went elsewhere (as for every guarded context) and no error reached the
+    console (which tests on their own context check themselves)."""
     context = browser.new_context()
     tracing = pytestconfig.getoption("--tracing") != "off"
     if tracing:
@@ -163,6 +165,7 @@ def shared_guard(
         context.tracing.stop()
     context.close()
     assert guard.refused == [], f"requests to other hosts: {guard.refused}"
+    assert guard.console_errors == [], f"errors in the console: {guard.console_errors}"
 
 
 @pytest.fixture(scope="module")

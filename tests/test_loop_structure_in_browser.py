@@ -9,7 +9,6 @@ picture's tests (tests/test_loopview_in_browser.py) run in the parallel phase.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from playground.loopview.structure import awaited_by, cursor_steps, outline, tree_outline
-from tests.browser import GuardedContext, block_for, open_page
+from tests.browser import block_for, open_page
 from tests.live_server import LiveServer
 from tests.loop_traces import PICTURED, cpython_trace, picture_on, traced_run
 from tests.site_pages import page_of
@@ -25,22 +24,11 @@ from tests.site_pages import page_of
 pytestmark = pytest.mark.alone
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_console_errors(shared_guard: GuardedContext) -> Iterator[None]:
-    yield
-    assert shared_guard.console_errors == [], shared_guard.console_errors
-
-
-@pytest.fixture
-def page(shared_page: Page) -> Page:
-    """The module's one tab (conftest's ``shared_page``): the runtime stays warm across tests."""
-    return shared_page
-
-
 @pytest.mark.parametrize("relative", PICTURED)
 def test_the_page_draws_the_structure_cpython_records(
-    page: Page, live_playground: LiveServer, relative: str, tmp_path: Path
+    shared_page: Page, live_playground: LiveServer, relative: str, tmp_path: Path
 ) -> None:
+    page = shared_page  # the module's one tab: the runtime stays warm across the snippets
     cpython = cpython_trace(relative, tmp_path)
     expected = outline(cpython)
     open_page(page, live_playground.base_url, page_of(relative))

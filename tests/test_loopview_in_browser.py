@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -30,12 +30,6 @@ from tests.live_server import LiveServer
 from tests.loop_traces import EVENTS, cpython_trace, picture_on, traced_run
 from tests.paths import PYTHON, ROOT, SNIPPETS
 from tests.site_pages import page_of
-
-
-@pytest.fixture(scope="module", autouse=True)
-def no_console_errors(shared_guard: GuardedContext) -> Iterator[None]:
-    yield
-    assert shared_guard.console_errors == [], shared_guard.console_errors
 
 
 @pytest.fixture
