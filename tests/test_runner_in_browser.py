@@ -358,6 +358,25 @@ def test_pointing_at_a_block_loads_its_packages_before_run(
     assert page.evaluate("asyncFastapiLive.runtime.starts") == 1
 
 
+def test_a_pointer_that_only_passes_over_a_block_loads_none_of_its_packages(
+    guarded: Guarded, live_playground: LiveServer
+) -> None:
+    """A reader scrolling with the pointer over the page crosses blocks: Python may start, but a
+    block's packages load only for a block the pointer stays on (the one after it, here)."""
+    guard = guarded(live_playground.base_url)
+    page = guard.new_page()
+    load_page(page, live_playground.base_url + "/dependency-injection/")
+    blocks = page.locator(".runner[data-runner-kind=browser]")
+    passed, rested = blocks.nth(0), blocks.nth(1)
+    passed.dispatch_event("pointerenter")
+    passed.dispatch_event("pointerleave")  # at once: the pointer moved on
+    rested.dispatch_event("pointerenter")
+    texts = [block.evaluate("el => el.runnerSource()") for block in (passed, rested)]
+    assert texts[0] != texts[1]
+    page.wait_for_function("text => asyncFastapiLive.runtime.prepared.has(text)", arg=texts[1], timeout=RUN_TIMEOUT_MS)
+    assert page.evaluate("[...asyncFastapiLive.runtime.prepared]") == [texts[1]]
+
+
 # What a slow network holds back while Stop is pressed: the runtime's first file, or the wheels.
 HELD_WHILE_LOADING = {"runtime": "**/runtime/manifest.json", "packages": "**/runtime/compiled/**/*.whl"}
 

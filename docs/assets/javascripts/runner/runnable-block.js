@@ -13,6 +13,9 @@ import { LazyEditor } from "./runnable-editor.js";
 
 /** @typedef {import("./runtime-client.js").RuntimeClient} RuntimeClient */
 
+/** How long the pointer or the focus stays on a block before its packages load (see warm). */
+const PREPARE_AFTER_MS = 300;
+
 /** @param {string} text @returns {Promise<boolean>} whether the browser let the page copy it */
 async function copied(text) {
   try {
@@ -90,9 +93,26 @@ export function mountRunnable(block, client) {
     requestAnimationFrame(reveal);
   } else if (initial !== original) state.say("Your edits from earlier in this visit are back. Reset restores the file.");
 
+  // Python starts as soon as the reader reaches for a block; the block's own packages (fastapi,
+  // pydantic: megabytes) once the pointer or the focus stays on it a moment, so a pointer that
+  // only passes over blocks while the reader scrolls loads none of them.
+  let prepareTimer = 0;
   function warm() {
     editor.request();
-    client.prepare(source());
+    if (client.state === "idle") client.warm();
+    clearTimeout(prepareTimer);
+    prepareTimer = window.setTimeout(() => client.prepare(source()), PREPARE_AFTER_MS);
+  }
+
+  /** The pointer or the focus left the block: no packages unless the other one is still on it. @param {Event} event */
+  function leave(event) {
+    if (event.type === "focusout") {
+      const to = /** @type {FocusEvent} */ (event).relatedTarget;
+      if ((to instanceof Node && root.contains(to)) || root.matches(":hover")) return;
+    } else if (root.contains(document.activeElement)) {
+      return;
+    }
+    clearTimeout(prepareTimer);
   }
 
   async function run() {
@@ -158,7 +178,7 @@ export function mountRunnable(block, client) {
   if (initial !== original) editor.request();
 
   const listeners = /** @type {const} */ ([
-    [root, "pointerenter", warm], [root, "focusin", warm],
+    [root, "pointerenter", warm], [root, "focusin", warm], [root, "pointerleave", leave], [root, "focusout", leave],
     [view.runButton, "click", run], [view.stopButton, "click", stop],
     [view.resetButton, "click", reset], [view.copyButton, "click", copy], [view.clearButton, "click", () => state.clearOutput()],
     [view.shareButton, "click", share], [view.copyOutputButton, "click", copyOutput],
@@ -168,6 +188,7 @@ export function mountRunnable(block, client) {
 
   return () => {
     destroyed = true;
+    clearTimeout(prepareTimer);
     if (runId !== null) client.stop(runId);
     for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
     editor.destroy();
