@@ -54,7 +54,8 @@ export class LoopPicture {
     this.name = name;
     this.on = false;
     this.model = new LoopModel();
-    this.frame = 0;
+    this.frame = 0; // a redraw's timer, then its animation frame (schedule)
+    this.animation = 0;
     this.lastDraw = 0;
     this.labelChars = 32; // a lane label's length before "…" (fewer on a phone)
     this.labelWidth = LABEL_WIDTH;
@@ -182,6 +183,9 @@ export class LoopPicture {
   /** @param {string} status how the run ended (ok, error, stopped, restarted) */
   end(status) {
     if (this.model.state !== "running") return;
+    // The final picture is drawn here: a redraw still scheduled for the running one would draw
+    // it again a moment later, replacing every element a reader (or a test) just found.
+    this.cancelRedraw();
     this.model.finish(status === "stopped" || status === "restarted" ? "stopped" : "done");
     this.element.dataset.loopState = this.model.state;
     this.draw();
@@ -192,7 +196,15 @@ export class LoopPicture {
   schedule() {
     if (this.frame || this.element.hidden) return;
     const wait = Math.max(0, REDRAW_MS - (performance.now() - this.lastDraw));
-    this.frame = window.setTimeout(() => requestAnimationFrame(() => { this.frame = 0; this.draw(); }), wait);
+    this.frame = window.setTimeout(() => {
+      this.animation = requestAnimationFrame(() => { this.frame = this.animation = 0; this.draw(); });
+    }, wait);
+  }
+
+  cancelRedraw() {
+    clearTimeout(this.frame);
+    cancelAnimationFrame(this.animation);
+    this.frame = this.animation = 0;
   }
 
   draw() {
@@ -406,7 +418,7 @@ export class LoopPicture {
   }
 
   destroy() {
-    if (this.frame) clearTimeout(this.frame);
+    this.cancelRedraw();
     for (const [target, type, handler] of this.listeners) target.removeEventListener(type, handler);
     if (this.built) {
       this.legend.destroy();
