@@ -301,6 +301,15 @@ def test_lab_long_run_shows_elapsed_time_and_cancels(guard: GuardedContext, live
     run_lab(widget, "blocking", 20, 1, state="running")
     status = widget.get_by_role("status")
     expect(status).to_contain_text(re.compile(r"\d+\.\d s$"))
+    # The page says "running" once it has sent the run; the server may take its turn a moment
+    # later (a busy machine, a page still loading). Cancel a run the server holds: one cancelled
+    # before it got there took the lab a moment *after* the checks below had seen it free.
+    page.wait_for_function(
+        "url => fetch(url).then(r => r.json()).then(s => s.busy)",
+        arg=f"{live_playground.base_url}/lab/status",
+        timeout=10_000,
+        polling=100,
+    )
     widget.get_by_role("button", name="Cancel").click()
     expect(widget).to_have_attribute("data-state", "cancelled")
     expect(status).to_contain_text("Cancelled after")
