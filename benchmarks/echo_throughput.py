@@ -6,7 +6,10 @@ bare ASGI echo on uvicorn (no FastAPI, no limits): how much of the gap is uvicor
 All servers run the same stack (uvicorn's auto: uvloop and httptools when installed).
 
 Each client sends its messages one at a time and waits for each echo (round trip = latency).
-Throughput is all echoes divided by the wall time of the level. Both servers run in their own
+Throughput is all echoes divided by the wall time of the level. The clients share the two cores
+with the server, so throughput and latency move with whatever else the machine does; the servers'
+CPU time per message (read from /proc for each server process: Linux) moves far less, and shows
+the per-message cost of each layer (the "cpu µs" columns). Both servers run in their own
 process on loopback; the clients run here. Prints a table and the throughput ratio: the median
 of the rounds, and the range of the rounds' own ratios, which is the measure of noise (on two
 cores one level's ratio moved 0.72-1.02 between runs of a single round).
@@ -103,6 +106,15 @@ def start(kind: str, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time of a process's threads so far, in ns steps (Linux's /proc/<pid>/task/*/schedstat;
+    NaN elsewhere). The ticks of /proc/<pid>/stat (10 ms) are 5 % of a level's server CPU."""
+    try:
+        return sum(int(stat.read_text().split()[0]) for stat in Path(f"/proc/{pid}/task").glob("*/schedstat")) / 1e9
+    except OSError:
+        return float("nan")
+
+
 async def wait_up(url: str) -> None:
     from websockets.asyncio.client import connect
 
@@ -117,8 +129,9 @@ async def wait_up(url: str) -> None:
             await asyncio.sleep(0.05)  # polling a server process that is still starting
 
 
-async def level(url: str, clients: int, per_client: int) -> tuple[float, list[float]]:
-    """Throughput (round trips per second over the level's wall time) and every round trip's time."""
+async def level(url: str, clients: int, per_client: int, pid: int) -> tuple[float, list[float], float]:
+    """Throughput (round trips per second over the level's wall time), every round trip's time,
+    and the server's CPU seconds while the messages went back and forth (handshakes not counted)."""
     from websockets.asyncio.client import connect
 
     latencies: list[float] = []
@@ -132,11 +145,13 @@ async def level(url: str, clients: int, per_client: int) -> tuple[float, list[fl
             await ws.recv()
             latencies.append(time.perf_counter() - sent)
 
+    cpu_before = cpu_seconds(pid)
     started = time.perf_counter()
     await asyncio.gather(*(client(ws) for ws in connections))
     elapsed = time.perf_counter() - started
+    cpu_used = cpu_seconds(pid) - cpu_before
     await asyncio.gather(*(ws.close() for ws in connections))
-    return len(latencies) / elapsed, latencies
+    return len(latencies) / elapsed, latencies, cpu_used
 
 
 def unguarded_server(port: int) -> None:
@@ -173,38 +188,44 @@ async def measure(messages: int, rounds: int) -> None:
             f"{rounds} rounds (median msg/s; p50/p99 over all rounds)"
         )
         print(
-            f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | "
-            f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5} {'per round':>11} | "
-            f"{'unguarded msg/s':>15} {'p99 ms':>7} {'hardening':>9} | {'bare uvicorn msg/s':>18} {'ratio':>5}"
+            f"{'clients':>7} | {'playground msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} {'cpu µs':>6} | "
+            f"{'websockets msg/s':>16} {'p50 ms':>7} {'p99 ms':>7} {'cpu µs':>6} | {'ratio':>5} {'per round':>11} | "
+            f"{'unguarded msg/s':>15} {'p99 ms':>7} {'cpu µs':>6} {'hardening':>9} | "
+            f"{'bare uvicorn msg/s':>18} {'cpu µs':>6} {'ratio':>5}"
         )
         for clients in LEVELS:
             per_client = max(10, messages // clients)
             rates: dict[str, list[float]] = {name: [] for name in servers}
             latencies: dict[str, list[float]] = {name: [] for name in servers}
+            cpu_per_message: dict[str, list[float]] = {name: [] for name in servers}
             for round_ in range(rounds):
                 # Rotate which server goes first, so none always meets a warmer (or busier) machine.
                 order = ["playground", "baseline", "unguarded", "uvicorn"]
                 order = order[(clients + round_) % 4 :] + order[: (clients + round_) % 4]
                 for name in order:
-                    throughput, measured = await level(urls[name], clients, per_client)
+                    throughput, measured, cpu_used = await level(urls[name], clients, per_client, processes[name].pid)
+                    cpu_per_message[name].append(cpu_used / len(measured) * 1e6)
                     rates[name].append(throughput)
                     latencies[name] += measured
             rate = {name: statistics.median(values) for name, values in rates.items()}
             p50 = {name: percentile(values, 0.5) for name, values in latencies.items()}
             p99 = {name: percentile(values, 0.99) for name, values in latencies.items()}
+            cpu = {name: statistics.median(values) for name, values in cpu_per_message.items()}
             # The noise: each round's own ratio (the two servers measured back to back). When the
             # rounds' ratios span 1.0, this machine cannot tell the two apart.
             per_round = [p / b for p, b in zip(rates["playground"], rates["baseline"], strict=True)]
             spread = f"{min(per_round):.2f}-{max(per_round):.2f}"
             p, b, g, u = "playground", "baseline", "unguarded", "uvicorn"
             print(
-                f"{clients:>7} | {rate[p]:>16.0f} {p50[p]:>7.2f} {p99[p]:>7.2f} | "
-                f"{rate[b]:>16.0f} {p50[b]:>7.2f} {p99[b]:>7.2f} | {rate[p] / rate[b]:>5.2f} {spread:>11} | "
-                f"{rate[g]:>15.0f} {p99[g]:>7.2f} {rate[p] / rate[g]:>9.2f} | "
-                f"{rate[u]:>18.0f} {rate[p] / rate[u]:>5.2f}"
+                f"{clients:>7} | {rate[p]:>16.0f} {p50[p]:>7.2f} {p99[p]:>7.2f} {cpu[p]:>6.1f} | "
+                f"{rate[b]:>16.0f} {p50[b]:>7.2f} {p99[b]:>7.2f} {cpu[b]:>6.1f} | "
+                f"{rate[p] / rate[b]:>5.2f} {spread:>11} | "
+                f"{rate[g]:>15.0f} {p99[g]:>7.2f} {cpu[g]:>6.1f} {rate[p] / rate[g]:>9.2f} | "
+                f"{rate[u]:>18.0f} {cpu[u]:>6.1f} {rate[p] / rate[u]:>5.2f}"
             )
         print("ratio: playground throughput / that column's throughput (hardening: guarded / unguarded)")
         print("per round: the lowest and highest ratio of one round (the servers run back to back): the noise")
+        print("cpu µs: the server process's CPU time per echoed message (median of the rounds), handshakes not counted")
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGINT)

@@ -98,6 +98,25 @@ async def test_message_over_the_size_limit_closes_1009(strict: LiveServer) -> No
         assert code == 1009
 
 
+async def test_the_size_limit_counts_utf8_bytes_not_characters(strict: LiveServer) -> None:
+    """The limit (1,024 here) is on the bytes the client sent: 341 three-byte characters (1,023
+    bytes) come back, 342 (1,026 bytes) close the connection, though both are far fewer than 1,024
+    characters. The guard skips encoding a text whose length alone shows it is within the limit;
+    this is where that shortcut would go wrong."""
+    async with connect(ws_url(strict, "/ws/echo"), max_size=None) as ws:
+        await ws.send("€" * 341)
+        assert await ws.recv() == "€" * 341
+        await ws.send("€" * 342)
+        assert await closed_with(ws) == (1009, "message of 1026 bytes exceeds the 1024-byte limit")
+
+
+async def test_empty_messages_come_back_empty_and_of_their_kind(live_playground: LiveServer) -> None:
+    async with connect(ws_url(live_playground, "/ws/echo")) as ws:
+        for message in ("", b"", "after"):
+            await ws.send(message)
+            assert await ws.recv() == message
+
+
 async def test_sending_too_fast_closes_1008_with_a_reason(strict: LiveServer) -> None:
     async with connect(ws_url(strict, "/ws/echo")) as ws:
         for i in range(12):

@@ -1,25 +1,40 @@
-"""`/ws/echo`: every text and binary message comes back as it was received, in order."""
+"""`/ws/echo`: every text and binary message comes back as it was received, in order.
+
+Written against ASGI directly, not as a FastAPI endpoint: it is the playground's busiest path, and
+a FastAPI websocket endpoint adds Starlette's `WebSocket` state checks and two exception-handling
+wrappers to every message received and sent (`benchmarks/echo_throughput.py` measures the cost).
+It still sits behind every guard in the app's middleware: the Origin check, the per-address
+connection limit, the message size and rate limits, the idle close and the send deadlines.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter
+from starlette.routing import WebSocketRoute
+from starlette.types import Receive, Scope, Send
 
-router = APIRouter()
+
+class Echo:
+    """The echo as an ASGI app (a class instance: Starlette routes it without wrapping it)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (await receive())["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+        try:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    return  # websocket.disconnect: the client (or a guard) closed
+                text = message.get("text")
+                if text is not None:
+                    await send({"type": "websocket.send", "text": text})
+                else:
+                    await send({"type": "websocket.send", "bytes": message.get("bytes") or b""})
+        except OSError:
+            # The client vanished while its echo was being sent (uvicorn raises ClientDisconnected,
+            # an OSError): an ordinary end, not a server error to log with a traceback.
+            return
 
 
-@router.websocket("/ws/echo")
-async def echo(websocket: WebSocket) -> None:
-    await websocket.accept()
-    try:
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            if message.get("text") is not None:
-                await websocket.send_text(message["text"])
-            elif message.get("bytes") is not None:
-                await websocket.send_bytes(message["bytes"])
-    except WebSocketDisconnect:
-        # The client closed (or vanished) while its echo was being sent: Starlette turns the
-        # failed send into this. An ordinary end, not a server error to log with a traceback.
-        return
+router = APIRouter(routes=[WebSocketRoute("/ws/echo", Echo(), name="echo")])
