@@ -56,8 +56,11 @@ serve: $(SITE_STAMP)
 # test after it (tests/conftest.py says why), and xdist hands each worker whole files in any order.
 # Three workers for the first phase, whose tests mostly wait on servers and sockets (91 s on two,
 # 65 s on three or four); two for the browsers, which keep both cores busy (three: 5 min 30 s
-# against 5 min 45 s, within noise). Then, one at a time, the tests that measure CPU time or 10 ms
-# steps (the `alone` mark): they need the other core quiet. All three use the site built above
+# against 5 min 45 s, within noise). Then the quiet phase: the tests that measure CPU time or 10 ms
+# steps (the `alone` mark), with nothing else running. Those under CPython only (timed snippets, the
+# terminal's loop picture) need one core each and run two side by side (52 s one at a time, 29 s
+# in pairs, measured); then one at a time those that drive Chromium (which takes more than a core)
+# and the lessons that keep both cores busy (`both_cores`). All use the site built above
 # (tests/site_pages.py: fresh_site).
 # The browser phase records no Playwright trace (pytest-playwright's tracing always takes
 # screenshots: the phase took 12 min traced, 7 min 26 s untraced). The tests that failed run once
@@ -66,13 +69,15 @@ serve: $(SITE_STAMP)
 # --output folder when a session starts).
 # --durations: the slowest tests close each phase, so the next slowdown is seen when it lands.
 BROWSER := -m "browser and not alone" --output=test-results/browser
+PAIRED  := alone and not browser and not both_cores
 test: $(SITE_STAMP)
 	@status=0; \
 	$(BIN)/python -m pytest -n 3 --dist loadfile -m "not browser and not alone" --durations=10 || status=1; \
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(BROWSER) --tracing=off --durations=10 || { status=1; \
 		echo "make test: the failed browser tests once more, traced (this run does not change the result)"; \
 		$(BIN)/python -m pytest $(BROWSER) --last-failed --last-failed-no-failures=none -q || true; }; \
-	$(BIN)/python -m pytest -m alone --output=test-results/alone --durations=5 || status=1; \
+	$(BIN)/python -m pytest -n 2 -m "$(PAIRED)" --durations=5 || status=1; \
+	$(BIN)/python -m pytest -m "alone and not ($(PAIRED))" --output=test-results/alone-browser --durations=5 || status=1; \
 	exit $$status
 
 # Before a commit: lint, then the fast tests on three workers (no browser, no built site, nothing

@@ -41,7 +41,8 @@ def test_each_check_gives_the_cpython_verdicts_in_the_page(
 ) -> None:
     """20-45 s per page: every exercise on it is checked in the page's Python with its starter,
     each wrong answer and its solution (4-5 traced runs each, some with 200 requests; the longest
-    is rate_limit_fifty's wrong answer that queues its requests: 50 x 0.1 s, run twice)."""
+    is rate_limit_fifty's wrong answer that queues its requests: 50 x 0.1 s in its own run, then
+    20 x 0.1 s in the check's first probe)."""
     page = shared_page
     page.goto(f"{live_playground.base_url}/{path}")
     page.evaluate("() => localStorage.clear()")

@@ -42,19 +42,21 @@ def test_the_catalog_lists_every_file_under_snippets() -> None:
     assert {snippet.kind for snippet in ALL} == set(Kind), "a kind with no snippet leaves its tests empty"
 
 
-# Their lessons count cores kept busy or compare CPU-bound runs: a test on the other core would
-# change what they print, so they run in `make test`'s quiet phase (the `alone` mark), as does
-# every snippet whose `#>` lines hold a duration (tests/snippet_runs.py: prints_durations).
+# Their lessons count cores kept busy or compare CPU-bound runs: any test beside them would change
+# what they print, so they run in `make test`'s quiet phase with both cores to themselves (`alone`
+# and `both_cores`). A snippet whose `#>` lines hold a duration (tests/snippet_runs.py:
+# prints_durations) needs only a core of its own: the quiet phase runs two such side by side.
 CPU_LESSONS = {"async_io/cpu_bound_processes_terminal.py", "async_io/threads_parallel_in_c_terminal.py"}
 
 
+def _quiet_marks(snippet: Snippet) -> list[pytest.MarkDecorator]:
+    if snippet.relative in CPU_LESSONS:
+        return [pytest.mark.alone, pytest.mark.both_cores]
+    return [pytest.mark.alone] if prints_durations(snippet) else []
+
+
 @pytest.mark.parametrize(
-    "snippet",
-    [
-        pytest.param(s, marks=pytest.mark.alone) if s.relative in CPU_LESSONS or prints_durations(s) else s
-        for s in RUNNABLE
-    ],
-    ids=lambda s: s.relative,
+    "snippet", [pytest.param(s, marks=_quiet_marks(s)) for s in RUNNABLE], ids=lambda s: s.relative
 )
 @pytest.mark.slow
 def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
