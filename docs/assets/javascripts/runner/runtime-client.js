@@ -87,9 +87,10 @@ export class RuntimeClient {
   }
 
   /**
-   * The reader points at a block (pointer or focus): start Python, and once it is up have the
-   * worker load and import what this code imports (fastapi, pydantic…), so its Run starts with
-   * them in place. Each text once per worker; nothing after a failed start (Run retries that).
+   * The pointer or the focus has stayed on a block a moment (runnable-block.js: PREPARE_AFTER_MS;
+   * Python itself started as soon as it arrived): have the worker load and import what this code
+   * imports (fastapi, pydantic…), so its Run starts with them in place. Each text once per worker;
+   * nothing after a failed start (Run retries that).
    * @param {string} source
    */
   prepare(source) {

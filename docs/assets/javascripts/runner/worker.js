@@ -278,9 +278,9 @@ async function loadWheelsFor(source) {
 
 /**
  * Ahead of a Run: load the wheels `source` imports and import them, while the reader is still
- * reading the block (the page asks when the pointer or focus reaches it). Queued like a run, so
- * a Run that comes meanwhile starts once this is done, and finds fastapi loaded and imported.
- * Failures are left to the run, which loads again and says what went wrong.
+ * reading the block (the page asks once the pointer or the focus has stayed on it 0.3 s). Queued
+ * like a run, so a Run that comes meanwhile starts once this is done, and finds fastapi loaded and
+ * imported. Failures are left to the run, which loads again and says what went wrong.
  * @param {string} source
  */
 async function prepare(source) {
