@@ -245,8 +245,10 @@ def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_pl
     assert page.locator(".runner").count() == page.locator(".md-content .cm-editor").count()
 
 
+# Untimed snippets (asyncio.run, sleeps, a TaskGroup; a dependency with yield): this runs in the
+# parallel phase, where printed durations can stretch past their tolerance.
 @pytest.mark.parametrize(
-    "relative", ["terminology/gather_runs_concurrently.py", "dependency_injection/yield_cleanup.py"]
+    "relative", ["terminology/taskgroup_fails_together.py", "dependency_injection/yield_cleanup.py"]
 )
 def test_asyncio_run_works_without_jspi(guarded: Guarded, live_playground: LiveServer, relative: str) -> None:
     guard = guarded(live_playground.base_url)
