@@ -5,7 +5,6 @@ so a reader whose lock holds the requests in line hears so in seconds."""
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable
 
 from playground.browser.exercise_check import Exercise, Run
 from playground.browser.exercise_probes import http_client
@@ -16,16 +15,13 @@ async def check(ex: Exercise) -> None:
     ex.ran_cleanly(program)
     app, store = ex.get("app"), ex.get("store")
 
-    def burst(requests: int) -> Callable[[], Awaitable[Counter[int]]]:
-        async def send() -> Counter[int]:
-            store.counts.clear()
-            async with http_client(app) as client:
-                responses = await asyncio.gather(
-                    *(client.get("/search", params={"client": "check"}) for _ in range(requests))
-                )
-            return Counter(response.status_code for response in responses)
-
-        return send
+    async def burst(requests: int) -> Counter[int]:
+        store.counts.clear()
+        async with http_client(app) as client:
+            responses = await asyncio.gather(
+                *(client.get("/search", params={"client": "check"}) for _ in range(requests))
+            )
+        return Counter(response.status_code for response in responses)
 
     def wait_together(run: Run, requests: int) -> None:
         searching = run.loop.most_waiting_at_once("timer")
@@ -39,11 +35,11 @@ async def check(ex: Exercise) -> None:
             ex.line_of(r"async with|with lock"),
         )
 
-    few = await ex.probe(burst(20), deadline_s=20.0)
+    few = await ex.probe(lambda: burst(20), deadline_s=20.0)
     ex.ran_cleanly(few, "The check's 20 requests were answered")
     wait_together(few, 20)
 
-    run = await ex.probe(burst(200), deadline_s=20.0)
+    run = await ex.probe(lambda: burst(200), deadline_s=20.0)
     ex.ran_cleanly(run, "The check's 200 requests were answered")
     ex.expect(
         run.value == Counter({429: 150, 200: 50}),
