@@ -63,7 +63,9 @@ def test_snippet_prints_what_it_records(snippet: Snippet) -> None:
     check_run(snippet)
 
 
-@pytest.mark.parametrize("snippet", [s for s in ALL if s.kind is Kind.CLIENT], ids=lambda s: s.relative)
+@pytest.mark.parametrize(
+    "snippet", [pytest.param(s, marks=_quiet_marks(s)) for s in ALL if s.kind is Kind.CLIENT], ids=lambda s: s.relative
+)
 def test_client_snippet_against_a_live_playground(snippet: Snippet, live_playground: LiveServer) -> None:
     check_run(snippet, live_playground.base_url)
 
