@@ -73,3 +73,15 @@ def fresh_site(root: Path = ROOT) -> Path | None:
         if path.is_file() and "__pycache__" not in path.parts
     ]
     return None if any(path.stat().st_mtime > built for path in inputs) else root / "site"
+
+
+def theme_files(site: Path) -> list[str]:
+    """The theme's scripts and stylesheets named by their content's hash (bundle first), as paths
+    in the site: the files the playground and nginx serve immutable."""
+    assets = site / "assets"
+    found = [
+        *assets.glob("javascripts/bundle.*.min.js"),
+        *assets.glob("javascripts/workers/*.min.js"),
+        *assets.glob("stylesheets/*.min.css"),
+    ]
+    return [path.relative_to(site).as_posix() for path in found]

@@ -13,6 +13,7 @@ from playground.server.app import create_app
 from playground.server.settings import Settings
 from tests.live_server import LiveServer
 from tests.paths import PYTHON, ROOT
+from tests.site_pages import theme_files
 from tests.workers import one_member_per_worker, two_workers_on_redis
 
 ISOLATION = {
@@ -124,6 +125,25 @@ async def test_pinned_runtime_files_are_immutable_and_pages_revalidate(settings:
     manifest = await fetch(settings, "/runtime/manifest.json")
     assert pinned.headers["cache-control"] == wasm.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert page.headers["cache-control"] == manifest.headers["cache-control"] == "no-cache"
+
+
+@pytest.mark.anyio
+async def test_the_themes_hashed_files_are_immutable_and_ours_revalidate(settings: Settings) -> None:
+    """The theme names its bundle, stylesheets and search worker by their content's hash; the
+    site's own scripts and stylesheets keep their names across builds, so they are revalidated."""
+    hashed = theme_files(settings.site_dir)
+    assert len(hashed) == 4, hashed  # bundle, search worker, main and palette stylesheets
+    for path in hashed:
+        assert (await fetch(settings, "/" + path)).headers["cache-control"] == "public, max-age=31536000, immutable", (
+            path
+        )
+    for path in [
+        "assets/javascripts/runner/main.js",
+        "assets/stylesheets/runner.css",
+        "assets/javascripts/lunr/min/lunr.de.min.js",
+    ]:
+        assert (settings.site_dir / path).is_file(), path
+        assert (await fetch(settings, "/" + path)).headers["cache-control"] == "no-cache", path
 
 
 @pytest.mark.anyio

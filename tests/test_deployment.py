@@ -29,6 +29,7 @@ from tests.live_server import LiveServer, run_playground
 from tests.paths import ROOT
 from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
+from tests.site_pages import theme_files
 from tests.websocket_client import next_of
 
 pytestmark = pytest.mark.anyio
@@ -138,9 +139,11 @@ async def test_nginx_two_playgrounds_one_redis(built_site: Path, tmp_path: Path)
         # The site, from nginx's disk, with cross-origin isolation and the build's gzip twin.
         async with httpx.AsyncClient() as client:
             page = await client.get(base + "/", headers={"accept-encoding": "gzip"})
+            theme = await client.get(f"{base}/{theme_files(built_site)[0]}")
         assert page.status_code == 200 and "<html" in page.text
         assert page.headers["cross-origin-embedder-policy"] == "require-corp"
         assert page.headers["content-encoding"] == "gzip" and page.headers["cache-control"] == "no-cache"
+        assert theme.headers["cache-control"] == "public, max-age=31536000, immutable"  # named by its hash
 
         url = base.replace("http://", "ws://") + "/ws/chat/deploy"
         placed = await members_on(url, {a.process.pid, b.process.pid})
