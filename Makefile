@@ -50,8 +50,8 @@ site: $(SITE_STAMP)
 serve: $(SITE_STAMP)
 	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
 
-# Three phases, each its own pytest (every phase runs even when one failed; the target fails if any
-# did). pytest-xdist workers (a file per worker) for the tests without Chromium and, beside them,
+# Two phases, four pytest sessions (each runs even when another failed; the target fails if any
+# did). First pytest-xdist workers (a file per worker) for the tests without Chromium and, beside them,
 # for those with it: two sessions, not one, because a process that has started Playwright cannot
 # run an anyio test after it (tests/conftest.py says why), and xdist hands each worker whole files
 # in any order. Then the quiet phase.
