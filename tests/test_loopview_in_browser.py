@@ -38,94 +38,6 @@ def page(shared_page: Page) -> Page:
     return shared_page
 
 
-def test_blocking_call_in_the_page_is_red_with_its_line(page: Page, live_playground: LiveServer) -> None:
-    relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
-    events = traced_run(page, block)
-    blocking = [e for e in events if e["ph"] == "X" and e["tid"] and e["cat"] == "blocking"]
-    [step] = [e for e in blocking if e["args"]["blocking_call"]]  # the time.sleep; a busy machine may add stalls
-    assert step["args"]["blocked_at"] == 13 and step["args"]["blocking_call"] == "time.sleep(0.5)"
-    assert step["dur"] >= 500_000
-    assert block.locator(".loop__step--blocking").count() == len(blocking)
-    assert block.locator(".loop__blocking").count() == len(
-        [e for e in events if e["ph"] == "X" and e["tid"] == 0 and e["cat"] == "blocking"]
-    )
-    assert f"{len(blocking)} blocking the loop" in block.locator(".loop__caption").inner_text()
-    labels = [rect.get_attribute("aria-label") or "" for rect in block.locator(".loop__step--blocking").all()]
-    assert any("BLOCKED the loop" in label and "at line 13 (time.sleep(0.5))" in label for label in labels), labels
-
-
-def test_stop_mid_run_leaves_a_consistent_picture(page: Page, live_playground: LiveServer) -> None:
-    open_page(page, live_playground.base_url, "/terminology/")
-    block = block_for(page, "terminology/coroutine_object.py")
-    picture_on(block)
-    set_code(
-        page,
-        block,
-        (
-            "import asyncio\n\n\nasync def forever():\n    while True:\n        await asyncio.sleep(0.05)\n\n\n"
-            "async def main():\n    task = asyncio.create_task(forever())\n    print('started', flush=True)\n"
-            "    await task\n\n\nasyncio.run(main())\n"
-        ),
-    )
-    block.get_by_role("button", name="Run", exact=True).click()
-    page.wait_for_function(
-        "el => el.querySelector('.loop').loopEvents()"
-        ".filter(e => e.ph === 'X' && e.cat === 'step' && e.tid === 2).length >= 3",
-        arg=block.element_handle(),
-        timeout=RUN_TIMEOUT_MS,
-    )
-    block.get_by_role("button", name="Stop", exact=True).click()
-    assert wait_settled(page, block) == "stopped"
-    assert block.locator(".loop").get_attribute("data-loop-state") == "stopped"
-    events = page.evaluate(EVENTS, block.element_handle())
-    spans = [e for e in events if e["ph"] == "X"]
-    end = max(e["ts"] + e["dur"] for e in spans)
-    for tid in {e["tid"] for e in spans if e["tid"]}:
-        last = max((e for e in spans if e["tid"] == tid), key=lambda e: e["ts"] + e["dur"])
-        # Each task ends in its last step (finished or cancelled there) or in a wait closed at Stop.
-        assert last["cat"] == "wait" and last["args"].get("open") or last["args"].get("kind") == "done", last
-        assert last["ts"] + last["dur"] <= end
-    marks = {(e["tid"], e["name"]) for e in events if e["ph"] == "i"}
-    assert (2, "cancelled") in marks or (2, "still pending at the end") in marks, marks
-    listed = [e for e in events if e["ph"] in "Xi" and not e["args"].get("internal")]
-    assert block.locator(".loop__table tbody tr").count() == len(listed)
-    block.get_by_role("button", name="Reset").click()
-
-
-def test_the_picture_works_by_keyboard_and_reads_as_a_table(page: Page, live_playground: LiveServer) -> None:
-    relative = "terminology/await_coroutine_vs_task.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    toggle = block.get_by_role("button", name="Show the loop")
-    picture_on(block)
-    events = traced_run(page, block)
-    # (A warm-up step too: this can be the tab's first run.)
-    steps = [e for e in events if e["ph"] == "X" and e["tid"] and e["cat"] in ("step", "blocking", "warmup")]
-    assert block.locator(".loop__step").count() == len(steps)
-    focusable = block.locator(".loop__step[tabindex='0']")
-    assert focusable.count() == 1, "one step is in the tab order; arrows move between steps"
-    focusable.focus()
-    page.keyboard.press("ArrowRight")
-    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
-    assert focused.startswith(("top level", "ticker()", "busy('task')")), focused  # as the reader called them
-    assert "then" in focused, focused
-    tip = block.locator(".loop__tip")
-    assert tip.is_visible() and tip.inner_text() == focused
-    block.locator(".loop__details summary").click()
-    rows = block.locator(".loop__table tbody tr")
-    assert rows.count() == len([e for e in events if e["ph"] in "Xi" and not e["args"].get("internal")])
-    table = block.locator(".loop__table").inner_text()
-    assert "ran to line 7; then waits on nothing: sleep(0) gave the loop a turn" in table, table  # the ticker
-    toggle.click()  # off again: the figure hides, and the next run is not traced
-    assert toggle.get_attribute("aria-pressed") == "false" and block.locator(".loop").is_hidden()
-
-
-# ---- first sight (issue 17): what a newcomer meets the first time ----------------------------
-
-
 def contrast(page: Page, element: Locator) -> float:
     """The WCAG contrast ratio of an element's text on its own background (both computed)."""
     ratio: float = page.evaluate(
@@ -161,99 +73,6 @@ def test_the_first_run_after_loading_is_not_a_red_line_0(guard: GuardedContext, 
     assert block.locator(".loop__step--warmup").count() == len([e for e in warm if e["tid"]])
     for rect in block.locator(".loop__step--warmup").all():
         assert "warm-up" in (rect.get_attribute("aria-label") or ""), rect.get_attribute("aria-label")
-
-
-def test_the_figure_has_a_compact_legend_linking_the_long_one(page: Page, live_playground: LiveServer) -> None:
-    """Item 2: the marks and line patterns are explained where the picture is (toggleable)."""
-    relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
-    toggle = block.get_by_role("button", name="Legend")
-    legend = block.locator(".loop__legend")
-    if toggle.get_attribute("aria-expanded") == "true":
-        toggle.click()
-    assert toggle.get_attribute("aria-expanded") == "false" and legend.is_hidden()
-    toggle.click()
-    assert toggle.get_attribute("aria-expanded") == "true" and legend.is_visible()
-    text = legend.inner_text()
-    for words in (
-        "step",
-        "blocking",
-        "timer",
-        "turn",
-        "other tasks",
-        "socket or thread",
-        "ready queue",
-        "idle",
-        "created",
-    ):
-        assert words in text, (words, text)
-    link = legend.get_by_role("link", name="How to read the loop picture")
-    page.goto(link.get_attribute("href") or "", wait_until="networkidle")
-    expect(page.get_by_role("heading", name="Reading the loop picture", level=1)).to_be_visible()
-
-
-def test_lanes_are_named_as_the_reader_called_them(page: Page, live_playground: LiveServer) -> None:
-    """Item 3: TaskGroup lanes told apart by their arguments; the created marks clear of the
-    wait labels; a blocking bar shows the code on its line."""
-    relative = "terminology/taskgroup_fails_together.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
-    traced_run(page, block)
-    labels = block.locator(".loop__label:not(.loop__label--by)").evaluate_all(
-        "els => els.map((el) => el.firstChild.nodeValue)"
-    )
-    assert {"fetch('fast', 0.1, False)", "fetch('broken', 0.2, True)", "fetch('slow', 1.0, False)"} <= set(labels), (
-        labels
-    )
-    boxes = page.evaluate(
-        """el => [...el.querySelectorAll('.loop__mark, .loop__inlabel')].map((n) => {
-            const b = n.getBBox();
-            return [n.classList.contains('loop__mark'), n.textContent, b.x, b.y, b.width, b.height];
-        })""",
-        block.locator(".loop__svg").element_handle(),
-    )
-    marks = [b for b in boxes if b[0]]
-    words = [b for b in boxes if not b[0]]
-    assert marks and words
-    for _, glyph, x, y, w, h in marks:
-        for _, text, x2, y2, w2, h2 in words:
-            overlap = x < x2 + w2 and x2 < x + w and y < y2 + h2 and y2 < y + h
-            assert not overlap, f"mark {glyph!r} sits on the label {text!r}"
-
-    relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
-    traced_run(page, block)
-    on_bars = block.locator(".loop__inlabel--on-step, .loop__inlabel--blocking").all_text_contents()
-    # The code itself (cut with "…" when the bar is short: a loaded machine stretches the run).
-    assert any(text.startswith("time.sleep(0") for text in on_bars), on_bars
-    assert not [text for text in on_bars if text.startswith("line ")], on_bars
-
-
-def test_the_table_lists_the_program_not_the_runtime(page: Page, live_playground: LiveServer) -> None:
-    """Item 4: no WebLoop bookkeeping in the table; its summary is not an admonition with a pencil."""
-    relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
-    events = traced_run(page, block)
-    assert any(e["name"].startswith("WebLoop.") for e in events)  # the trace keeps them (Perfetto shows all)
-    summary = block.locator(".loop__details summary")
-    icon = page.evaluate(
-        "el => { const s = getComputedStyle(el, '::before');"
-        " return [s.content, s.display, s.maskImage || s.webkitMaskImage]; }",
-        summary.element_handle(),
-    )
-    assert icon[0] in ("none", "normal") or icon[1] == "none" or icon[2] in ("none", ""), icon
-    if not block.locator(".loop__details").get_attribute("open"):
-        summary.click()
-    table = block.locator(".loop__table").inner_text()
-    assert "WebLoop" not in table and "_decrement_in_progress" not in table, table
-    assert "time.sleep(0.5)" in table
 
 
 def test_on_a_phone_the_red_part_is_in_view(
@@ -362,7 +181,91 @@ def test_loopview_html_draws_offline(new_context: Callable[..., BrowserContext],
     assert refused == [] and errors == [], (refused, errors)
 
 
-# ---- replay: the run stepped through, and who awaits whom at each step -----------------------
+# The tests on the module's one tab, in the order of the pages they visit: Terminology, then Async
+# I/O (each move to another page starts Python again: 2 starts here, not 8). The first one needs to
+# arrive on a page no test has shown a picture on; the legend's follows a link away, so it is last.
+
+
+def test_a_page_load_makes_no_picture_until_one_is_shown(page: Page, live_playground: LiveServer) -> None:
+    """Each block's figure is empty until its Show the loop is pressed: Terminology's 11 blocks
+    carried 1,260 hidden elements of pictures nobody had asked for on every page load."""
+    open_page(page, live_playground.base_url, "/terminology/")
+    figures = page.locator(".runner figure.loop")
+    assert figures.count() > 5
+    assert page.evaluate("() => [...document.querySelectorAll('.runner figure.loop *')].length") == 0
+    block = block_for(page, "terminology/gather_runs_concurrently.py")
+    picture_on(block)
+    expect(block.locator("figure.loop .loop__legend-toggle")).to_be_visible()
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('.runner figure.loop')].filter(f => f.childElementCount).length"
+    )
+    assert shown == 1, f"{shown} figures were made; only the shown one should be"
+
+
+def test_stop_mid_run_leaves_a_consistent_picture(page: Page, live_playground: LiveServer) -> None:
+    open_page(page, live_playground.base_url, "/terminology/")
+    block = block_for(page, "terminology/coroutine_object.py")
+    picture_on(block)
+    set_code(
+        page,
+        block,
+        (
+            "import asyncio\n\n\nasync def forever():\n    while True:\n        await asyncio.sleep(0.05)\n\n\n"
+            "async def main():\n    task = asyncio.create_task(forever())\n    print('started', flush=True)\n"
+            "    await task\n\n\nasyncio.run(main())\n"
+        ),
+    )
+    block.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function(
+        "el => el.querySelector('.loop').loopEvents()"
+        ".filter(e => e.ph === 'X' && e.cat === 'step' && e.tid === 2).length >= 3",
+        arg=block.element_handle(),
+        timeout=RUN_TIMEOUT_MS,
+    )
+    block.get_by_role("button", name="Stop", exact=True).click()
+    assert wait_settled(page, block) == "stopped"
+    assert block.locator(".loop").get_attribute("data-loop-state") == "stopped"
+    events = page.evaluate(EVENTS, block.element_handle())
+    spans = [e for e in events if e["ph"] == "X"]
+    end = max(e["ts"] + e["dur"] for e in spans)
+    for tid in {e["tid"] for e in spans if e["tid"]}:
+        last = max((e for e in spans if e["tid"] == tid), key=lambda e: e["ts"] + e["dur"])
+        # Each task ends in its last step (finished or cancelled there) or in a wait closed at Stop.
+        assert last["cat"] == "wait" and last["args"].get("open") or last["args"].get("kind") == "done", last
+        assert last["ts"] + last["dur"] <= end
+    marks = {(e["tid"], e["name"]) for e in events if e["ph"] == "i"}
+    assert (2, "cancelled") in marks or (2, "still pending at the end") in marks, marks
+    listed = [e for e in events if e["ph"] in "Xi" and not e["args"].get("internal")]
+    assert block.locator(".loop__table tbody tr").count() == len(listed)
+    block.get_by_role("button", name="Reset").click()
+
+
+def test_the_picture_works_by_keyboard_and_reads_as_a_table(page: Page, live_playground: LiveServer) -> None:
+    relative = "terminology/await_coroutine_vs_task.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
+    toggle = block.get_by_role("button", name="Show the loop")
+    picture_on(block)
+    events = traced_run(page, block)
+    # (A warm-up step too: this can be the tab's first run.)
+    steps = [e for e in events if e["ph"] == "X" and e["tid"] and e["cat"] in ("step", "blocking", "warmup")]
+    assert block.locator(".loop__step").count() == len(steps)
+    focusable = block.locator(".loop__step[tabindex='0']")
+    assert focusable.count() == 1, "one step is in the tab order; arrows move between steps"
+    focusable.focus()
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused.startswith(("top level", "ticker()", "busy('task')")), focused  # as the reader called them
+    assert "then" in focused, focused
+    tip = block.locator(".loop__tip")
+    assert tip.is_visible() and tip.inner_text() == focused
+    block.locator(".loop__details summary").click()
+    rows = block.locator(".loop__table tbody tr")
+    assert rows.count() == len([e for e in events if e["ph"] in "Xi" and not e["args"].get("internal")])
+    table = block.locator(".loop__table").inner_text()
+    assert "ran to line 7; then waits on nothing: sleep(0) gave the loop a turn" in table, table  # the ticker
+    toggle.click()  # off again: the figure hides, and the next run is not traced
+    assert toggle.get_attribute("aria-pressed") == "false" and block.locator(".loop").is_hidden()
 
 
 def test_replay_steps_by_keyboard_and_its_tree_is_the_tracers(
@@ -443,6 +346,87 @@ def test_replay_steps_by_keyboard_and_its_tree_is_the_tracers(
     expect(replay.get_by_role("button", name="Play")).to_be_visible()  # paused itself at the end
 
 
+def test_lanes_are_named_as_the_reader_called_them(page: Page, live_playground: LiveServer) -> None:
+    """Item 3: TaskGroup lanes told apart by their arguments; the created marks clear of the
+    wait labels; a blocking bar shows the code on its line."""
+    relative = "terminology/taskgroup_fails_together.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
+    picture_on(block)
+    traced_run(page, block)
+    labels = block.locator(".loop__label:not(.loop__label--by)").evaluate_all(
+        "els => els.map((el) => el.firstChild.nodeValue)"
+    )
+    assert {"fetch('fast', 0.1, False)", "fetch('broken', 0.2, True)", "fetch('slow', 1.0, False)"} <= set(labels), (
+        labels
+    )
+    boxes = page.evaluate(
+        """el => [...el.querySelectorAll('.loop__mark, .loop__inlabel')].map((n) => {
+            const b = n.getBBox();
+            return [n.classList.contains('loop__mark'), n.textContent, b.x, b.y, b.width, b.height];
+        })""",
+        block.locator(".loop__svg").element_handle(),
+    )
+    marks = [b for b in boxes if b[0]]
+    words = [b for b in boxes if not b[0]]
+    assert marks and words
+    for _, glyph, x, y, w, h in marks:
+        for _, text, x2, y2, w2, h2 in words:
+            overlap = x < x2 + w2 and x2 < x + w and y < y2 + h2 and y2 < y + h
+            assert not overlap, f"mark {glyph!r} sits on the label {text!r}"
+
+    relative = "async_io/blocking_call_stalls_loop.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
+    picture_on(block)
+    traced_run(page, block)
+    on_bars = block.locator(".loop__inlabel--on-step, .loop__inlabel--blocking").all_text_contents()
+    # The code itself (cut with "…" when the bar is short: a loaded machine stretches the run).
+    assert any(text.startswith("time.sleep(0") for text in on_bars), on_bars
+    assert not [text for text in on_bars if text.startswith("line ")], on_bars
+
+
+def test_blocking_call_in_the_page_is_red_with_its_line(page: Page, live_playground: LiveServer) -> None:
+    relative = "async_io/blocking_call_stalls_loop.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
+    picture_on(block)
+    events = traced_run(page, block)
+    blocking = [e for e in events if e["ph"] == "X" and e["tid"] and e["cat"] == "blocking"]
+    [step] = [e for e in blocking if e["args"]["blocking_call"]]  # the time.sleep; a busy machine may add stalls
+    assert step["args"]["blocked_at"] == 13 and step["args"]["blocking_call"] == "time.sleep(0.5)"
+    assert step["dur"] >= 500_000
+    assert block.locator(".loop__step--blocking").count() == len(blocking)
+    assert block.locator(".loop__blocking").count() == len(
+        [e for e in events if e["ph"] == "X" and e["tid"] == 0 and e["cat"] == "blocking"]
+    )
+    assert f"{len(blocking)} blocking the loop" in block.locator(".loop__caption").inner_text()
+    labels = [rect.get_attribute("aria-label") or "" for rect in block.locator(".loop__step--blocking").all()]
+    assert any("BLOCKED the loop" in label and "at line 13 (time.sleep(0.5))" in label for label in labels), labels
+
+
+def test_the_table_lists_the_program_not_the_runtime(page: Page, live_playground: LiveServer) -> None:
+    """Item 4: no WebLoop bookkeeping in the table; its summary is not an admonition with a pencil."""
+    relative = "async_io/blocking_call_stalls_loop.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
+    picture_on(block)
+    events = traced_run(page, block)
+    assert any(e["name"].startswith("WebLoop.") for e in events)  # the trace keeps them (Perfetto shows all)
+    summary = block.locator(".loop__details summary")
+    icon = page.evaluate(
+        "el => { const s = getComputedStyle(el, '::before');"
+        " return [s.content, s.display, s.maskImage || s.webkitMaskImage]; }",
+        summary.element_handle(),
+    )
+    assert icon[0] in ("none", "normal") or icon[1] == "none" or icon[2] in ("none", ""), icon
+    if not block.locator(".loop__details").get_attribute("open"):
+        summary.click()
+    table = block.locator(".loop__table").inner_text()
+    assert "WebLoop" not in table and "_decrement_in_progress" not in table, table
+    assert "time.sleep(0.5)" in table
+
+
 def test_axe_finds_nothing_in_the_picture_in_use(page: Page, live_playground: LiveServer) -> None:
     """The picture as a reader leaves it: toggle pressed, legend open, a replay step chosen, the
     table open; axe's every rule in light, its colour rules in dark (the pressed states included)."""
@@ -473,17 +457,32 @@ def test_axe_finds_nothing_in_the_picture_in_use(page: Page, live_playground: Li
     assert found == [], "\n".join(found)
 
 
-def test_a_page_load_makes_no_picture_until_one_is_shown(page: Page, live_playground: LiveServer) -> None:
-    """Each block's figure is empty until its Show the loop is pressed: Terminology's 11 blocks
-    carried 1,260 hidden elements of pictures nobody had asked for on every page load."""
-    open_page(page, live_playground.base_url, "/terminology/")
-    figures = page.locator(".runner figure.loop")
-    assert figures.count() > 5
-    assert page.evaluate("() => [...document.querySelectorAll('.runner figure.loop *')].length") == 0
-    block = block_for(page, "terminology/gather_runs_concurrently.py")
+def test_the_figure_has_a_compact_legend_linking_the_long_one(page: Page, live_playground: LiveServer) -> None:
+    """Item 2: the marks and line patterns are explained where the picture is (toggleable)."""
+    relative = "async_io/blocking_call_stalls_loop.py"
+    open_page(page, live_playground.base_url, page_of(relative))
+    block = block_for(page, relative)
     picture_on(block)
-    expect(block.locator("figure.loop .loop__legend-toggle")).to_be_visible()
-    shown = page.evaluate(
-        "() => [...document.querySelectorAll('.runner figure.loop')].filter(f => f.childElementCount).length"
-    )
-    assert shown == 1, f"{shown} figures were made; only the shown one should be"
+    toggle = block.get_by_role("button", name="Legend")
+    legend = block.locator(".loop__legend")
+    if toggle.get_attribute("aria-expanded") == "true":
+        toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "false" and legend.is_hidden()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and legend.is_visible()
+    text = legend.inner_text()
+    for words in (
+        "step",
+        "blocking",
+        "timer",
+        "turn",
+        "other tasks",
+        "socket or thread",
+        "ready queue",
+        "idle",
+        "created",
+    ):
+        assert words in text, (words, text)
+    link = legend.get_by_role("link", name="How to read the loop picture")
+    page.goto(link.get_attribute("href") or "", wait_until="networkidle")
+    expect(page.get_by_role("heading", name="Reading the loop picture", level=1)).to_be_visible()
