@@ -1,6 +1,6 @@
 """The event-loop traces the terminal command records under CPython, for the tests that compare
 them (tests/test_loopview.py) and the page's picture with them (tests/test_loop_structure_in_browser.py,
-tests/test_loopview_in_browser.py), and the two steps every picture test takes in the page."""
+tests/test_loopview_in_browser.py), and the steps every picture test takes in the page."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page
 
-from tests.browser import run_block
+from tests.browser import block_for, open_page, run_block
 from tests.paths import PYTHON, ROOT, SNIPPETS
+from tests.site_pages import page_of
 
 # The snippets whose pictures the pages talk about (tests/test_loop_structure_in_browser.py runs the
 # browser ones in Chromium and compares the structure with CPython's).
@@ -57,6 +58,14 @@ def picture_on(block: Locator) -> None:
         toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
     assert block.locator(".loop").is_visible()
+
+
+def picture_of(page: Page, base_url: str, relative: str) -> Locator:
+    """The snippet's block on its page (the tab stays if it is there already), its picture shown."""
+    open_page(page, base_url, page_of(relative))
+    block = block_for(page, relative)
+    picture_on(block)
+    return block
 
 
 def traced_run(page: Page, block: Locator) -> list[dict[str, Any]]:

@@ -16,10 +16,8 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from playground.loopview.structure import awaited_by, cursor_steps, outline, tree_outline
-from tests.browser import block_for, open_page
 from tests.live_server import LiveServer
-from tests.loop_traces import PICTURED, cpython_trace, picture_on, traced_run
-from tests.site_pages import page_of
+from tests.loop_traces import PICTURED, cpython_trace, picture_of, traced_run
 
 pytestmark = pytest.mark.alone
 
@@ -31,9 +29,7 @@ def test_the_page_draws_the_structure_cpython_records(
     page = shared_page  # the module's one tab: the runtime stays warm across the snippets
     cpython = cpython_trace(relative, tmp_path)
     expected = outline(cpython)
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     # The first run after Python loads also times the browser compiling code paths it meets for
     # the first time (a real pause of the loop, tens of ms): compare a warm run.
     traced_run(page, block)

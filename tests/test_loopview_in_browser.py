@@ -27,7 +27,7 @@ from tests.browser import (
     wait_settled,
 )
 from tests.live_server import LiveServer
-from tests.loop_traces import EVENTS, cpython_trace, picture_on, traced_run
+from tests.loop_traces import EVENTS, cpython_trace, picture_of, picture_on, traced_run
 from tests.paths import PYTHON, ROOT, SNIPPETS
 from tests.site_pages import page_of
 
@@ -60,9 +60,7 @@ def test_the_first_run_after_loading_is_not_a_red_line_0(guard: GuardedContext, 
     interpreter's code paths; that is not the reader's program blocking the loop."""
     page = guard.new_page()
     relative = "terminology/coroutine_object.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     events = traced_run(page, block)
     assert not [e for e in events if e["ph"] == "X" and e.get("cat") == "blocking"], events
     assert block.locator(".loop__step--blocking, .loop__blocking").count() == 0
@@ -83,9 +81,7 @@ def test_on_a_phone_the_red_part_is_in_view(
     guard = guarded(live_playground.base_url, viewport={"width": 375, "height": 800})
     page = guard.new_page()
     relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     traced_run(page, block)
     scroller = block.locator(".loop__scroller")
     box = scroller.bounding_box()
@@ -110,9 +106,7 @@ def test_the_pressed_toggle_is_readable_in_dark_mode(
     guard = guarded(live_playground.base_url)
     page = guard.new_page()
     relative = "terminology/coroutine_object.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     toggle = block.get_by_role("button", name="Show the loop")
     page.mouse.move(0, 0)  # not hovered: the hover style is another state
     schemes: tuple[tuple[Literal["light", "dark"], str], ...] = (("light", "default"), ("dark", "slate"))
@@ -275,9 +269,7 @@ def test_replay_steps_by_keyboard_and_its_tree_is_the_tracers(
     in an aria-live line and drawn as a cursor on the picture. The awaited-by tree at each step is
     the one structure.py builds from the same events, and its shape is CPython's."""
     relative = "terminology/taskgroup_fails_together.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     events = traced_run(page, block)
     steps = cursor_steps(events)
     replay = block.locator(".loop__replay")
@@ -350,9 +342,7 @@ def test_lanes_are_named_as_the_reader_called_them(page: Page, live_playground: 
     """Item 3: TaskGroup lanes told apart by their arguments; the created marks clear of the
     wait labels; a blocking bar shows the code on its line."""
     relative = "terminology/taskgroup_fails_together.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     traced_run(page, block)
     labels = block.locator(".loop__label:not(.loop__label--by)").evaluate_all(
         "els => els.map((el) => el.firstChild.nodeValue)"
@@ -376,9 +366,7 @@ def test_lanes_are_named_as_the_reader_called_them(page: Page, live_playground: 
             assert not overlap, f"mark {glyph!r} sits on the label {text!r}"
 
     relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     traced_run(page, block)
     on_bars = block.locator(".loop__inlabel--on-step, .loop__inlabel--blocking").all_text_contents()
     # The code itself (cut with "…" when the bar is short: a loaded machine stretches the run).
@@ -388,9 +376,7 @@ def test_lanes_are_named_as_the_reader_called_them(page: Page, live_playground: 
 
 def test_blocking_call_in_the_page_is_red_with_its_line(page: Page, live_playground: LiveServer) -> None:
     relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     events = traced_run(page, block)
     blocking = [e for e in events if e["ph"] == "X" and e["tid"] and e["cat"] == "blocking"]
     [step] = [e for e in blocking if e["args"]["blocking_call"]]  # the time.sleep; a busy machine may add stalls
@@ -408,9 +394,7 @@ def test_blocking_call_in_the_page_is_red_with_its_line(page: Page, live_playgro
 def test_the_table_lists_the_program_not_the_runtime(page: Page, live_playground: LiveServer) -> None:
     """Item 4: no WebLoop bookkeeping in the table; its summary is not an admonition with a pencil."""
     relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     events = traced_run(page, block)
     assert any(e["name"].startswith("WebLoop.") for e in events)  # the trace keeps them (Perfetto shows all)
     summary = block.locator(".loop__details summary")
@@ -431,9 +415,7 @@ def test_axe_finds_nothing_in_the_picture_in_use(page: Page, live_playground: Li
     """The picture as a reader leaves it: toggle pressed, legend open, a replay step chosen, the
     table open; axe's every rule in light, its colour rules in dark (the pressed states included)."""
     relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     traced_run(page, block)
     legend = block.get_by_role("button", name="Legend")
     if legend.get_attribute("aria-expanded") != "true":
@@ -460,9 +442,7 @@ def test_axe_finds_nothing_in_the_picture_in_use(page: Page, live_playground: Li
 def test_the_figure_has_a_compact_legend_linking_the_long_one(page: Page, live_playground: LiveServer) -> None:
     """Item 2: the marks and line patterns are explained where the picture is (toggleable)."""
     relative = "async_io/blocking_call_stalls_loop.py"
-    open_page(page, live_playground.base_url, page_of(relative))
-    block = block_for(page, relative)
-    picture_on(block)
+    block = picture_of(page, live_playground.base_url, relative)
     toggle = block.get_by_role("button", name="Legend")
     legend = block.locator(".loop__legend")
     if toggle.get_attribute("aria-expanded") == "true":
