@@ -3,6 +3,7 @@ and without it, Stop still works by replacing the Python worker."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,4 +83,12 @@ def test_static_copy_of_the_site_uses_a_playground_elsewhere(
     page.goto(f"{static_host}/threadpool/")
     block = block_for(page, "async_io/threadpool_client.py")
     assert run_block(page, block) == "ok", block.locator(".runner__output").inner_text()
-    assert block.get_attribute("data-runner-verdict") == "match", block.locator(".runner__output").inner_text()
+    # Its answers came back across origins (fetch, CORS). What it measures is not judged here:
+    # this test runs beside another, where "4 at once" stretched to 0.8 s; the quiet phase checks
+    # that line against the record (test_runner_in_browser: test_block_prints_what_the_snippet_records).
+    assert re.fullmatch(
+        r"one after another, by the server's code: 4 x 0\.5s = 2\.0s\n"
+        r"4 at once, measured: \d+\.\ds\n"
+        r"answered by [1-4] different threads \(measured\)\n",
+        stdout_of(block),
+    ), stdout_of(block)

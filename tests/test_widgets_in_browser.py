@@ -14,6 +14,7 @@ from playwright.sync_api import Locator, Page, Request, expect
 from tests.browser import Guarded, GuardedContext, load_page
 from tests.live_server import LiveServer, run_playground
 from tests.ports import free_port
+from tests.waiting import until_now
 
 
 def open_page(guard: GuardedContext, base_url: str, path: str) -> Page:
@@ -304,22 +305,19 @@ def test_lab_long_run_shows_elapsed_time_and_cancels(guard: GuardedContext, live
     # The page says "running" once it has sent the run; the server may take its turn a moment
     # later (a busy machine, a page still loading). Cancel a run the server holds: one cancelled
     # before it got there took the lab a moment *after* the checks below had seen it free.
-    page.wait_for_function(
-        "url => fetch(url).then(r => r.json()).then(s => s.busy)",
-        arg=f"{live_playground.base_url}/lab/status",
-        timeout=10_000,
-        polling=100,
-    )
-    widget.get_by_role("button", name="Cancel").click()
-    expect(widget).to_have_attribute("data-state", "cancelled")
-    expect(status).to_contain_text("Cancelled after")
+    # (Asked from here, not with page.wait_for_function: a predicate that returns a promise is
+    # truthy at once, so such a wait returned after one request whatever the lab said.)
     with httpx.Client(base_url=live_playground.base_url, timeout=5) as client:
-        page.wait_for_function(
-            "url => fetch(url).then(r => r.json()).then(s => !s.busy)",
-            arg=f"{live_playground.base_url}/lab/status",
-            timeout=10_000,
-            polling=100,
-        )
-        assert client.get("/lab/status").json()["busy"] is False
+
+        def lab_busy() -> bool:
+            """the lab says it is busy"""
+            return bool(client.get("/lab/status").json()["busy"])
+
+        until_now(lab_busy, deadline_s=10, interval_s=0.1)
+        widget.get_by_role("button", name="Cancel").click()
+        expect(widget).to_have_attribute("data-state", "cancelled")
+        expect(status).to_contain_text("Cancelled after")
+        until_now(lambda: not lab_busy(), deadline_s=10, interval_s=0.1)
+        assert not lab_busy(), "the lab was taken again after the cancelled run freed it"
     run_lab(widget, "async", 3, 0.1)
     assert widget.locator("svg rect.lab__bar--served").count() == 3
