@@ -33,7 +33,7 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from playground.server.limits import OncePerInterval
-from playground.server.redis_client import on_a_fresh_connection
+from playground.server.redis_client import cancellable, on_a_fresh_connection
 
 # KEYS[1]: the lock. ARGV: token, ttl ms. 1 when this token holds it now for ttl more (taking it
 # back when nobody holds it: Redis restarted empty), 0 when another run holds it.
@@ -129,7 +129,7 @@ class RedisLabLock(NoLabLock):
 
     async def _acquire(self, token: str) -> None:
         delay = 0.05
-        while not await self.client.set(self.key, token, nx=True, px=self.ttl_ms):
+        while not await cancellable(self.client.set(self.key, token, nx=True, px=self.ttl_ms)):
             await asyncio.sleep(delay * random.uniform(0.5, 1.0))
             delay = min(delay * 2, 0.5)
 

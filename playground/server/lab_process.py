@@ -86,7 +86,8 @@ class LabTargetProcess:
         if self.process is None:
             return True
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.process.wait(), seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: 3.11's can lose a cancellation (redis_client)
+                await self.process.wait()
         return self.process.returncode is not None
 
     async def stop(self) -> None:
@@ -97,7 +98,8 @@ class LabTargetProcess:
         if process.stdin is not None:
             process.stdin.close()
         try:
-            await asyncio.wait_for(process.wait(), STOP_GRACE_S)
+            async with asyncio.timeout(STOP_GRACE_S):
+                await process.wait()
         except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()

@@ -21,10 +21,18 @@ the same `timeout`, then fails like any unreachable Redis.
 After Redis restarts, every idle connection in the pool is to the Redis that went away, and
 each fails once when next used. `on_a_fresh_connection` runs a command; on a connection error it
 drops the pool's idle connections and runs it once more, on a new one: a restart costs nobody
-a refusal, while a Redis that is really gone still fails the second try (within `timeout`)."""
+a refusal, while a Redis that is really gone still fails the second try (within `timeout`).
+
+A cancellation can be lost on the way: redis-py sends each command under `asyncio.wait_for`
+(because the client has a socket timeout), and CPython 3.11's `wait_for` returns the command's
+result when the cancellation arrives as the command completes, the cancellation gone with it
+(CPython gh-86296; 3.12 rewrote `wait_for`). A loop that is ended by cancelling it (the lab lock's
+keeper, the seats' heartbeat) then ran on: the lab's turn was never given back, and shutdown
+waited for it forever. Hence `cancellable`, around every command those loops send."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -56,11 +64,28 @@ def make_client(
     return redis.Redis.from_pool(pool)  # closing the client closes its pool
 
 
+async def cancellable(call: Awaitable[T]) -> T:
+    """`await call`; if the task was cancelled meanwhile and the call ended anyway (the
+    cancellation lost inside it, see the module docstring), raise the CancelledError it lost."""
+    task = asyncio.current_task()
+    cancels = task.cancelling() if task is not None else 0  # requests to cancel it, so far
+    try:
+        return await call
+    finally:
+        if task is not None and task.cancelling() > cancels:  # cancelled since, and not undone
+            raise asyncio.CancelledError
+
+
 async def on_a_fresh_connection(client: redis.Redis, command: Callable[[], Awaitable[T]]) -> T:
     """`await command()`; after a connection error, once more with the pool's idle connections
-    dropped (see the module docstring). Connections in use (a subscription) are left alone."""
-    try:
-        return await command()
-    except RedisConnectionError:
-        await client.connection_pool.disconnect(inuse_connections=False)
-        return await command()
+    dropped (see the module docstring). Connections in use (a subscription) are left alone.
+    A cancellation during either try ends it (`cancellable`)."""
+
+    async def twice() -> T:
+        try:
+            return await command()
+        except RedisConnectionError:
+            await client.connection_pool.disconnect(inuse_connections=False)
+            return await command()
+
+    return await cancellable(twice())
