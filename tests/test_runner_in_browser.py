@@ -231,6 +231,14 @@ def test_nothing_loads_before_intent_and_progress_shows(guarded: Guarded, live_p
     )
     assert wait_settled(page, block) == "ok"
     assert guard.refused == []
+    # The site's modules come bundled (playground/runtime/scripts.py): the page's two entries and
+    # Python's worker are the only ones asked for, the modules they import are inside them.
+    modules = {
+        urlsplit(url).path.removeprefix("/assets/javascripts/")
+        for url in requested
+        if re.search(r"/assets/javascripts/(runner|widgets|exercises)/", url)
+    }
+    assert modules == {"runner/main.js", "widgets/main.js", "runner/worker.js"}
 
 
 def test_runtime_stays_warm_across_instant_navigation(shared_page: Page, live_playground: LiveServer) -> None:

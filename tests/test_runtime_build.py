@@ -13,6 +13,7 @@ import pytest
 
 from playground.runtime import wheels as runtime_wheels
 from playground.runtime.pins import STDLIB, PinMismatch, Pins, sha256_of, verified
+from playground.runtime.scripts import SOURCES, bundle_scripts
 from tests.page_runs import RUNNER_FILES
 from tests.paths import ROOT
 
@@ -148,3 +149,21 @@ def test_cached_wheels_are_not_downloaded_again(
 
     monkeypatch.setattr("subprocess.run", no_download)
     assert set(runtime_wheels.fetch_wheels(Pins.load(), cache)) == set(Pins.load().wheels)
+
+
+def test_the_site_modules_are_bundled_into_the_site_and_nowhere_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bundle_scripts` with a relative site folder, as `make site` passes it: the bundles land in
+    that folder (esbuild runs in the modules' own folder, where a relative path wrote them into
+    docs/ in the first version), and each entry holds every module it imports."""
+    monkeypatch.chdir(tmp_path)
+    sources_before = sorted(p.relative_to(SOURCES) for p in SOURCES.rglob("*"))
+    written = bundle_scripts(Path("site"))
+    assert sorted(p.relative_to(SOURCES) for p in SOURCES.rglob("*")) == sources_before
+    out = tmp_path / "site" / "assets" / "javascripts"
+    assert all(path.is_relative_to(out) and path.is_file() for path in written), written
+    runner = (out / "runner" / "main.js").read_text()
+    for name in ("runner/runnable-block.js", "runner/loop-picture.js", "exercises/exercise.js"):
+        assert f"\n// {name}\n" in runner, f"{name} is not inside the runner's bundle"
+    assert "\n// runner/protocol.js\n" in (out / "runner" / "worker.js").read_text()

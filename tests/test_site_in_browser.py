@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Literal
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Response, expect
 
-from tests.browser import Guarded, guard_context, load_page
+from tests.browser import MOUNTED, Guarded, guard_context, load_page
 from tests.live_server import LiveServer
 from tests.site_pages import nav_pages
 
 PAGES = nav_pages()
+OUR_SCRIPTS = tuple(f"/assets/javascripts/{folder}/" for folder in ("runner", "widgets", "exercises", "chunks"))
 SCHEMES: tuple[tuple[Literal["light", "dark"], str], ...] = (("light", "default"), ("dark", "slate"))
 
 
@@ -27,6 +29,36 @@ def test_page_loads_isolated_and_offline(guarded: Guarded, live_playground: Live
     assert page.locator("h1").count() == 1
     assert guard.refused == [], f"requests to other hosts: {guard.refused}"
     assert guard.console_errors == [], guard.console_errors
+
+
+def test_a_reader_who_opens_every_page_at_once_is_not_refused(guarded: Guarded, live_playground: LiveServer) -> None:
+    """The 19 pages in 19 tabs of one browser, all asked for at once, under the playground's own
+    rate limit (50 requests a second, 300 at once, per address). Each page load made 52 requests
+    when the site's 37 modules were files of their own, each revalidated on every visit: 429s,
+    and pages whose blocks never mounted. The build bundles them (playground/runtime/scripts.py):
+    a page asks for its two entries and their shared chunk, and the site's other modules not at all."""
+    guard = guarded(live_playground.base_url)
+    refused: list[str] = []
+    scripts: set[str] = set()
+
+    def seen(response: Response) -> None:
+        path = urlsplit(response.url).path
+        if response.status == 429:
+            refused.append(path)
+        if path.startswith(OUR_SCRIPTS):
+            scripts.add(path.removeprefix("/assets/javascripts/"))
+
+    guard.context.on("response", seen)
+    tabs = [guard.new_page() for _ in PAGES]
+    for tab, path in zip(tabs, PAGES, strict=True):
+        tab.goto(live_playground.base_url + path, wait_until="commit")
+    for tab in tabs:
+        tab.wait_for_load_state("load")  # fires when a script was refused too: then the check below says so
+    assert refused == [], f"{len(refused)} requests refused with 429: {sorted(set(refused))[:10]}"
+    for tab in tabs:
+        tab.wait_for_function(MOUNTED)
+    assert {s for s in scripts if not s.startswith("chunks/")} == {"runner/main.js", "widgets/main.js"}
+    assert len([s for s in scripts if s.startswith("chunks/")]) == 1, scripts
 
 
 def test_narrow_screen_has_no_sideways_scroll(guarded: Guarded, live_playground: LiveServer) -> None:

@@ -9,6 +9,7 @@ from playground.runtime.build import install
 from playground.runtime.compress import compress_site
 from playground.runtime.exercises import export_exercises
 from playground.runtime.pins import ROOT, PinMismatch, Pins, pyodide_package_dir, sha256_of
+from playground.runtime.scripts import bundle_scripts
 from playground.runtime.snapshot import add_snapshot
 from playground.runtime.snippet_sources import copy_snippet_sources
 from playground.runtime.wheels import WHEEL_CACHE
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     add_snapshot(runtime)  # Python restored with asyncio imported (frontend/snapshot.mjs)
     copy_snippet_sources(args.site_dir)  # each block links to its file
     export_exercises(args.site_dir)  # after the sources: it adds the exercises' starters to them
+    bundle_scripts(args.site_dir)  # the site's own modules: two files a page, not 37
     compress_site(args.site_dir)
     total = sum(p.stat().st_size for p in runtime.rglob("*") if p.is_file() and p.suffix != ".gz")
     print(f"playground.runtime: {runtime} ({total / 1e6:.1f} MB, Pyodide {pins.pyodide_version})")

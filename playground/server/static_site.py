@@ -5,8 +5,9 @@ compiled files sit in a folder named by the hash of their input and compiler), a
 theme's own scripts and stylesheets, whose names carry the hash of their content
 (`bundle.a5f9d56c.min.js`), so browsers may keep them for a year without asking again. Every
 other file is revalidated on each visit (`no-cache` still lets the browser reuse it after a 304),
-so a rebuilt page is seen at once. (A page load asks for 52 files, 48 of them revalidated: each
-counts against the address's request rate.)
+so a rebuilt page is seen at once. Each revalidation counts against the address's request rate:
+a page load asked for 52 files, 48 of them revalidated, until the build bundled the site's own
+modules (`playground/runtime/scripts.py`); now 18 files, 10 revalidated (measured in Chromium).
 """
 
 from __future__ import annotations
