@@ -82,9 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(
-    browser_type_launch_args: dict[str, Any], pytestconfig: pytest.Config
-) -> dict[str, Any]:
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any], pytestconfig: pytest.Config) -> dict[str, Any]:
     """pytest-playwright's launch arguments (--headed, --slowmo) with Debian's Chromium.
 
     With --wasm-baseline-only, V8 does not recompile Pyodide's hot wasm functions with its
