@@ -65,8 +65,9 @@ async def page(path: str, network_dies_at: float | None, watch_for: float = 1.0)
     try:
         async with asyncio.timeout(watch_for):
             while True:
-                try:
-                    await asyncio.wait_for(inbox.get(), SILENCE_S)
+                try:  # asyncio.timeout, not wait_for: on 3.11 wait_for can lose a cancellation
+                    async with asyncio.timeout(SILENCE_S):
+                        await inbox.get()
                 except TimeoutError:
                     print(f"{path}, {dies}: silent for {SILENCE_S:.1f}s, reconnects at "
                           f"{loop.time() - start:.1f}s")
