@@ -56,3 +56,32 @@ async def test_an_address_over_its_lab_budget_gets_429_with_the_refill_time(tmp_
     assert run.status_code == 429, run.text
     assert int(run.headers["retry-after"]) >= 590  # 1 s more than the budget: 1/600 s refills per second
     assert "lab time" in run.json()["detail"]
+
+
+async def test_the_lab_is_busy_from_one_run_to_the_next() -> None:
+    """`/lab/status` said busy from the turn's lock alone: between one run's end and the next
+    waiter's start (asyncio.Lock releases, then wakes the waiter, which takes it when the loop
+    runs it) the lab read free with a run about to start, and that run was counted as waiting."""
+    queue = LabQueue(max_line_seconds=60, budget_seconds=1000)
+    first_running, first_done = asyncio.Event(), asyncio.Event()
+    seen_between: list[tuple[bool, int]] = []
+
+    async def first() -> None:
+        async with queue.turn("10.0.0.1", 1):
+            first_running.set()
+            await first_done.wait()
+        seen_between.append((queue.busy, queue.waiting))  # the second has not run since
+
+    async def second() -> None:
+        async with queue.turn("10.0.0.2", 1):
+            pass
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(first())
+        await first_running.wait()
+        group.create_task(second())
+        await asyncio.sleep(0)  # let it take its place (no event marks a place taken)
+        assert (queue.busy, queue.waiting) == (True, 1)
+        first_done.set()
+    assert seen_between == [(True, 0)], "free between two runs, or the next counted as waiting"
+    assert (queue.busy, queue.waiting) == (False, 0)

@@ -53,17 +53,20 @@ class LabQueue:
 
     @property
     def busy(self) -> bool:
-        return self._turn.locked()
+        """A run holds the turn or is about to: the line is not empty. (Not the lock's `locked()`:
+        between one run's release and the next waiter's acquire, which happens when the loop
+        runs that waiter, the lock reads free with a run about to start.)"""
+        return bool(self._places)
 
     @property
     def waiting(self) -> int:
-        """Runs in line that are not running yet."""
-        return max(0, len(self._places) - (1 if self.busy else 0))
+        """Runs in line behind the one that holds the turn or is about to."""
+        return max(0, len(self._places) - 1)
 
     def _remaining(self) -> list[float]:
         """The worst-case seconds each place in line still needs, in order."""
         costs = list(self._places.values())
-        if self.busy and costs:
+        if self._turn.locked() and costs:  # the head of the line is running (not only about to)
             costs[0] = max(0.0, costs[0] - (time.monotonic() - self._running_since))
         return costs
 
