@@ -129,10 +129,17 @@ async def test_pinned_runtime_files_are_immutable_and_pages_revalidate(settings:
 
 @pytest.mark.anyio
 async def test_the_themes_hashed_files_are_immutable_and_ours_revalidate(settings: Settings) -> None:
-    """The theme names its bundle, stylesheets and search worker by their content's hash; the
-    site's own scripts and stylesheets keep their names across builds, so they are revalidated."""
+    """The theme names its bundle, stylesheets and search worker by their content's hash, and
+    esbuild the chunk our two bundles share; the site's own entries and stylesheets keep their
+    names across builds, so they are revalidated."""
     hashed = theme_files(settings.site_dir)
     assert len(hashed) == 4, hashed  # bundle, search worker, main and palette stylesheets
+    chunks = [
+        p.relative_to(settings.site_dir).as_posix()
+        for p in (settings.site_dir / "assets/javascripts/chunks").glob("*.js")
+    ]
+    assert len(chunks) == 1, chunks
+    hashed += chunks
     for path in hashed:
         assert (await fetch(settings, "/" + path)).headers["cache-control"] == "public, max-age=31536000, immutable", (
             path

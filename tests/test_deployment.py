@@ -140,10 +140,13 @@ async def test_nginx_two_playgrounds_one_redis(built_site: Path, tmp_path: Path)
         async with httpx.AsyncClient() as client:
             page = await client.get(base + "/", headers={"accept-encoding": "gzip"})
             theme = await client.get(f"{base}/{theme_files(built_site)[0]}")
+            chunk = next((built_site / "assets/javascripts/chunks").glob("*.js")).relative_to(built_site).as_posix()
+            shared = await client.get(f"{base}/{chunk}")
         assert page.status_code == 200 and "<html" in page.text
         assert page.headers["cross-origin-embedder-policy"] == "require-corp"
         assert page.headers["content-encoding"] == "gzip" and page.headers["cache-control"] == "no-cache"
         assert theme.headers["cache-control"] == "public, max-age=31536000, immutable"  # named by its hash
+        assert shared.headers["cache-control"] == theme.headers["cache-control"]  # named by its hash too
 
         url = base.replace("http://", "ws://") + "/ws/chat/deploy"
         placed = await members_on(url, {a.process.pid, b.process.pid})
