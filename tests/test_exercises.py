@@ -1,20 +1,12 @@
-"""Every exercise's check checks: under CPython, with the loop tracer, the starter fails, the
-reference solution passes, and each wrong answer fails at the check its first line names."""
+"""Every exercise's check checks: under CPython, with the loop tracer, the starter fails and the
+reference solution passes (each wrong answer: test_exercise_wrong_answers.py)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from playground.browser.exercise_check import Outcome, run_check
-from playground.runtime.exercises import TOPICS, ExerciseFiles, discover
-
-EXERCISES = discover()
-
-
-def check(exercise: ExerciseFiles, source: str) -> Outcome:
-    return asyncio.run(run_check(exercise.text("check.py"), source))
+from playground.runtime.exercises import TOPICS, ExerciseFiles
+from tests.exercise_checks import EXERCISES, check
 
 
 def test_there_are_enough_exercises_per_topic() -> None:
@@ -32,23 +24,6 @@ def test_the_solution_passes(exercise: ExerciseFiles) -> None:
 def test_the_starter_fails(exercise: ExerciseFiles) -> None:
     outcome = check(exercise, exercise.text("starter.py"))
     assert not outcome.ok, outcome.message()
-
-
-WRONG = [(e, name) for e in EXERCISES for name in e.wrong_answers()]
-
-
-# A wrong answer that never awaits a coroutine is that mistake: the checker reports it (from the
-# warnings it records), and the coroutine object may be collected again later, in another test's
-# time, where pytest would turn Python's "never awaited" notice into that test's failure.
-@pytest.mark.filterwarnings("ignore:Exception ignored in. <coroutine object:pytest.PytestUnraisableExceptionWarning")
-@pytest.mark.parametrize(("exercise", "name"), WRONG, ids=[f"{e.id}/{n}" for e, n in WRONG])
-def test_a_wrong_answer_fails_where_intended(exercise: ExerciseFiles, name: str) -> None:
-    source, intended = exercise.wrong_answers()[name]
-    assert intended, f"{name}: the first line must say `# intended: <the check it fails>`"
-    outcome = check(exercise, source)
-    assert outcome.failed is not None, f"{name} passed every check:\n{outcome.message()}"
-    assert outcome.failed["name"] == intended, outcome.message()
-    assert outcome.failed["expected"] and outcome.failed["happened"]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)

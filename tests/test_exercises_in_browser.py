@@ -1,6 +1,7 @@
 """Every exercise's check in Chromium, in the page's worker, through the page's Check button:
 the starter fails, the solution passes, each wrong answer fails at the check it names — the
-same verdicts as under CPython (tests/test_exercises.py). One warm tab for the module."""
+same verdicts as under CPython (tests/test_exercises.py, tests/test_exercise_wrong_answers.py).
+One warm tab for the module."""
 
 from __future__ import annotations
 

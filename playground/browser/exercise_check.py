@@ -3,10 +3,11 @@
 
 One ``check.py`` per exercise (``exercises/<topic>/<name>/check.py``) defines
 ``async def check(ex: Exercise) -> None``. It runs here in two places, unchanged: under CPython
-in pytest (``tests/test_exercises.py``, against the starter, the solution and each wrong answer)
-and in the page's worker against the reader's code (``check_in_page``). Every verdict is written
-for the learner: what was expected, what happened, and where in their code (a line number and
-the line) — the first failed check ends the run, as a teacher would stop at the first mistake.
+in pytest (``tests/test_exercises.py``: the starter and the solution;
+``tests/test_exercise_wrong_answers.py``: each wrong answer) and in the page's worker against the
+reader's code (``check_in_page``). Every verdict is written for the learner: what was expected,
+what happened, and where in their code (a line number and the line) — the first failed check ends
+the run, as a teacher would stop at the first mistake.
 """
 
 from __future__ import annotations
