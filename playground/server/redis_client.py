@@ -26,9 +26,10 @@ a refusal, while a Redis that is really gone still fails the second try (within 
 A cancellation can be lost on the way: redis-py sends each command under `asyncio.wait_for`
 (because the client has a socket timeout), and CPython 3.11's `wait_for` returns the command's
 result when the cancellation arrives as the command completes, the cancellation gone with it
-(CPython gh-86296; 3.12 rewrote `wait_for`). A loop that is ended by cancelling it (the lab lock's
-keeper, the seats' heartbeat) then ran on: the lab's turn was never given back, and shutdown
-waited for it forever. Hence `cancellable`, around every command those loops send."""
+(CPython gh-86296; 3.12 rewrote `wait_for`). A loop that is ended by cancelling it then runs on:
+the lab lock's keeper did, and the lab's turn was never given back (a test hung 300 s on it); the
+seats' heartbeats would hold a shutdown the same way. Hence `cancellable`, around every command
+those loops send."""
 
 from __future__ import annotations
 
