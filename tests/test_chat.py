@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +87,17 @@ async def test_one_address_cannot_open_every_room(chat_server: LiveServer) -> No
         await asyncio.gather(second.close(), observer.close())
 
 
+def wait_until_welcomed(sock: socket.socket, deadline_s: float = 10) -> None:
+    """Until the server's welcome is in the socket's buffer: peeked at, not read (the test's slow
+    member reads nothing until the server gives up on it)."""
+    sock.settimeout(deadline_s)
+    deadline = time.monotonic() + deadline_s
+    while b'"welcome"' not in sock.recv(4096, socket.MSG_PEEK):
+        if time.monotonic() > deadline:
+            raise TimeoutError("no welcome for the raw member")
+        time.sleep(0.01)  # bytes arrive in pieces; a peek returns what is there so far
+
+
 def read_close_code(sock: socket.socket) -> int:
     """Read raw server frames (unmasked) until the close frame; its status code."""
     sock.setblocking(True)
@@ -126,6 +138,8 @@ async def test_a_member_that_stops_reading_is_closed_1013_and_holds_up_nobody(ch
     slow.connect(("127.0.0.1", port))
     slow.sendall(handshake("/ws/chat/slow-reader"))
     try:
+        # In the room before the others join (CI once saw the reader welcomed into a room of 2).
+        await asyncio.to_thread(wait_until_welcomed, slow)
         async with connect(url, max_queue=None) as talker, connect(url, max_queue=None) as reader:
             members = (await next_of(reader, "welcome"))["members"]
             assert len(members) == 3, "the slow member is in the room"
