@@ -85,3 +85,9 @@ def theme_files(site: Path) -> list[str]:
         *assets.glob("stylesheets/*.min.css"),
     ]
     return [path.relative_to(site).as_posix() for path in found]
+
+
+def bundle_chunks(site: Path) -> list[str]:
+    """The chunks the site's own bundles share (playground/runtime/scripts.py), named by their
+    content's hash, as paths in the site: served immutable too."""
+    return [path.relative_to(site).as_posix() for path in sorted((site / "assets/javascripts/chunks").glob("*.js"))]

@@ -13,7 +13,7 @@ from playground.server.app import create_app
 from playground.server.settings import Settings
 from tests.live_server import LiveServer
 from tests.paths import PYTHON, ROOT
-from tests.site_pages import theme_files
+from tests.site_pages import bundle_chunks, theme_files
 from tests.workers import one_member_per_worker, two_workers_on_redis
 
 ISOLATION = {
@@ -134,10 +134,7 @@ async def test_the_themes_hashed_files_are_immutable_and_ours_revalidate(setting
     names across builds, so they are revalidated."""
     hashed = theme_files(settings.site_dir)
     assert len(hashed) == 4, hashed  # bundle, search worker, main and palette stylesheets
-    chunks = [
-        p.relative_to(settings.site_dir).as_posix()
-        for p in (settings.site_dir / "assets/javascripts/chunks").glob("*.js")
-    ]
+    chunks = bundle_chunks(settings.site_dir)
     assert len(chunks) == 1, chunks
     hashed += chunks
     for path in hashed:

@@ -29,7 +29,7 @@ from tests.live_server import LiveServer, run_playground
 from tests.paths import ROOT
 from tests.ports import free_port
 from tests.redis_server import RedisServer, run_redis
-from tests.site_pages import theme_files
+from tests.site_pages import bundle_chunks, theme_files
 from tests.websocket_client import next_of
 
 pytestmark = pytest.mark.anyio
@@ -140,8 +140,7 @@ async def test_nginx_two_playgrounds_one_redis(built_site: Path, tmp_path: Path)
         async with httpx.AsyncClient() as client:
             page = await client.get(base + "/", headers={"accept-encoding": "gzip"})
             theme = await client.get(f"{base}/{theme_files(built_site)[0]}")
-            chunk = next((built_site / "assets/javascripts/chunks").glob("*.js")).relative_to(built_site).as_posix()
-            shared = await client.get(f"{base}/{chunk}")
+            shared = await client.get(f"{base}/{bundle_chunks(built_site)[0]}")
         assert page.status_code == 200 and "<html" in page.text
         assert page.headers["cross-origin-embedder-policy"] == "require-corp"
         assert page.headers["content-encoding"] == "gzip" and page.headers["cache-control"] == "no-cache"

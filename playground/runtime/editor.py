@@ -3,21 +3,17 @@ module, so the page imports one file and nothing from another host."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from playground.runtime.pins import NODE_MODULES, ROOT
+from playground.runtime.esbuild import run_esbuild
+from playground.runtime.pins import ROOT
 
 EDITOR_ENTRY = ROOT / "frontend" / "editor-entry.js"
 
 
 def bundle_editor(destination: Path) -> None:
-    esbuild = NODE_MODULES / ".bin" / "esbuild"
-    if not esbuild.exists():
-        raise SystemExit("node_modules/.bin/esbuild is missing: run `npm ci`")
-    subprocess.run(
+    run_esbuild(
         [
-            str(esbuild),
             str(EDITOR_ENTRY),
             "--bundle",
             "--format=esm",
@@ -27,6 +23,5 @@ def bundle_editor(destination: Path) -> None:
             "--log-level=warning",
             f"--outfile={destination}",
         ],
-        check=True,
         cwd=ROOT,
     )

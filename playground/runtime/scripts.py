@@ -19,10 +19,10 @@ as written.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from playground.runtime.pins import NODE_MODULES, ROOT
+from playground.runtime.esbuild import run_esbuild
+from playground.runtime.pins import ROOT
 
 SOURCES = ROOT / "docs" / "assets" / "javascripts"
 PAGE_ENTRIES = ("runner/main.js", "widgets/main.js")  # mkdocs.yml's extra_javascript
@@ -31,11 +31,8 @@ CHUNKS = "chunks"  # the modules both page entries import, named by their conten
 
 
 def _esbuild(arguments: list[str]) -> None:
-    esbuild = NODE_MODULES / ".bin" / "esbuild"
-    if not esbuild.exists():
-        raise SystemExit("node_modules/.bin/esbuild is missing: run `npm ci`")
     common = ["--bundle", "--format=esm", "--target=es2022", "--charset=utf8", "--log-level=warning"]
-    subprocess.run([str(esbuild), *arguments, *common], check=True, cwd=SOURCES)
+    run_esbuild([*arguments, *common], cwd=SOURCES)
 
 
 def bundle_scripts(site_dir: Path) -> list[Path]:
